@@ -1,0 +1,1 @@
+/** Placeholder until the client lands. */ export function activate(): void {} export function deactivate(): void {}

@@ -1,0 +1,17 @@
+import type { Range } from './text/range';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/**
+ * A finding about a source file. `code` is stable (documented in docs/diagnostics.md) so that
+ * users can search for it, and quick fixes key on it. `data` carries what a quick fix needs.
+ */
+export interface CoreDiagnostic {
+  range: Range;
+  severity: Severity;
+  code: string;
+  message: string;
+  /** Marks code that is not wrong but no longer needed or retired (rendered struck through). */
+  tags?: Array<'deprecated' | 'unnecessary'>;
+  data?: unknown;
+}
