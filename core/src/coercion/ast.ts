@@ -139,7 +139,9 @@ export interface SyntaxErrorInfo {
 /** `lvalue = expression` on one line. */
 export interface RuleNode extends NodeBase {
   kind: 'Rule';
-  target: LValue | MissingNode;
+  /** An unquoted word as target (e.g. `PatientName=...`) is kept so that validation can offer
+   *  the tag for a keyword instead of a bare syntax error. */
+  target: LValue | UnquotedStringNode | MissingNode;
   equalsRange?: Range;
   value: Expression;
 }
