@@ -1,1 +1,68 @@
-/** Placeholder until the client lands. */ export function activate(): void {} export function deactivate(): void {}
+/**
+ * Entry point of the PACS Workbench extension. activate() only wires things up: the language
+ * server starts in the background and `ready` tells callers (and tests) when it is up, so that
+ * opening a file never waits on the server.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CLIENT_NAME, createLanguageClient } from './serverClient';
+import { features } from './features';
+
+export const RESTART_SERVER_COMMAND = 'pacsWorkbench.restartServer';
+
+/** What activate() returns: `vscode.extensions.getExtension(...).exports`. */
+export interface PacsWorkbenchApi {
+  client: LanguageClient;
+  /** Resolves once the language server has started (again, after a restart). */
+  readonly ready: Promise<void>;
+}
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
+  const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
+  context.subscriptions.push(outputChannel);
+  const languageClient = createLanguageClient(context, outputChannel);
+  client = languageClient;
+
+  const startServer = (): Promise<void> =>
+    languageClient.start().catch((error: unknown) => {
+      outputChannel.appendLine(`Language server failed to start: ${describe(error)}`);
+      throw error;
+    });
+  let ready = startServer();
+  // The promise is also handed to callers; this keeps a failed start from being "unhandled".
+  ready.catch(() => undefined);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, async () => {
+      outputChannel.appendLine('Restarting the language server.');
+      ready = languageClient.isRunning() ? languageClient.restart() : startServer();
+      await ready;
+    }),
+  );
+
+  for (const feature of features) {
+    try {
+      feature.register(context, languageClient);
+    } catch (error) {
+      // One broken feature must not take the language service down with it.
+      outputChannel.appendLine(`Feature "${feature.name}" failed to register: ${describe(error)}`);
+    }
+  }
+
+  return {
+    client: languageClient,
+    get ready() {
+      return ready;
+    },
+  };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
+}

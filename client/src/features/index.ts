@@ -1,0 +1,9 @@
+/**
+ * The client's feature modules, registered in this order by activate(). To add a feature
+ * (device tree, preview panel, ...), write client/src/features/<name>.ts exporting a `Feature`
+ * and list it here.
+ */
+import type { Feature } from './feature';
+import { dialectStatus } from './dialectStatus';
+
+export const features: readonly Feature[] = [dialectStatus];
