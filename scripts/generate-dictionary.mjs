@@ -9,7 +9,7 @@
 //   - @iwharris/dicom-data-dictionary: display names (PS3.6-2019e), and the few old repeating
 //     entries that dcmjs lacks (e.g. (0028,04x0), (7Fxx,0010)).
 import { createRequire } from 'node:module';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -199,5 +199,13 @@ const text =
   JSON.stringify(header, null, 2).replace(/\n}$/, ',\n') +
   `  "rows": [\n    ${lines.join(',\n    ')}\n  ]\n}\n`;
 JSON.parse(text); // never write a file we cannot read back
-writeFileSync(outFile, text);
-console.log(`generate-dictionary: wrote ${path.relative(root, outFile)}`, counts);
+const relative = path.relative(root, outFile);
+if (process.argv.includes('--check')) {
+  // Used by the unit tests: the committed file must be exactly what the packages produce.
+  const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+  if (current !== text) fail(`${relative} is out of date; run npm run generate:dictionary`);
+  console.log(`generate-dictionary: ${relative} is up to date`);
+} else {
+  writeFileSync(outFile, text);
+  console.log(`generate-dictionary: wrote ${relative}`, counts);
+}

@@ -16,6 +16,9 @@ export interface DictionaryEntry {
   retired: boolean;
   /** Set for repeating-group entries (50xx, 60xx): the mask that selects the group bits that vary. */
   repeatingMask?: number;
+  /** Set for the few retired entries whose element varies, e.g. `(0028,04x0)` (mask 0x00F0);
+   *  `tag` then holds the element with the varying bits zero. */
+  repeatingElementMask?: number;
 }
 
 export interface DicomDictionary {
