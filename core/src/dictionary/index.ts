@@ -77,19 +77,14 @@ function partFromPattern(text: string): { value: number; mask: number } {
   return { value, mask };
 }
 
-function splitKeyword(keyword: string): string[] {
-  return keyword
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(' ');
-}
-
+/** Name words plus keyword words split at capitals (`SOPClassUID` → sop, class, uid). */
 function wordsOf(entry: DictionaryEntry): string[] {
-  const words = new Set<string>();
-  for (const w of entry.name.toLowerCase().split(/[^a-z0-9]+/)) if (w) words.add(w);
-  if (entry.keyword) for (const w of splitKeyword(entry.keyword)) if (w) words.add(w);
-  return [...words];
+  const words: string[] = entry.name.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  for (const w of entry.keyword.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+/g) ?? []) {
+    const lower = w.toLowerCase();
+    if (!words.includes(lower)) words.push(lower);
+  }
+  return words;
 }
 
 class Dictionary implements DicomDictionary {
@@ -99,7 +94,8 @@ class Dictionary implements DicomDictionary {
   private readonly patterns: Pattern[] = [];
   private readonly keywords = new Map<string, DictionaryEntry>();
   private readonly groupLengths = new Map<number, DictionaryEntry>();
-  private readonly keys: SearchKey[];
+  /** Built on the first search, so that hover-only use does not pay for it. */
+  private keysCache: SearchKey[] | undefined;
 
   constructor(file: GeneratedFile) {
     this.edition = file.edition;
@@ -120,12 +116,16 @@ class Dictionary implements DicomDictionary {
       entries.push(entry);
     }
     this.entries = entries;
-    this.keys = entries.map((entry) => ({
+  }
+
+  private get keys(): SearchKey[] {
+    this.keysCache ??= this.entries.map((entry) => ({
       entry,
       keyword: entry.keyword.toLowerCase(),
       words: wordsOf(entry),
       digits: entry.tagText.slice(1, 5) + entry.tagText.slice(6, 10),
     }));
+    return this.keysCache;
   }
 
   byTag(group: number, element: number): DictionaryEntry | undefined {
