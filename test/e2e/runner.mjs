@@ -1,0 +1,109 @@
+// End-to-end test runner: runs the mocha suite in out/test/e2e/suite inside a real VS Code
+// (code-server + headless Chromium), the same contract as @vscode/test-electron's runTests:
+// the workbench loads our extension for development and calls the tests module's run().
+// Usage: node test/e2e/runner.mjs   (after `npm run build` and `tsc -p .`)
+import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, freePort, startCodeServer, workbenchUrl } from './codeServer.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** What the suite prints (test/e2e/suite/index.ts); keep the two in step. */
+const OUTPUT_PREFIX = '[pacsw-e2e] ';
+const RESULT_LINE = /PACSW_E2E_RESULT passed=(\d+) failed=(\d+) pending=(\d+)/;
+
+/**
+ * Runs the e2e suite once. Resolves to { passed, failed, skipped, exitCode }; never leaves
+ * code-server or Chromium running, whatever happens.
+ */
+export async function runE2E({ timeoutMs = 5 * 60_000, verbose = !!process.env.PACSW_E2E_VERBOSE, print = (line) => console.log(line) } = {}) {
+  const testsModule = path.join(repo, 'out', 'test', 'e2e', 'suite', 'index.js');
+  if (!existsSync(testsModule)) throw new Error(`${testsModule} is missing: run tsc -p . first`);
+  if (!existsSync(path.join(repo, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
+
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'pacsw-e2e-'));
+  // Tests edit and create files, so they get a copy of the example workspace.
+  const workspace = path.join(temp, 'workspace');
+  cpSync(path.join(repo, 'examples', 'workspace'), workspace, { recursive: true });
+
+  const serverLog = [];
+  let server;
+  let browser;
+  let timer;
+  try {
+    const port = await freePort();
+    server = await startCodeServer({
+      port,
+      stateDir: path.join(temp, 'code-server'),
+      smokeTestDriver: true,
+      log: (text) => serverLog.push(text),
+    });
+    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+    const page = await browser.newPage();
+
+    let result;
+    const finished = new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`e2e suite did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+      page.exposeFunction('codeAutomationLog', (type, args) => {
+        const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+        const match = RESULT_LINE.exec(text);
+        if (match) result = { passed: +match[1], failed: +match[2], skipped: +match[3] };
+        if (match && !verbose) return;
+        // Only the test output is of interest; the workbench's own logging is noise unless asked for.
+        if (verbose) print(text.replace(/\s+$/, ''));
+        else if (text.includes(OUTPUT_PREFIX)) print(testOutput(text));
+      });
+      page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+      server.exited.then(({ code, signal }) => reject(new Error(`code-server exited early (code ${code}, signal ${signal})`)));
+    });
+    page.on('pageerror', (error) => verbose && print(`[page error] ${error.message}`));
+
+    await page.goto(
+      workbenchUrl({
+        url: server.url,
+        port,
+        folder: workspace,
+        extensionPath: repo,
+        extensionTestsPath: testsModule,
+      }),
+    );
+    const exitCode = await finished;
+    if (!result) {
+      // The suite never reached its summary (e.g. run() threw while loading): count that as a failure.
+      print(`e2e: the suite ended with exit code ${exitCode} without reporting results`);
+      result = { passed: 0, failed: 1, skipped: 0 };
+    }
+    return { ...result, exitCode };
+  } catch (error) {
+    if (serverLog.length && !verbose) print(`--- code-server output ---\n${serverLog.join('').slice(-4000)}`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (!process.env.PACSW_E2E_KEEP) rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** The suite's lines without their prefix (and without any workbench decoration before it). */
+function testOutput(text) {
+  return text
+    .split('\n')
+    .filter((line) => line.includes(OUTPUT_PREFIX))
+    .map((line) => line.slice(line.indexOf(OUTPUT_PREFIX) + OUTPUT_PREFIX.length).replace(/\s+$/, ''))
+    .join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runE2E()
+    .then(({ passed, failed, skipped }) => {
+      console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+      process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+    })
+    .catch((error) => {
+      console.error(`e2e: ${error.message}`);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * The language server's answers as a user sees them in the editor: diagnostics on a broken
+ * rule, completion of attribute tags, hover on a tag. Files are created in the test workspace
+ * (a temporary copy of examples/workspace), so the examples themselves stay clean.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activeApi, completionLabel, hoverText, isError, openFile, openNewFile, waitForDiagnostics } from './helpers';
+
+describe('language service', () => {
+  before(async () => {
+    await activeApi();
+  });
+
+  it('reports an error on a broken rule and clears it when the rule is fixed', async () => {
+    // Clean file first: the server answers in order, so once the broken file has its
+    // diagnostics, the clean one has been checked too.
+    const clean = await openFile('documented-examples.coerce');
+    const broken = await openNewFile('broken.coerce', '# missing closing parenthesis\n(0010,0010)=concat("A",(0010,0010)\n');
+
+    const diagnostics = await waitForDiagnostics(broken.uri, (ds) => ds.some(isError), 'an error');
+    const error = diagnostics.find(isError)!;
+    assert.equal(error.range.start.line, 1, `error should be on the broken rule, got: ${error.message}`);
+    assert.ok(error.message.length > 0);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(clean.uri).filter(isError).map((d) => d.message),
+      [],
+      'the documented eRAD examples must validate without errors',
+    );
+
+    const editor = await vscode.window.showTextDocument(broken);
+    const lineEnd = broken.lineAt(1).range.end;
+    assert.ok(await editor.edit((edit) => edit.insert(lineEnd, ')')));
+    await waitForDiagnostics(broken.uri, (ds) => !ds.some(isError), 'the error to go away after the fix');
+  });
+
+  it('completes DICOM attribute tags inside a tag', async () => {
+    const document = await openNewFile('complete-tag.coerce', '(0010,0010)=concat((0010,0010),"^")\n(\n');
+    const position = new vscode.Position(1, 1);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      document.uri,
+      position,
+    );
+    const texts = list.items.map((item) => `${completionLabel(item)} ${item.filterText ?? ''} ${item.detail ?? ''} ${insertText(item)}`);
+    const patientName = texts.find((text) => text.includes('PatientName') || text.includes("Patient's Name"));
+    assert.ok(patientName, `no PatientName item among ${list.items.length} completion items: ${texts.slice(0, 10).join(' | ')}`);
+    assert.match(patientName, /0010,0010/, 'the PatientName item should carry its tag (0010,0010)');
+  });
+
+  it('explains a tag on hover', async () => {
+    const document = await openNewFile('hover.coerce', '(0010,0010)=NULL()\n');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      new vscode.Position(0, 3),
+    );
+    const text = hoverText(hovers);
+    assert.match(text, /Patient'?s ?Name/, `hover on (0010,0010) should name the attribute, got: ${JSON.stringify(text)}`);
+  });
+});
+
+function insertText(item: vscode.CompletionItem): string {
+  const insert = item.insertText;
+  if (insert === undefined) return '';
+  return typeof insert === 'string' ? insert : insert.value;
+}
