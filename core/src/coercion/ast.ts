@@ -21,6 +21,8 @@ export interface TagNode extends NodeBase {
   element: number;
   /** The tag exactly as written, e.g. `(0010,0010)`. */
   text: string;
+  /** Set when the tag is half-typed (e.g. `(0010,`); a missing group/element is -1. */
+  incomplete?: boolean;
 }
 
 /** One step of a SEQ path: sequence attribute and (for all but the last step) an item index. */
@@ -134,6 +136,8 @@ export interface SyntaxErrorInfo {
   message: string;
   /** Stable code, e.g. `syntax` or `split-rule` (documented in docs/diagnostics.md). */
   code: string;
+  /** What a quick fix needs, e.g. `{ insert: ')', at: Position }` for `missing-paren`. */
+  data?: unknown;
 }
 
 /** `lvalue = expression` on one line. */

@@ -1,0 +1,802 @@
+/**
+ * Error-tolerant parser of the coercion-rule language (docs/coercion-language.md).
+ *
+ * Each physical line is lexed and parsed on its own, so one broken line never hides the
+ * diagnostics of another. The Chevrotain grammar below is written to accept every token sequence
+ * (missing pieces are optional, stray tokens are consumed), and the embedded actions build the
+ * typed tree of ast.ts and explain each problem in terms of what was expected and what was
+ * found. A half-typed rule therefore still yields the best partial tree for completion: calls
+ * without `closeParenRange`, `Missing` nodes at the cursor place, tags marked `incomplete`.
+ *
+ * Decisions where eRAD's help is silent (tested in test/unit/parser.test.ts):
+ * - white space (spaces, tabs) is tolerated between any two tokens, also inside `(gggg, eeee)`
+ *   and `$( name )`; the formatter removes it;
+ * - `SEQ` and `USER` are recognised in any letter case, like function names;
+ * - variable names use letters, digits, `_`, `-`, `.`; control variables start with `@`;
+ * - `USER(...)` field names use letters, digits and `_`;
+ * - in quoted strings an unknown escape `\x` is kept as the two characters `\x`.
+ */
+import { EmbeddedActionsParser, EOF, type IToken } from 'chevrotain';
+import { range as mkRange, type Position, type Range } from '../text/range';
+import type {
+  CallNode,
+  CommentNode,
+  Expression,
+  InvalidLineNode,
+  ItemIndexNode,
+  LineNode,
+  MissingNode,
+  RetiredSplitNode,
+  RuleFileNode,
+  RuleNode,
+  SeqNode,
+  SeqStep,
+  StringNode,
+  SyntaxErrorInfo,
+  TagNode,
+  UnquotedStringNode,
+  UserFieldNode,
+  VariableNode,
+} from './ast';
+import {
+  ALL_TOKENS,
+  BadChar,
+  BadWord,
+  Comma,
+  Equals,
+  Hash,
+  LParen,
+  lexLine,
+  QuotedString,
+  RParen,
+  unescapeQuoted,
+  UnterminatedString,
+  VariableStart,
+  Word,
+} from './lexer';
+
+/** Data of a `missing-paren` error: the text a quick fix inserts, and where. */
+export interface MissingParenData {
+  insert: string;
+  at: Position;
+}
+
+/** Data of a `missing-equals` error. */
+export interface MissingEqualsData {
+  insert: '=';
+  at: Position;
+}
+
+/** Data of a `split-rule` error: the 0-based line this line should be joined to. */
+export interface SplitRuleData {
+  joinTo: number;
+}
+
+const HEX4 = /^[0-9A-Fa-f]{4}$/;
+const DIGITS = /^[0-9]+$/;
+const USER_FIELD = /^[A-Za-z0-9_]+$/;
+const COMMENT_LINE = /^[ \t\uFEFF]*#/;
+const BLANK_LINE = /^[ \t\uFEFF]*$/;
+
+type ArgItem = { comma: IToken } | { expr: Expression } | { stray: IToken };
+
+interface ArgParts {
+  open: IToken;
+  close?: IToken;
+  items: ArgItem[];
+}
+
+interface LineParts {
+  target?: Expression;
+  equals?: IToken;
+  value?: Expression;
+  comma1?: IToken;
+  delimiter?: Expression;
+  comma2?: IToken;
+  index?: Expression;
+  junk: IToken[];
+}
+
+/** A construct whose `)` is missing at the end of the line. */
+interface Unclosed {
+  what: string;
+  start: number;
+}
+
+const tokenEnd = (t: IToken): number => t.startOffset + t.image.length;
+const isEof = (t: IToken): boolean => t.tokenType === EOF;
+
+function shown(text: string): string {
+  return text.length > 30 ? `'${text.slice(0, 27)}...'` : `'${text}'`;
+}
+
+class RuleLineParser extends EmbeddedActionsParser {
+  private lineNo = 0;
+  private text = '';
+  private tokens: IToken[] = [];
+  private errs: SyntaxErrorInfo[] = [];
+  private unclosed: Unclosed[] = [];
+  /** Errors raised for BadWord tokens, withdrawn where such a word is acceptable (USER field). */
+  private badWordErrors = new Map<Expression, SyntaxErrorInfo>();
+
+  constructor() {
+    super(ALL_TOKENS, { recoveryEnabled: false, maxLookahead: 1 });
+    this.performSelfAnalysis();
+  }
+
+  // ---------------------------------------------------------------- grammar
+
+  public line = this.RULE('line', (): LineParts => {
+    const parts: LineParts = { junk: [] };
+    this.OPTION(() => {
+      parts.target = this.SUBRULE(this.primary);
+    });
+    this.OPTION2(() => {
+      parts.equals = this.CONSUME(Equals);
+    });
+    this.OPTION3(() => {
+      parts.value = this.SUBRULE2(this.primary);
+    });
+    // Retired split form `(gggg,eeee),"d",n`: only directly after a tag as the whole value.
+    this.OPTION4({
+      GATE: () => parts.value !== undefined && parts.value.kind === 'Tag',
+      DEF: () => {
+        parts.comma1 = this.CONSUME(Comma);
+        this.OPTION5(() => {
+          parts.delimiter = this.SUBRULE3(this.primary);
+        });
+        this.OPTION6(() => {
+          parts.comma2 = this.CONSUME2(Comma);
+          this.OPTION7(() => {
+            parts.index = this.SUBRULE4(this.primary);
+          });
+        });
+      },
+    });
+    this.MANY(() => {
+      parts.junk.push(this.SUBRULE(this.anyToken));
+    });
+    return parts;
+  });
+
+  private primary = this.RULE('primary', (): Expression =>
+    this.OR([
+      { ALT: () => this.SUBRULE(this.tag) },
+      { ALT: () => this.SUBRULE(this.variable) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(QuotedString);
+          return this.ACTION(() => this.quotedString(t, true));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(UnterminatedString);
+          return this.ACTION(() => this.quotedString(t, false));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.wordOrCall) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(BadWord);
+          return this.ACTION(() => this.badWord(t));
+        },
+      },
+    ]),
+  );
+
+  private tag = this.RULE('tag', (): TagNode => {
+    const open = this.CONSUME(LParen);
+    let group: IToken | undefined;
+    let comma: IToken | undefined;
+    let element: IToken | undefined;
+    let close: IToken | undefined;
+    this.OPTION(() => {
+      group = this.CONSUME(Word);
+    });
+    this.OPTION2(() => {
+      comma = this.CONSUME(Comma);
+      this.OPTION3(() => {
+        element = this.CONSUME2(Word);
+      });
+    });
+    this.OPTION4(() => {
+      close = this.CONSUME(RParen);
+    });
+    return this.ACTION(() => this.makeTag(open, group, comma, element, close));
+  });
+
+  private variable = this.RULE('variable', (): VariableNode => {
+    const start = this.CONSUME(VariableStart);
+    let close: IToken | undefined;
+    this.OPTION(() => {
+      close = this.CONSUME(RParen);
+    });
+    return this.ACTION(() => this.makeVariable(start, close));
+  });
+
+  private wordOrCall = this.RULE('wordOrCall', (): Expression => {
+    const word = this.CONSUME(Word);
+    let args: ArgParts | undefined;
+    this.OPTION(() => {
+      args = this.SUBRULE(this.callArgs);
+    });
+    return this.ACTION(() => (args ? this.makeCallLike(word, args) : this.unquoted(word)));
+  });
+
+  /** `( ... )`: takes every token up to `)` or the end of the line; actions sort them out. */
+  private callArgs = this.RULE('callArgs', (): ArgParts => {
+    const open = this.CONSUME(LParen);
+    const parts: ArgParts = { open, items: [] };
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { parts.items.push({ comma: this.CONSUME(Comma) }); } },
+        { ALT: () => { parts.items.push({ expr: this.SUBRULE(this.primary) }); } },
+        { ALT: () => { parts.items.push({ stray: this.CONSUME(Equals) }); } },
+        { ALT: () => { parts.items.push({ stray: this.CONSUME(Hash) }); } },
+        { ALT: () => { parts.items.push({ stray: this.CONSUME(BadChar) }); } },
+      ]);
+    });
+    this.OPTION(() => {
+      parts.close = this.CONSUME(RParen);
+    });
+    return parts;
+  });
+
+  private anyToken = this.RULE('anyToken', (): IToken =>
+    this.OR([
+      { ALT: () => this.CONSUME(LParen) },
+      { ALT: () => this.CONSUME(RParen) },
+      { ALT: () => this.CONSUME(Comma) },
+      { ALT: () => this.CONSUME(Equals) },
+      { ALT: () => this.CONSUME(Hash) },
+      { ALT: () => this.CONSUME(Word) },
+      { ALT: () => this.CONSUME(BadWord) },
+      { ALT: () => this.CONSUME(QuotedString) },
+      { ALT: () => this.CONSUME(UnterminatedString) },
+      { ALT: () => this.CONSUME(VariableStart) },
+      { ALT: () => this.CONSUME(BadChar) },
+    ]),
+  );
+
+  // ---------------------------------------------------------------- entry point
+
+  parseLine(lineText: string, lineNo: number): { node: LineNode; errors: SyntaxErrorInfo[] } {
+    this.lineNo = lineNo;
+    this.text = lineText;
+    this.errs = [];
+    this.unclosed = [];
+    this.badWordErrors.clear();
+    this.tokens = lexLine(lineText);
+    this.input = this.tokens;
+    let node: LineNode;
+    try {
+      node = this.buildLine(this.line());
+    } catch (e) {
+      // The grammar accepts every token sequence; this is a safety net, never expected.
+      node = this.invalidLine();
+      this.errs = [this.err('syntax', `Could not parse this line (${(e as Error).message})`, node.range)];
+    }
+    const errors = this.errs.sort((a, b) => a.range.start.character - b.range.start.character);
+    return { node, errors };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private r(start: number, end: number): Range {
+    return mkRange(this.lineNo, start, end);
+  }
+
+  private tokRange(t: IToken): Range {
+    return this.r(t.startOffset, tokenEnd(t));
+  }
+
+  private err(code: string, message: string, range: Range, data?: unknown): SyntaxErrorInfo {
+    const e: SyntaxErrorInfo = data === undefined ? { range, message, code } : { range, message, code, data };
+    this.errs.push(e);
+    return e;
+  }
+
+  /** The token that follows `t` in the line (EOF token at the end). */
+  private after(t: IToken): IToken {
+    const i = this.tokens.indexOf(t);
+    return i >= 0 && i + 1 < this.tokens.length ? this.tokens[i + 1] : this.LA(Number.MAX_SAFE_INTEGER);
+  }
+
+  private found(t: IToken): string {
+    return isEof(t) ? 'end of line' : shown(t.image);
+  }
+
+  /** Where something that is missing before token `t` would go (end of line for EOF). */
+  private placeOf(t: IToken): number {
+    return isEof(t) ? this.text.length : t.startOffset;
+  }
+
+  private missing(at: number): MissingNode {
+    return { kind: 'Missing', recovered: true, range: this.r(at, at) };
+  }
+
+  private describe(e: Expression): string {
+    const t = this.text.slice(e.range.start.character, e.range.end.character);
+    return e.kind === 'Missing' ? 'nothing' : shown(t);
+  }
+
+  private quotedString(t: IToken, terminated: boolean): StringNode {
+    const body = terminated ? t.image.slice(1, -1) : t.image.slice(1);
+    const range = this.tokRange(t);
+    if (!terminated) {
+      this.err('unterminated-string', 'This string has no closing \'"\' before the end of the line', range, {
+        insert: '"',
+        at: range.end,
+      });
+    }
+    return { kind: 'String', quoted: true, value: unescapeQuoted(body), text: t.image, range };
+  }
+
+  private unquoted(t: IToken): UnquotedStringNode {
+    return { kind: 'String', quoted: false, value: t.image, text: t.image, range: this.tokRange(t) };
+  }
+
+  private badWord(t: IToken): UnquotedStringNode {
+    const node = this.unquoted(t);
+    const e = this.err(
+      'syntax',
+      `${shown(t.image)} must be quoted: only letters and digits may be written without quotes`,
+      node.range,
+      { insert: '"', around: node.range },
+    );
+    this.badWordErrors.set(node, e);
+    return node;
+  }
+
+  private withdraw(e: SyntaxErrorInfo | undefined): void {
+    if (e) this.errs = this.errs.filter((x) => x !== e);
+  }
+
+  private closeOrReport(close: IToken | undefined, last: IToken, what: string, start: number): void {
+    if (close) return;
+    const next = this.after(last);
+    if (isEof(next)) this.unclosed.push({ what, start });
+    else this.err('syntax', `Expected ')' to close ${what}, found ${this.found(next)}`, this.tokRange(next));
+  }
+
+  private hexPart(t: IToken | undefined, what: string): number {
+    if (!t) return -1;
+    if (HEX4.test(t.image)) return parseInt(t.image, 16);
+    this.err('syntax', `The ${what} of a tag must be 4 hex digits, found ${shown(t.image)}`, this.tokRange(t));
+    return -1;
+  }
+
+  private makeTag(open: IToken, group?: IToken, comma?: IToken, element?: IToken, close?: IToken): TagNode {
+    const last = close ?? element ?? comma ?? group ?? open;
+    const end = tokenEnd(last);
+    const node: TagNode = {
+      kind: 'Tag',
+      group: this.hexPart(group, 'group'),
+      element: this.hexPart(element, 'element'),
+      text: this.text.slice(open.startOffset, end),
+      range: this.r(open.startOffset, end),
+    };
+    if (!group || !comma || !element) {
+      node.incomplete = true;
+      const expected = !group ? 'a tag like (0010,0010)' : !comma ? "',' after the tag group" : 'the tag element (4 hex digits)';
+      const next = this.after(last);
+      const where = isEof(next) ? node.range : this.tokRange(next);
+      this.err('syntax', `Expected ${expected}, found ${this.found(next)}`, where);
+      return node;
+    }
+    this.closeOrReport(close, last, 'the tag', open.startOffset);
+    return node;
+  }
+
+  private makeVariable(start: IToken, close?: IToken): VariableNode {
+    const raw = start.image.slice(2);
+    const name = raw.trimStart();
+    const nameStart = start.startOffset + 2 + (raw.length - name.length);
+    const node: VariableNode = {
+      kind: 'Variable',
+      name,
+      nameRange: this.r(nameStart, nameStart + name.length),
+      isControl: name.startsWith('@'),
+      range: this.r(start.startOffset, close ? tokenEnd(close) : tokenEnd(start)),
+    };
+    if (name === '' || name === '@') {
+      const next = this.after(start);
+      const expected = name === '@' ? 'a control variable name after \'$(@\'' : "a variable name after '$('";
+      this.err('syntax', `Expected ${expected}, found ${this.found(next)}`, isEof(next) ? node.range : this.tokRange(next));
+      if (!close && isEof(next)) return node; // half-typed: the name error is enough
+    }
+    this.closeOrReport(close, start, `the variable $(${name}`, start.startOffset);
+    return node;
+  }
+
+  /** Arguments with `Missing` placeholders where one was expected, and the comma ranges. */
+  private collectArgs(parts: ArgParts, label: string): { args: Expression[]; commas: Range[]; end: number } {
+    const args: Expression[] = [];
+    const commas: Range[] = [];
+    let expectArg = true;
+    let end = tokenEnd(parts.open);
+    for (const item of parts.items) {
+      if ('comma' in item) {
+        if (expectArg) {
+          args.push(this.missing(item.comma.startOffset));
+          this.err('syntax', `Expected an argument of ${label}, found ','`, this.tokRange(item.comma));
+        }
+        commas.push(this.tokRange(item.comma));
+        expectArg = true;
+        end = tokenEnd(item.comma);
+      } else if ('expr' in item) {
+        if (!expectArg) {
+          this.err('syntax', `Expected ',' or ')' in ${label}, found ${this.describe(item.expr)}`, item.expr.range, {
+            insert: ',',
+            at: item.expr.range.start,
+          });
+        }
+        args.push(item.expr);
+        expectArg = false;
+        end = item.expr.range.end.character;
+      } else {
+        const t = item.stray;
+        const msg =
+          t.tokenType === Hash
+            ? `'#' starts a comment only at the beginning of a line; quote it if it is part of a value`
+            : t.tokenType === Equals
+              ? `Unexpected '=' in ${label}; quote it if it is part of a value`
+              : `Unexpected ${shown(t.image)} in ${label}`;
+        this.err('syntax', msg, this.tokRange(t));
+        end = tokenEnd(t);
+      }
+    }
+    if (expectArg) {
+      if (commas.length > 0) {
+        const at = parts.close ? parts.close.startOffset : this.text.length;
+        args.push(this.missing(at));
+        const found = parts.close ? "')'" : 'end of line';
+        this.err('syntax', `Expected an argument of ${label} after ',', found ${found}`, commas[commas.length - 1]);
+      } else if (!parts.close && args.length === 0) {
+        // Just typed `name(`: a placeholder at the cursor; the missing ')' is reported once.
+        args.push(this.missing(this.text.length));
+      }
+    }
+    if (parts.close) end = tokenEnd(parts.close);
+    return { args, commas, end };
+  }
+
+  private makeCallLike(word: IToken, parts: ArgParts): Expression {
+    const upper = word.image.toUpperCase();
+    if (upper === 'SEQ') return this.makeSeq(word, parts);
+    if (upper === 'USER') return this.makeUser(word, parts);
+    const label = `the call to ${word.image}`;
+    const { args, commas, end } = this.collectArgs(parts, label);
+    const lastTok = this.lastTokenOf(parts);
+    this.closeOrReport(parts.close, lastTok, label, word.startOffset);
+    const node: CallNode = {
+      kind: 'Call',
+      name: word.image,
+      nameRange: this.tokRange(word),
+      args,
+      openParenRange: this.tokRange(parts.open),
+      commaRanges: commas,
+      range: this.r(word.startOffset, end),
+    };
+    if (parts.close) node.closeParenRange = this.tokRange(parts.close);
+    return node;
+  }
+
+  /** The last token of `( ... )` (the `)` itself when present). */
+  private lastTokenOf(parts: ArgParts): IToken {
+    if (parts.close) return parts.close;
+    // Everything up to the end of the line belongs to the unclosed call.
+    return this.tokens[this.tokens.length - 1] ?? parts.open;
+  }
+
+  private isPlainWord(e: Expression | undefined): e is UnquotedStringNode {
+    return e !== undefined && e.kind === 'String' && !e.quoted && !this.badWordErrors.has(e);
+  }
+
+  private seqTag(g: Expression, e: Expression | undefined): TagNode {
+    const hex = (x: Expression | undefined, what: string): number => {
+      if (x === undefined || x.kind === 'Missing') return -1;
+      if (this.isPlainWord(x) && HEX4.test(x.value)) return parseInt(x.value, 16);
+      this.err('syntax', `Expected the ${what} as 4 bare hex digits in SEQ(...), found ${this.describe(x)}`, x.range);
+      return -1;
+    };
+    const start = g.range.start.character;
+    const end = (e ?? g).range.end.character;
+    const node: TagNode = {
+      kind: 'Tag',
+      group: hex(g, 'group'),
+      element: hex(e, 'element'),
+      text: this.text.slice(start, end),
+      range: this.r(start, end),
+    };
+    if (!e || g.kind === 'Missing' || e.kind === 'Missing') node.incomplete = true;
+    return node;
+  }
+
+  private itemIndex(x: Expression): ItemIndexNode {
+    const text = this.text.slice(x.range.start.character, x.range.end.character);
+    if (this.isPlainWord(x) && DIGITS.test(x.value)) {
+      return { kind: 'ItemIndex', value: parseInt(x.value, 10), text, range: x.range };
+    }
+    if (x.kind !== 'Missing') {
+      this.err('syntax', `Expected an item number (0, 1, 2, ...) in SEQ(...), found ${this.describe(x)}`, x.range);
+    }
+    return { kind: 'ItemIndex', value: -1, text, range: x.range, recovered: true };
+  }
+
+  private makeSeq(word: IToken, parts: ArgParts): SeqNode {
+    const label = 'SEQ(...)';
+    const { args, end } = this.collectArgs(parts, label);
+    this.closeOrReport(parts.close, this.lastTokenOf(parts), label, word.startOffset);
+    const steps: SeqStep[] = [];
+    let leaf: TagNode | undefined;
+    for (let i = 0; leaf === undefined; i += 3) {
+      const g = args[i];
+      if (g === undefined) {
+        const at = parts.close ? parts.close.startOffset : this.text.length;
+        leaf = { kind: 'Tag', group: -1, element: -1, text: '', range: this.r(at, at), incomplete: true, recovered: true };
+        break;
+      }
+      const tag = this.seqTag(g, args[i + 1]);
+      const item = args[i + 2];
+      if (item === undefined) leaf = tag;
+      else steps.push({ tag, item: this.itemIndex(item) });
+    }
+    const count = args.length;
+    if (parts.close && (count < 5 || (count - 2) % 3 !== 0) && !(count === 1 && args[0].kind === 'Missing')) {
+      this.err(
+        'syntax',
+        `SEQ(...) takes a sequence, an item number and an attribute, e.g. SEQ(0040,0275,0,0040,0009) (more item/attribute triples go deeper); found ${count} value${count === 1 ? '' : 's'}`,
+        this.r(word.startOffset, end),
+      );
+    }
+    return { kind: 'Seq', steps, leaf, keywordRange: this.tokRange(word), range: this.r(word.startOffset, end) };
+  }
+
+  private makeUser(word: IToken, parts: ArgParts): UserFieldNode {
+    const label = 'USER(...)';
+    const { args, end } = this.collectArgs(parts, label);
+    this.closeOrReport(parts.close, this.lastTokenOf(parts), label, word.startOffset);
+    const arg = args[0];
+    let field = '';
+    let fieldRange = this.r(tokenEnd(parts.open), tokenEnd(parts.open));
+    if (arg !== undefined && arg.kind === 'String' && !arg.quoted && USER_FIELD.test(arg.value)) {
+      this.withdraw(this.badWordErrors.get(arg));
+      field = arg.value;
+      fieldRange = arg.range;
+    } else if (arg !== undefined && arg.kind !== 'Missing') {
+      this.err('syntax', `Expected a field name (letters, digits, '_') in USER(...), found ${this.describe(arg)}`, arg.range);
+    } else if (parts.close) {
+      this.err('syntax', 'Expected a field name in USER(...), e.g. USER(MyField)', this.r(word.startOffset, end));
+    }
+    if (args.length > 1) {
+      const extra = args[1];
+      this.err('syntax', 'USER(...) takes exactly one field name', this.r(extra.range.start.character, args[args.length - 1].range.end.character));
+    }
+    return { kind: 'User', field, fieldRange, range: this.r(word.startOffset, end) };
+  }
+
+  private invalidLine(): InvalidLineNode {
+    const start = this.text.length - this.text.trimStart().length;
+    return { kind: 'Invalid', text: this.text, range: this.r(start, this.text.trimEnd().length) };
+  }
+
+  private buildLine(p: LineParts): LineNode {
+    const first = this.tokens[0];
+    const last = this.tokens[this.tokens.length - 1];
+    // Target.
+    let target: RuleNode['target'];
+    let targetOk = false;
+    if (p.target === undefined) {
+      target = this.missing(p.equals ? p.equals.startOffset : first ? first.startOffset : 0);
+    } else if (
+      p.target.kind === 'Tag' ||
+      p.target.kind === 'Seq' ||
+      p.target.kind === 'User' ||
+      p.target.kind === 'Variable' ||
+      (p.target.kind === 'String' && !p.target.quoted)
+    ) {
+      target = p.target;
+      targetOk = true;
+    } else {
+      target = this.missing(p.target.range.start.character);
+      const what = p.target.kind === 'Call' ? `the call ${this.describe(p.target)}` : this.describe(p.target);
+      this.err(
+        'syntax',
+        `Expected an attribute (gggg,eeee), SEQ(...), USER(...) or $(variable) before '=', found ${what}`,
+        p.target.range,
+      );
+    }
+    // '='.
+    if (!p.equals && (p.target !== undefined || p.value !== undefined)) {
+      const next = p.value ? this.describe(p.value) : p.junk[0] ? shown(p.junk[0].image) : 'end of line';
+      const at = p.target ? p.target.range.end : this.r(0, 0).start;
+      this.err('missing-equals', `Expected '=' after ${p.target ? this.describe(p.target) : 'the target'}, found ${next}`,
+        p.target ? p.target.range : p.value!.range, { insert: '=', at } satisfies MissingEqualsData);
+    }
+    // Value.
+    let value: Expression;
+    if (p.value === undefined) {
+      value = this.missing(p.junk[0] ? p.junk[0].startOffset : this.text.length);
+      if (p.equals) {
+        const found = p.junk[0] ? shown(p.junk[0].image) : 'end of line';
+        const where = p.junk[0] ? this.r(p.junk[0].startOffset, tokenEnd(last)) : this.tokRange(p.equals);
+        this.err('syntax', `Expected a value after '=', found ${found}`, where);
+      }
+    } else if (p.comma1) {
+      value = this.retiredSplit(p.value as TagNode, p);
+    } else {
+      value = p.value;
+    }
+    // Anything after the value.
+    if (p.junk.length > 0 && p.value !== undefined) {
+      const j = p.junk[0];
+      const where = this.r(j.startOffset, tokenEnd(last));
+      let msg: string;
+      if (j.tokenType === Hash) msg = "'#' starts a comment only at the beginning of a line; quote it if it is part of a value";
+      else if (j.tokenType === RParen) msg = "Unexpected ')': there is no open '(' to close";
+      else if (j.tokenType === Equals) msg = "A rule has only one '='; quote '=' if it is part of a value";
+      else if (j.tokenType === Comma) msg = "Unexpected ',' after the value: a rule has one value (the retired split form is (gggg,eeee),\"d\",n)";
+      else msg = `Expected end of line after the value, found ${shown(j.image)}`;
+      this.err('syntax', msg, where);
+    } else if (p.junk.length > 0 && p.value === undefined && !p.equals) {
+      this.err('syntax', `Expected a rule like (gggg,eeee)=value, found ${shown(p.junk[0].image)}`, this.r(p.junk[0].startOffset, tokenEnd(last)));
+    }
+    this.reportUnclosed(last);
+    if (!p.equals && !targetOk) return this.invalidLine();
+    const start = first ? first.startOffset : 0;
+    const end = last ? tokenEnd(last) : 0;
+    return { kind: 'Rule', target, equalsRange: p.equals ? this.tokRange(p.equals) : undefined, value, range: this.r(start, end) };
+  }
+
+  /** One error for all constructs still open at the end of the line, about the innermost. */
+  private reportUnclosed(last: IToken | undefined): void {
+    if (this.unclosed.length === 0 || !last) return;
+    const inner = this.unclosed[0];
+    const n = this.unclosed.length;
+    const at: Position = { line: this.lineNo, character: tokenEnd(last) };
+    const more = n > 1 ? ` (${n} closing parentheses are missing)` : '';
+    this.err('missing-paren', `Expected ')' to close ${inner.what}, found end of line${more}`, this.r(inner.start, at.character), {
+      insert: ')'.repeat(n),
+      at,
+    } satisfies MissingParenData);
+  }
+
+  private retiredSplit(source: TagNode, p: LineParts): RetiredSplitNode {
+    const form = 'the retired split form (gggg,eeee),"d",n';
+    const placeholder = (at: number): UnquotedStringNode => ({
+      kind: 'String', quoted: false, value: '', text: '', range: this.r(at, at), recovered: true,
+    });
+    let end = tokenEnd(p.comma1!);
+    let delimiter: StringNode;
+    if (p.delimiter && p.delimiter.kind === 'String') {
+      delimiter = p.delimiter;
+      end = p.delimiter.range.end.character;
+    } else {
+      const at = p.delimiter ? p.delimiter.range.start.character : p.comma2 ? p.comma2.startOffset : this.text.length;
+      delimiter = placeholder(at);
+      const found = p.delimiter ? this.describe(p.delimiter) : p.comma2 ? "','" : 'end of line';
+      this.err('syntax', `Expected the delimiter string of ${form}, found ${found}`, p.delimiter ? p.delimiter.range : this.tokRange(p.comma2 ?? p.comma1!));
+      if (p.delimiter) end = p.delimiter.range.end.character;
+    }
+    let index: StringNode;
+    if (p.comma2) end = tokenEnd(p.comma2);
+    if (p.index && this.isPlainWord(p.index) && DIGITS.test(p.index.value)) {
+      index = p.index;
+      end = p.index.range.end.character;
+    } else {
+      const at = p.index ? p.index.range.start.character : this.text.length;
+      index = p.index && p.index.kind === 'String' ? p.index : placeholder(at);
+      const found = p.index ? this.describe(p.index) : 'end of line';
+      const where = p.index ? p.index.range : this.tokRange(p.comma2 ?? p.comma1!);
+      this.err('syntax', `Expected the field number of ${form}, found ${found}`, where);
+      if (p.index) end = p.index.range.end.character;
+    }
+    return { kind: 'RetiredSplit', source, delimiter, index, range: this.r(source.range.start.character, end) };
+  }
+}
+
+let sharedParser: RuleLineParser | undefined;
+function parser(): RuleLineParser {
+  return (sharedParser ??= new RuleLineParser());
+}
+
+/** Parses one physical line (without its line break) as line number `line` (0-based). */
+export function parseRuleLine(lineText: string, line: number): { node: LineNode; errors: SyntaxErrorInfo[] } {
+  if (COMMENT_LINE.test(lineText)) {
+    const start = lineText.indexOf('#');
+    const node: CommentNode = { kind: 'Comment', text: lineText.slice(start), range: mkRange(line, start, lineText.length) };
+    return { node, errors: [] };
+  }
+  if (BLANK_LINE.test(lineText)) {
+    return { node: { kind: 'Blank', range: mkRange(line, 0, lineText.length) }, errors: [] };
+  }
+  return parser().parseLine(lineText, line);
+}
+
+/** Splits text into physical lines (`\n`, `\r\n`, `\r`), without the line breaks. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/** Facts about a line's tokens that decide whether the next line continues it. */
+interface LineShape {
+  openParens: number;
+  endsWithEquals: boolean;
+  startsWithContinuation: boolean;
+  hasEquals: boolean;
+}
+
+function shapeOf(text: string, node: LineNode): LineShape | undefined {
+  if (node.kind === 'Blank' || node.kind === 'Comment') return undefined;
+  const tokens = lexLine(text);
+  let open = 0;
+  let hasEquals = false;
+  for (const t of tokens) {
+    if (t.tokenType === LParen || t.tokenType === VariableStart) open++;
+    else if (t.tokenType === RParen) open--;
+    else if (t.tokenType === Equals) hasEquals = true;
+  }
+  const first = tokens[0];
+  const last = tokens[tokens.length - 1];
+  return {
+    openParens: open,
+    endsWithEquals: last !== undefined && last.tokenType === Equals,
+    startsWithContinuation: first !== undefined && (first.tokenType === Comma || first.tokenType === RParen),
+    hasEquals,
+  };
+}
+
+/**
+ * Marks lines that continue a rule broken over lines: a line starting with `,` or `)` right after
+ * a rule line, or a line without `=` after a line that left parentheses open or ended in `=`.
+ * Such a line becomes an Invalid line with one `split-rule` error (its own errors are noise).
+ */
+function markSplitRules(texts: string[], lines: LineNode[], errorsByLine: SyntaxErrorInfo[][]): void {
+  let open = 0; // parentheses left open by the rule being continued
+  let pendingValue = false; // the rule being continued ended with '='
+  for (let i = 0; i < lines.length; i++) {
+    const shape = shapeOf(texts[i], lines[i]);
+    if (!shape) {
+      open = 0;
+      pendingValue = false;
+      continue;
+    }
+    const prev = i > 0 ? lines[i - 1] : undefined;
+    const continuing = (open > 0 || pendingValue) && !shape.hasEquals;
+    const startsOdd = shape.startsWithContinuation && prev !== undefined && (prev.kind === 'Rule' || prev.kind === 'Invalid');
+    if (continuing || startsOdd) {
+      const text = texts[i];
+      const start = text.length - text.trimStart().length;
+      const range = mkRange(i, start, text.trimEnd().length);
+      lines[i] = { kind: 'Invalid', text, range };
+      errorsByLine[i] = [
+        {
+          range,
+          code: 'split-rule',
+          message: `A rule must be on one line; join this line to line ${i}`,
+          data: { joinTo: i - 1 } satisfies SplitRuleData,
+        },
+      ];
+      open = Math.max(0, (continuing ? open : 0) + shape.openParens);
+      pendingValue = false;
+    } else {
+      open = Math.max(0, shape.openParens);
+      pendingValue = shape.endsWithEquals;
+    }
+  }
+}
+
+function assemble(texts: string[], results: Array<{ node: LineNode; errors: SyntaxErrorInfo[] }>): RuleFileNode {
+  const lines = results.map((r) => r.node);
+  const errorsByLine = results.map((r) => r.errors);
+  markSplitRules(texts, lines, errorsByLine);
+  return { kind: 'RuleFile', lines, errors: errorsByLine.flat() };
+}
+
+/** Parses a whole rule file: one LineNode per physical line, errors of all lines in order. */
+export function parseRuleFile(text: string): RuleFileNode {
+  const texts = splitLines(text);
+  return assemble(texts, texts.map((t, i) => parseRuleLine(t, i)));
+}
