@@ -19,14 +19,42 @@ const RESULT_LINE = /PACSW_E2E_RESULT passed=(\d+) failed=(\d+) pending=(\d+)/;
  * code-server or Chromium running, whatever happens.
  */
 export async function runE2E({ timeoutMs = 5 * 60_000, verbose = !!process.env.PACSW_E2E_VERBOSE, print = (line) => console.log(line) } = {}) {
-  const testsModule = path.join(repo, 'out', 'test', 'e2e', 'suite', 'index.js');
+  let result;
+  const exitCode = await runInVSCode({
+    testsModule: path.join(repo, 'out', 'test', 'e2e', 'suite', 'index.js'),
+    // Tests edit and create files, so they get a copy of the example workspace.
+    workspaceSource: path.join(repo, 'examples', 'workspace'),
+    timeoutMs,
+    verbose,
+    print,
+    onLog: (text) => {
+      const match = RESULT_LINE.exec(text);
+      if (match) result = { passed: +match[1], failed: +match[2], skipped: +match[3] };
+      // Only the test output is of interest; the workbench's own logging is noise unless asked for.
+      if (verbose) print(text.replace(/\s+$/, ''));
+      else if (text.includes(OUTPUT_PREFIX) && !match) print(testOutput(text));
+    },
+  });
+  if (!result) {
+    // The suite never reached its summary (e.g. run() threw while loading): count that as a failure.
+    print(`e2e: the suite ended with exit code ${exitCode} without reporting results`);
+    result = { passed: 0, failed: 1, skipped: 0 };
+  }
+  return { ...result, exitCode };
+}
+
+/**
+ * Opens a copy of `workspaceSource` in a fresh code-server with this repository loaded as the
+ * extension under development, lets VS Code run `testsModule`'s run(), and resolves to the exit
+ * code VS Code reports. `onLog` sees every log message the workbench hands out.
+ */
+export async function runInVSCode({ testsModule, workspaceSource, timeoutMs, verbose, print, onLog }) {
   if (!existsSync(testsModule)) throw new Error(`${testsModule} is missing: run tsc -p . first`);
   if (!existsSync(path.join(repo, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
 
   const temp = mkdtempSync(path.join(os.tmpdir(), 'pacsw-e2e-'));
-  // Tests edit and create files, so they get a copy of the example workspace.
   const workspace = path.join(temp, 'workspace');
-  cpSync(path.join(repo, 'examples', 'workspace'), workspace, { recursive: true });
+  cpSync(workspaceSource, workspace, { recursive: true });
 
   const serverLog = [];
   let server;
@@ -43,39 +71,20 @@ export async function runE2E({ timeoutMs = 5 * 60_000, verbose = !!process.env.P
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
 
-    let result;
+    let exited;
     const finished = new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`e2e suite did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
-      page.exposeFunction('codeAutomationLog', (type, args) => {
-        const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
-        const match = RESULT_LINE.exec(text);
-        if (match) result = { passed: +match[1], failed: +match[2], skipped: +match[3] };
-        if (match && !verbose) return;
-        // Only the test output is of interest; the workbench's own logging is noise unless asked for.
-        if (verbose) print(text.replace(/\s+$/, ''));
-        else if (text.includes(OUTPUT_PREFIX)) print(testOutput(text));
-      });
-      page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+      exited = resolve;
+      timer = setTimeout(() => reject(new Error(`VS Code did not finish the tests within ${timeoutMs / 1000} s`)), timeoutMs);
       server.exited.then(({ code, signal }) => reject(new Error(`code-server exited early (code ${code}, signal ${signal})`)));
     });
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      onLog((Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => exited(code));
     page.on('pageerror', (error) => verbose && print(`[page error] ${error.message}`));
 
-    await page.goto(
-      workbenchUrl({
-        url: server.url,
-        port,
-        folder: workspace,
-        extensionPath: repo,
-        extensionTestsPath: testsModule,
-      }),
-    );
-    const exitCode = await finished;
-    if (!result) {
-      // The suite never reached its summary (e.g. run() threw while loading): count that as a failure.
-      print(`e2e: the suite ended with exit code ${exitCode} without reporting results`);
-      result = { passed: 0, failed: 1, skipped: 0 };
-    }
-    return { ...result, exitCode };
+    await page.goto(workbenchUrl({ url: server.url, port, folder: workspace, extensionPath: repo, extensionTestsPath: testsModule }));
+    return await finished;
   } catch (error) {
     if (serverLog.length && !verbose) print(`--- code-server output ---\n${serverLog.join('').slice(-4000)}`);
     throw error;

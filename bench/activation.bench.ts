@@ -1,0 +1,50 @@
+/**
+ * Runs inside VS Code (loaded as the tests module by bench/activation.bench.mjs) in a
+ * workspace with nothing of ours in it, so the extension is still inactive when this starts.
+ * Measures what a user waits for: activation (loading dist/extension.js and activate()), the
+ * language server being up, and the first diagnostics of a freshly opened file.
+ */
+import * as vscode from 'vscode';
+import { performance } from 'node:perf_hooks';
+
+const EXTENSION_ID = 'pacs-workbench.pacs-workbench';
+
+export async function run(): Promise<void> {
+  const extension = vscode.extensions.getExtension<{ ready: Promise<void> }>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  if (extension.isActive) throw new Error('the extension was already active; the benchmark needs a workspace without .coerce/.pacs files');
+
+  const t0 = performance.now();
+  const api = await extension.activate();
+  const activated = performance.now();
+  await api.ready;
+  const serverReady = performance.now();
+
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the benchmark needs a workspace folder');
+  const uri = vscode.Uri.joinPath(folder.uri, 'bench.coerce');
+  await vscode.workspace.fs.writeFile(uri, Buffer.from('(0010,0010)=concat(\n'));
+  const opened = performance.now();
+  const gotDiagnostics = new Promise<void>((resolve) => {
+    const check = () => {
+      if (vscode.languages.getDiagnostics(uri).length === 0) return false;
+      subscription.dispose();
+      resolve();
+      return true;
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics(check);
+    check();
+  });
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await gotDiagnostics;
+  const diagnosed = performance.now();
+
+  const result = {
+    activateMs: round(activated - t0),
+    serverReadyMs: round(serverReady - t0),
+    firstDiagnosticsMs: round(diagnosed - opened),
+  };
+  console.log(`PACSW_BENCH ${JSON.stringify(result)}`);
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
