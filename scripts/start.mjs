@@ -35,7 +35,7 @@ async function startInCodeServer() {
     server = await startCodeServer({
       port,
       // Kept between runs (git-ignored), so open editors and settings survive a restart.
-      stateDir: path.join(repo, '.e2e', 'start'),
+      stateDir: process.env.PACSW_START_STATE_DIR || path.join(repo, '.e2e', 'start'),
       log: (text) => process.env.PACSW_VERBOSE && process.stdout.write(text),
     });
   } catch (error) {
