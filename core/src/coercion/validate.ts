@@ -1,0 +1,448 @@
+/**
+ * Semantic validation of a parsed coercion-rule file: everything the parser cannot see on its
+ * own — unknown functions and tags, arity, values that cannot be valid for the target's VR,
+ * variable use, dialect portability. Every code is documented in docs/diagnostics.md.
+ *
+ * Runs on every keystroke in the language server, so it is one pass over the tree with cached
+ * dictionary lookups and no regular expressions compiled per rule.
+ */
+import type { CoreDiagnostic, Severity } from '../diagnostics';
+import { comparePositions, type Range } from '../text/range';
+import { getDictionary, isPrivateGroup } from '../dictionary/index';
+import type { DictionaryEntry } from '../dictionary/types';
+import type {
+  CallNode, Expression, LValue, RetiredSplitNode, RuleFileNode, RuleNode, SeqNode, TagNode,
+  UnquotedStringNode, UserFieldNode, VariableNode, MissingNode,
+} from './ast';
+import { CONTROL_VARIABLES, FUNCTIONS, lookupFunction, type FunctionInfo } from './functions';
+import { parseRuleFile } from './parser';
+import { checkValueForVr, isCoercibleVr } from './vr-rules';
+
+export type CoercionDialect = 'strict' | 'extended';
+
+export interface ValidateOptions {
+  /** `strict` (default): only what eRAD documents; extension functions are errors. */
+  dialect?: CoercionDialect;
+}
+
+/** `data` of an `unknown-function` diagnostic. */
+export interface UnknownFunctionData { name: string; suggestions: string[] }
+/** `data` of a `retired-split` diagnostic: the `split(...)` call that replaces the node. */
+export interface RetiredSplitData { replacement: string }
+/** `data` of a `keyword-for-tag` diagnostic. */
+export interface KeywordForTagData { keyword: string; tag: string }
+
+export const SEMANTIC_CODES = [
+  'unknown-function', 'arity', 'not-alphanumeric', 'unknown-tag', 'private-tag', 'retired-tag',
+  'invalid-value', 'variable-unassigned', 'unreachable-after-stop', 'extension-function',
+  'retired-split', 'keyword-for-tag', 'invalid-target', 'seq-item', 'control-variable',
+  'stop-value', 'user-field',
+] as const;
+
+/** Parses and validates in one go. */
+export function validateRuleText(text: string, options?: ValidateOptions): CoreDiagnostic[] {
+  return validateRuleFile(parseRuleFile(text), options);
+}
+
+/** The parser's syntax errors (as errors) followed by semantic findings, sorted by position. */
+export function validateRuleFile(file: RuleFileNode, options?: ValidateOptions): CoreDiagnostic[] {
+  const out: CoreDiagnostic[] = file.errors.map((e) => {
+    const d: CoreDiagnostic = { range: e.range, severity: 'error', code: e.code, message: e.message };
+    if (e.data !== undefined) d.data = e.data;
+    return d;
+  });
+  new Validator(file, options?.dialect ?? 'strict', out).run();
+  // Stable sort: on equal positions the parser's errors stay first.
+  return out.sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end));
+}
+
+// ---- dictionary access, cached across calls: a rule file names the same few tags many times ----
+
+const NOT_FOUND = null;
+const tagCache = new Map<number, DictionaryEntry | null>();
+
+function entryFor(group: number, element: number): DictionaryEntry | undefined {
+  const key = group * 0x10000 + element;
+  let hit = tagCache.get(key);
+  if (hit === undefined) {
+    hit = getDictionary().byTag(group, element) ?? NOT_FOUND;
+    tagCache.set(key, hit);
+  }
+  return hit ?? undefined;
+}
+
+const keywordCache = new Map<string, DictionaryEntry | null>();
+
+function entryForKeyword(word: string): DictionaryEntry | undefined {
+  let hit = keywordCache.get(word);
+  if (hit === undefined) {
+    hit = getDictionary().byKeyword(word) ?? NOT_FOUND;
+    keywordCache.set(word, hit);
+  }
+  return hit ?? undefined;
+}
+
+/** Keyword match ignoring case, for the rarer invalid-target path (`patientname=...`). */
+function entryForKeywordAnyCase(word: string): DictionaryEntry | undefined {
+  const exact = entryForKeyword(word);
+  if (exact) return exact;
+  const lower = word.toLowerCase();
+  return getDictionary().search(word, 1).find((e) => e.keyword.toLowerCase() === lower);
+}
+
+/** Concrete tag text for a quick fix; repeating-group entries like (60xx,3000) have none. */
+function concreteTagText(entry: DictionaryEntry): string | undefined {
+  return entry.tagText.includes('x') ? undefined : entry.tagText;
+}
+
+const describeTag = (text: string, entry: DictionaryEntry | undefined): string => (entry ? `${text} ${entry.name}` : text);
+
+/** lookupFunction by the name as typed, without lower-casing it on every call. */
+const functionCache = new Map<string, FunctionInfo | null>();
+
+function functionFor(name: string): FunctionInfo | undefined {
+  let hit = functionCache.get(name);
+  if (hit === undefined) {
+    hit = lookupFunction(name) ?? NOT_FOUND;
+    if (functionCache.size < 1000) functionCache.set(name, hit); // bounded: names are user input
+  }
+  return hit ?? undefined;
+}
+
+// ---- function-name suggestions ----
+
+/** Optimal-string-alignment (restricted Damerau-Levenshtein) distance. */
+export function editDistance(a: string, b: string): number {
+  const n = a.length;
+  const m = b.length;
+  let prev2: number[] = [];
+  let prev: number[] = Array.from({ length: m + 1 }, (_, j) => j);
+  for (let i = 1; i <= n; i++) {
+    const cur = [i];
+    for (let j = 1; j <= m; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[m];
+}
+
+/** Up to `limit` catalogue names closest to `name`, nearest first; eRAD functions before
+ *  extensions on equal distance. Names too far away to be a typo are left out. */
+export function nearestFunctionNames(name: string, limit = 3): string[] {
+  const lower = name.toLowerCase();
+  const maxDistance = Math.max(1, Math.min(3, Math.floor(lower.length / 2)));
+  return FUNCTIONS
+    .map((f, index) => ({ f, index, d: editDistance(lower, f.name) }))
+    .filter((x) => x.d <= maxDistance)
+    .sort((x, y) => x.d - y.d || x.index - y.index)
+    .slice(0, limit)
+    .map((x) => x.f.name);
+}
+
+// ---- constant folding for value checks ----
+
+/** The value an expression always has: a string, null for NULL, or undefined when it depends
+ *  on the object. Handles literals, NULL() and concat() of constants. */
+function constantValue(e: Expression): string | null | undefined {
+  if (e.kind === 'String') return e.value;
+  if (e.kind !== 'Call') return undefined;
+  const fn = e.name.toLowerCase();
+  if (fn === 'null' && e.args.length === 0) return null;
+  if (fn === 'concat') {
+    let s = '';
+    for (const a of e.args) {
+      const v = constantValue(a);
+      if (v === undefined) return undefined;
+      if (v !== null) s += v; // NULL arguments count as ""
+    }
+    return s;
+  }
+  return undefined;
+}
+
+/** Constant strings the expression can produce, each with the node to blame: the branches of
+ *  if() and or() are followed so that `if(c,"bad","good")` still points at "bad". */
+function constantOutcomes(e: Expression, out: Array<{ value: string; node: Expression }>): void {
+  const v = constantValue(e);
+  if (typeof v === 'string') {
+    out.push({ value: v, node: e });
+    return;
+  }
+  if (e.kind !== 'Call') return;
+  const fn = e.name.toLowerCase();
+  if (fn === 'if') {
+    if (e.args[1]) constantOutcomes(e.args[1], out);
+    if (e.args[2]) constantOutcomes(e.args[2], out);
+  } else if (fn === 'or') {
+    for (const a of e.args) constantOutcomes(a, out);
+  }
+}
+
+const isUnconditionalStop = (rule: RuleNode): boolean =>
+  rule.target.kind === 'Variable' && rule.target.name === '@PROCESS'
+  && rule.value.kind === 'Call' && rule.value.name.toLowerCase() === 'null' && rule.value.args.length === 0;
+
+const CONTROL_NAMES = new Set(CONTROL_VARIABLES.map((c) => c.name));
+const CONTROL_NAMES_UPPER = new Map(CONTROL_VARIABLES.map((c) => [c.name.toUpperCase(), c.name]));
+
+class Validator {
+  /** 0-based line of the first rule assigning each variable. */
+  private readonly firstAssignment = new Map<string, number>();
+
+  constructor(
+    private readonly file: RuleFileNode,
+    private readonly dialect: CoercionDialect,
+    private readonly out: CoreDiagnostic[],
+  ) {}
+
+  run(): void {
+    for (const line of this.file.lines) {
+      if (line.kind === 'Rule' && line.target.kind === 'Variable' && !line.target.isControl && !this.firstAssignment.has(line.target.name)) {
+        this.firstAssignment.set(line.target.name, line.range.start.line);
+      }
+    }
+    let stopLine: number | undefined;
+    for (const line of this.file.lines) {
+      if (line.kind !== 'Rule') continue;
+      if (stopLine !== undefined) {
+        this.report(line.range, 'hint', 'unreachable-after-stop',
+          `This rule never runs: $(@PROCESS)=NULL() on line ${stopLine + 1} stops processing of every object before it.`,
+          { tags: ['unnecessary'] });
+      }
+      this.rule(line);
+      if (stopLine === undefined && isUnconditionalStop(line)) stopLine = line.range.start.line;
+    }
+  }
+
+  private report(range: Range, severity: Severity, code: string, message: string,
+    extra: { tags?: CoreDiagnostic['tags']; data?: unknown } = {}): void {
+    const d: CoreDiagnostic = { range, severity, code, message };
+    if (extra.tags) d.tags = extra.tags;
+    if (extra.data !== undefined) d.data = extra.data;
+    this.out.push(d);
+  }
+
+  private rule(rule: RuleNode): void {
+    const targetEntry = this.target(rule.target);
+    this.expression(rule.value, rule.range.start.line);
+    if (rule.target.kind === 'Variable' && rule.target.name === '@PROCESS') this.stopValue(rule.value);
+    if (targetEntry && isCoercibleVr(targetEntry.entry.vr)) this.valueForTarget(rule.value, targetEntry.entry, targetEntry.text);
+  }
+
+  /** Checks the lvalue; returns the dictionary entry of an attribute target for value checks. */
+  private target(t: LValue | UnquotedStringNode | MissingNode): { entry: DictionaryEntry; text: string } | undefined {
+    if (t.recovered) return undefined;
+    switch (t.kind) {
+      case 'Tag': {
+        const entry = this.tag(t);
+        if (entry) this.alphanumeric(t, entry);
+        return entry ? { entry, text: t.text } : undefined;
+      }
+      case 'Seq': {
+        const entry = this.seq(t);
+        if (entry && entry.vr !== 'SQ') this.alphanumeric(t.leaf, entry);
+        return entry && entry.vr !== 'SQ' ? { entry, text: t.leaf.text } : undefined;
+      }
+      case 'User':
+        this.userField(t);
+        return undefined;
+      case 'Variable':
+        this.controlVariable(t);
+        return undefined;
+      case 'String':
+        this.wordTarget(t);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private wordTarget(t: UnquotedStringNode): void {
+    const entry = entryForKeywordAnyCase(t.value);
+    const tag = entry && concreteTagText(entry);
+    if (entry && tag) {
+      const data: KeywordForTagData = { keyword: t.value, tag };
+      this.report(t.range, 'error', 'keyword-for-tag',
+        `A rule target is written as a tag: ${t.value} is ${tag} ${entry.name}. Write ${tag}=...`, { data });
+      return;
+    }
+    this.report(t.range, 'error', 'invalid-target',
+      `"${t.value}" cannot be assigned to: a rule target is (gggg,eeee), SEQ(...), USER(field) or $(name).`);
+  }
+
+  private alphanumeric(t: TagNode, entry: DictionaryEntry): void {
+    if (isCoercibleVr(entry.vr)) return;
+    const vr = entry.vr || 'none';
+    this.report(t.range, 'error', 'not-alphanumeric',
+      `${describeTag(t.text, entry)} has VR ${vr}; only alphanumeric (string) attributes can be coerced.`);
+  }
+
+  /** Unknown, private and retired tags. Returns the entry when the standard knows the tag. */
+  private tag(t: TagNode): DictionaryEntry | undefined {
+    // A half-typed tag already has a syntax error; judging `(0010,` as a tag helps nobody.
+    if (t.recovered || t.incomplete) return undefined;
+    if (isPrivateGroup(t.group)) {
+      this.report(t.range, 'information', 'private-tag',
+        `${t.text} is a private attribute: its meaning and VR depend on the private creator and cannot be checked.`);
+      return undefined;
+    }
+    const entry = entryFor(t.group, t.element);
+    if (!entry) {
+      this.report(t.range, 'warning', 'unknown-tag', `${t.text} is not an attribute of the DICOM standard (edition ${getDictionary().edition}).`);
+      return undefined;
+    }
+    if (entry.retired) {
+      this.report(t.range, 'warning', 'retired-tag', `${describeTag(t.text, entry)} is retired from the DICOM standard; current objects should not carry it.`,
+        { tags: ['deprecated'] });
+    }
+    return entry;
+  }
+
+  /** Every step must be a sequence; the leaf must not be one. Returns the leaf's entry. */
+  private seq(s: SeqNode): DictionaryEntry | undefined {
+    if (s.recovered) return undefined;
+    for (const step of s.steps) {
+      const entry = this.tag(step.tag);
+      if (entry && entry.vr !== 'SQ') {
+        this.report(step.tag.range, 'error', 'seq-item',
+          `${describeTag(step.tag.text, entry)} is not a sequence (VR ${entry.vr}); every step of SEQ(...) but the last must name a sequence attribute.`);
+      }
+    }
+    const leaf = this.tag(s.leaf);
+    if (leaf && leaf.vr === 'SQ') {
+      this.report(s.leaf.range, 'error', 'seq-item',
+        `${describeTag(s.leaf.text, leaf)} is itself a sequence; SEQ(...) must end at an attribute inside an item (add an item number and the attribute).`);
+    }
+    return leaf;
+  }
+
+  private userField(u: UserFieldNode): void {
+    this.report(u.range, 'information', 'user-field',
+      `USER(${u.field}) is a site-defined field (dcfields.conf on the server); it cannot be checked here.`);
+  }
+
+  /** Unknown control variables; ordinary variables are handled by reads/assignments. */
+  private controlVariable(v: VariableNode): boolean {
+    if (!v.isControl) return true;
+    if (CONTROL_NAMES.has(v.name)) return true;
+    const known = CONTROL_NAMES_UPPER.get(v.name.toUpperCase());
+    const hint = known ? ` Did you mean $(${known})?` : ` Known control variables: ${CONTROL_VARIABLES.map((c) => `$(${c.name})`).join(', ')}.`;
+    this.report(v.range, 'error', 'control-variable', `$(${v.name}) is not a control variable.${hint}`);
+    return false;
+  }
+
+  private expression(e: Expression, line: number): void {
+    if (e.recovered) return;
+    switch (e.kind) {
+      case 'Tag':
+        this.tag(e);
+        return;
+      case 'Seq':
+        this.seq(e);
+        return;
+      case 'User':
+        this.userField(e);
+        return;
+      case 'Variable':
+        if (this.controlVariable(e) && !e.isControl) this.variableRead(e, line);
+        return;
+      case 'String':
+        if (!e.quoted) this.wordValue(e);
+        return;
+      case 'Call':
+        this.call(e, line);
+        return;
+      case 'RetiredSplit':
+        this.retiredSplit(e);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private variableRead(v: VariableNode, line: number): void {
+    const assigned = this.firstAssignment.get(v.name);
+    if (assigned === undefined) {
+      this.report(v.range, 'warning', 'variable-unassigned', `$(${v.name}) is never assigned, so it is always NULL here.`);
+    } else if (assigned >= line) {
+      this.report(v.range, 'warning', 'variable-unassigned',
+        `$(${v.name}) is read before it is assigned (first assigned on line ${assigned + 1}), so it is NULL here; rules run top to bottom.`);
+    }
+  }
+
+  private wordValue(s: UnquotedStringNode): void {
+    const entry = entryForKeyword(s.value);
+    const tag = entry && concreteTagText(entry);
+    if (!entry || !tag) return;
+    const data: KeywordForTagData = { keyword: s.value, tag };
+    this.report(s.range, 'warning', 'keyword-for-tag',
+      `${s.value} here is the literal string '${s.value}'; did you mean ${tag} (${entry.name})?`, { data });
+  }
+
+  private call(c: CallNode, line: number): void {
+    const info = functionFor(c.name);
+    if (!info) {
+      const suggestions = nearestFunctionNames(c.name);
+      const data: UnknownFunctionData = { name: c.name, suggestions };
+      const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `${s}()`).join(', ')}?` : '';
+      this.report(c.nameRange, 'error', 'unknown-function', `Unknown function ${c.name}().${hint}`, { data });
+    } else {
+      if (info.dialect === 'extension') {
+        if (this.dialect === 'strict') {
+          this.report(c.nameRange, 'error', 'extension-function',
+            `${info.name}() is a PACS Workbench extension; eRAD PACS may reject it. Set pacsWorkbench.coercion.dialect to 'extended' to allow extensions, or rewrite the rule with eRAD functions.`,
+            { data: { name: info.name } });
+        } else {
+          this.report(c.nameRange, 'information', 'extension-function',
+            `${info.name}() is a PACS Workbench extension, not portable to eRAD PACS.`, { data: { name: info.name } });
+        }
+      }
+      // A call without its `)` already has a syntax error; its argument count means little.
+      if (c.closeParenRange) this.arity(c, info.name, info.minArgs, info.maxArgs);
+    }
+    for (const a of c.args) this.expression(a, line);
+  }
+
+  private arity(c: CallNode, name: string, min: number, max: number): void {
+    const n = c.args.length;
+    if (n >= min && n <= max) return;
+    const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    const plural = (k: number) => (k === 1 ? 'argument' : 'arguments');
+    const message = `${name}() takes ${expected} ${plural(max === Infinity ? min : max)}, not ${n}.`;
+    // Too many: blame the extra arguments. Too few: the call as a whole.
+    const range = n > max ? { start: c.args[max].range.start, end: c.args[n - 1].range.end } : c.range;
+    this.report(range, 'error', 'arity', message, { data: { name, min, max: max === Infinity ? null : max, actual: n } });
+  }
+
+  private retiredSplit(r: RetiredSplitNode): void {
+    this.tag(r.source);
+    const data: RetiredSplitData = { replacement: `split(${r.source.text},${r.delimiter.text},${r.index.text})` };
+    this.report(r.range, 'warning', 'retired-split',
+      `The form ${r.source.text},${r.delimiter.text},${r.index.text} is retired; write ${data.replacement}.`,
+      { tags: ['deprecated'], data });
+  }
+
+  private valueForTarget(value: Expression, entry: DictionaryEntry, targetText: string): void {
+    const outcomes: Array<{ value: string; node: Expression }> = [];
+    constantOutcomes(value, outcomes);
+    for (const o of outcomes) {
+      const problem = checkValueForVr(o.value, entry.vr, entry.vm);
+      if (problem) {
+        this.report(o.node.range, 'error', 'invalid-value', `Invalid value for ${describeTag(targetText, entry)} (VR ${entry.vr}): ${problem}`);
+      }
+    }
+  }
+
+  /** A constant string assigned to $(@PROCESS) is not NULL, so it never stops anything. */
+  private stopValue(value: Expression): void {
+    const v = constantValue(value);
+    if (typeof v !== 'string') return;
+    this.report(value.range, 'warning', 'stop-value',
+      'Assigning a string to $(@PROCESS) does not stop processing (any non-NULL value means "continue"). Use NULL() to stop, e.g. $(@PROCESS)=if(condition,NULL(),$(@PROCESS)).');
+  }
+}

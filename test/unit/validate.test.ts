@@ -1,0 +1,326 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CoreDiagnostic } from '../../core/src/diagnostics';
+import type { Range } from '../../core/src/text/range';
+import { parseRuleFile } from '../../core/src/coercion/parser';
+import { editDistance, nearestFunctionNames, SEMANTIC_CODES, validateRuleFile, validateRuleText } from '../../core/src/coercion/validate';
+
+const DOCUMENTED_EXAMPLES = [
+  '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())',
+  '(0010,0010)=concat(split((0010,0010),",",1),"^",split((0010,0010),",",2),if(split((0010,0010),",",3),"^",""),split((0010,0010),",",3))',
+  '$(@PROCESS)=if(equals((0008,0016),"1.2.840.10008.5.1.4.1.1.1.2.1"),NULL(),$(@PROCESS))',
+];
+
+/** Range of the `occurrence`-th `needle` in line `line` of `text`. */
+function rangeOf(text: string, line: number, needle: string, occurrence = 0): Range {
+  const l = text.split('\n')[line];
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) {
+    at = l.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `"${needle}" #${occurrence} not on line ${line}: ${l}`);
+  }
+  return { start: { line, character: at }, end: { line, character: at + needle.length } };
+}
+
+function wholeLine(text: string, line: number): Range {
+  return { start: { line, character: 0 }, end: { line, character: text.split('\n')[line].length } };
+}
+
+/** The only diagnostic with `code`, after checking there is exactly one. */
+function only(diags: CoreDiagnostic[], code: string): CoreDiagnostic {
+  const found = diags.filter((d) => d.code === code);
+  assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(diags, null, 1)}`);
+  return found[0];
+}
+
+function codes(diags: CoreDiagnostic[]): string[] {
+  return diags.map((d) => d.code);
+}
+
+describe('validateRuleFile', () => {
+  describe('documented examples', () => {
+    for (const rule of DOCUMENTED_EXAMPLES) {
+      it(`validates clean: ${rule.slice(0, 40)}…`, () => {
+        assert.deepEqual(validateRuleText(rule, { dialect: 'strict' }), []);
+        assert.deepEqual(validateRuleText(rule, { dialect: 'extended' }), []);
+      });
+    }
+    it('validates clean all together, with comments and blank lines', () => {
+      const text = ['# eRAD help examples', '', ...DOCUMENTED_EXAMPLES, '   ', '# end'].join('\n');
+      assert.deepEqual(validateRuleText(text), []);
+    });
+  });
+
+  it('passes the parser errors through as errors with their codes', () => {
+    const text = '(0010,0010)=concat("A";"B")\n(0008,0050)="X"';
+    const file = parseRuleFile(text);
+    assert.ok(file.errors.length > 0, 'the parser should refuse ";"');
+    const diags = validateRuleFile(file);
+    for (const e of file.errors) {
+      assert.ok(diags.some((d) => d.code === e.code && d.severity === 'error' && d.message === e.message
+        && JSON.stringify(d.range) === JSON.stringify(e.range)), `missing ${e.code}`);
+    }
+  });
+
+  it('sorts diagnostics by position', () => {
+    const text = '(0010,0010)=uper($(a))\nFoo="X"\n(0009,1001)=conact("A",(0010,9999))';
+    const diags = validateRuleText(text);
+    assert.ok(diags.length >= 5);
+    for (let i = 1; i < diags.length; i++) {
+      const a = diags[i - 1].range.start;
+      const b = diags[i].range.start;
+      assert.ok(a.line < b.line || (a.line === b.line && a.character <= b.character), JSON.stringify(diags));
+    }
+  });
+
+  describe('codes', () => {
+    it('unknown-function: error on the name, with nearest names', () => {
+      const text = '(0010,0010)=uper((0010,0010))';
+      const d = only(validateRuleText(text), 'unknown-function');
+      assert.equal(d.severity, 'error');
+      assert.deepEqual(d.range, rangeOf(text, 0, 'uper'));
+      assert.deepEqual((d.data as { suggestions: string[] }).suggestions, ['upper']);
+      assert.match(d.message, /upper\(\)/);
+    });
+
+    it('unknown-function: no suggestion when nothing is close', () => {
+      const d = only(validateRuleText('(0010,0010)=frobnicate("A")'), 'unknown-function');
+      assert.deepEqual((d.data as { suggestions: string[] }).suggestions, []);
+    });
+
+    it('function names are case-insensitive', () => {
+      assert.deepEqual(validateRuleText('(0008,0050)=IF((0008,0050),CONCAT("PFX",(0008,0050)),Null())'), []);
+    });
+
+    it('arity: too few arguments blames the call', () => {
+      const text = '(0010,0010)=split((0010,0010),",")';
+      const d = only(validateRuleText(text), 'arity');
+      assert.equal(d.severity, 'error');
+      assert.deepEqual(d.range, rangeOf(text, 0, 'split((0010,0010),",")'));
+      assert.match(d.message, /split\(\) takes 3 arguments, not 2/);
+    });
+
+    it('arity: too many arguments blames the extra ones', () => {
+      const text = '(0008,0050)=if((0008,0050),"A","B","C","D")';
+      const d = only(validateRuleText(text), 'arity');
+      assert.deepEqual(d.range, { start: rangeOf(text, 0, '"C"').start, end: rangeOf(text, 0, '"D"').end });
+    });
+
+    it('arity: variadic functions need at least two', () => {
+      const text = '(0008,0050)=concat("A")';
+      const d = only(validateRuleText(text), 'arity');
+      assert.match(d.message, /at least 2/);
+    });
+
+    it('extension-function: error in strict, information in extended', () => {
+      const text = '(0010,0010)=upper((0010,0010))';
+      const strict = only(validateRuleText(text, { dialect: 'strict' }), 'extension-function');
+      assert.equal(strict.severity, 'error');
+      assert.deepEqual(strict.range, rangeOf(text, 0, 'upper'));
+      assert.match(strict.message, /upper\(\) is a PACS Workbench extension; eRAD PACS may reject it\. Set pacsWorkbench\.coercion\.dialect to 'extended'/);
+      const extended = only(validateRuleText(text, { dialect: 'extended' }), 'extension-function');
+      assert.equal(extended.severity, 'information');
+      assert.match(extended.message, /not portable to eRAD/);
+      assert.equal(codes(validateRuleText(text, { dialect: 'extended' })).length, 1);
+    });
+
+    it('strict is the default dialect', () => {
+      assert.equal(only(validateRuleText('(0010,0010)=lower((0010,0010))'), 'extension-function').severity, 'error');
+    });
+
+    it('not-alphanumeric: Pixel Data and Rows as targets', () => {
+      for (const [text, tag] of [['(7FE0,0010)=NULL()', '(7FE0,0010)'], ['(0028,0010)="512"', '(0028,0010)']]) {
+        const d = only(validateRuleText(text), 'not-alphanumeric');
+        assert.equal(d.severity, 'error');
+        assert.deepEqual(d.range, rangeOf(text, 0, tag));
+      }
+      // Reading a binary attribute is not flagged.
+      assert.deepEqual(validateRuleText('(0008,0050)=(0028,0010)'), []);
+    });
+
+    it('not-alphanumeric: the leaf of a SEQ target', () => {
+      const text = 'SEQ(0040,0275,0,0028,0010)="1"';
+      const d = only(validateRuleText(text), 'not-alphanumeric');
+      assert.deepEqual(d.range, rangeOf(text, 0, '0028,0010'));
+    });
+
+    it('unknown-tag: warning on the tag, target or value', () => {
+      const text = '(0010,9999)="X"\n(0008,0050)=(0010,9998)';
+      const diags = validateRuleText(text).filter((d) => d.code === 'unknown-tag');
+      assert.deepEqual(diags.map((d) => d.range), [rangeOf(text, 0, '(0010,9999)'), rangeOf(text, 1, '(0010,9998)')]);
+      assert.ok(diags.every((d) => d.severity === 'warning'));
+    });
+
+    it('private-tag: information, nothing else checked', () => {
+      const text = '(0009,1001)="anything at all, even \\\\ this"';
+      const diags = validateRuleText(text);
+      assert.deepEqual(codes(diags), ['private-tag']);
+      assert.equal(diags[0].severity, 'information');
+      assert.deepEqual(diags[0].range, rangeOf(text, 0, '(0009,1001)'));
+    });
+
+    it('retired-tag: warning tagged deprecated', () => {
+      const text = '(0008,0010)="X"';
+      const d = only(validateRuleText(text), 'retired-tag');
+      assert.equal(d.severity, 'warning');
+      assert.deepEqual(d.tags, ['deprecated']);
+      assert.deepEqual(d.range, rangeOf(text, 0, '(0008,0010)'));
+      assert.match(d.message, /Recognition Code/);
+    });
+
+    it('invalid-value: a literal in the wrong format', () => {
+      const text = '(0008,0020)="2024-01-05"';
+      const d = only(validateRuleText(text), 'invalid-value');
+      assert.equal(d.severity, 'error');
+      assert.deepEqual(d.range, rangeOf(text, 0, '"2024-01-05"'));
+      assert.match(d.message, /YYYYMMDD/);
+    });
+
+    it('invalid-value: a concat of literals, blamed on the concat', () => {
+      const text = '(0008,0020)=concat("2024","-01-05")';
+      const d = only(validateRuleText(text), 'invalid-value');
+      assert.deepEqual(d.range, rangeOf(text, 0, 'concat("2024","-01-05")'));
+    });
+
+    it('invalid-value: the literal branch of if()', () => {
+      const text = '(0008,0060)=if((0008,0060),"ct","MR")';
+      const d = only(validateRuleText(text), 'invalid-value');
+      assert.deepEqual(d.range, rangeOf(text, 0, '"ct"'));
+      assert.match(d.message, /upper-case/);
+    });
+
+    it('invalid-value: too many values for the VM', () => {
+      const text = '(0010,0010)="DOE^JOHN\\\\ROE^JANE"';
+      const d = only(validateRuleText(text), 'invalid-value');
+      assert.match(d.message, /VM 1/);
+    });
+
+    it('invalid-value: not for values that depend on the object, NULL() or the empty string', () => {
+      assert.deepEqual(validateRuleText('(0008,0020)=concat((0008,0020),"-")\n(0008,0020)=NULL()\n(0008,0020)=""'), []);
+    });
+
+    it('keyword-for-tag: a keyword as target is an error with the tag in data', () => {
+      const text = 'PatientName="DOE^JOHN"';
+      const d = only(validateRuleText(text), 'keyword-for-tag');
+      assert.equal(d.severity, 'error');
+      assert.deepEqual(d.range, rangeOf(text, 0, 'PatientName'));
+      assert.deepEqual(d.data, { keyword: 'PatientName', tag: '(0010,0010)' });
+    });
+
+    it('keyword-for-tag: a keyword as value is a warning', () => {
+      const text = '(0010,0020)=concat(PatientID,"X")';
+      const d = only(validateRuleText(text), 'keyword-for-tag');
+      assert.equal(d.severity, 'warning');
+      assert.deepEqual(d.range, rangeOf(text, 0, 'PatientID'));
+      assert.equal(d.message, "PatientID here is the literal string 'PatientID'; did you mean (0010,0020) (Patient ID)?");
+    });
+
+    it('invalid-target: an unquoted word that is no keyword', () => {
+      const text = 'Foo="X"';
+      const d = only(validateRuleText(text), 'invalid-target');
+      assert.equal(d.severity, 'error');
+      assert.deepEqual(d.range, rangeOf(text, 0, 'Foo'));
+    });
+
+    it('seq-item: a step that is not a sequence', () => {
+      const text = 'SEQ(0010,0010,0,0008,0100)="X"';
+      const d = only(validateRuleText(text), 'seq-item');
+      assert.equal(d.severity, 'error');
+      assert.deepEqual(d.range, rangeOf(text, 0, '0010,0010'));
+    });
+
+    it('seq-item: a leaf that is a sequence', () => {
+      const text = 'SEQ(0040,0275,0,0040,0008)="X"';
+      const d = only(validateRuleText(text), 'seq-item');
+      assert.deepEqual(d.range, rangeOf(text, 0, '0040,0008'));
+    });
+
+    it('a valid SEQ path passes', () => {
+      assert.deepEqual(validateRuleText('SEQ(0040,0275,0,0040,0009)="SPS1"\n(0008,0050)=SEQ(0040,0275,0,0040,0009)'), []);
+    });
+
+    it('control-variable: unknown $(@X)', () => {
+      const text = '$(@PROCES)=NULL()';
+      const d = only(validateRuleText(text), 'control-variable');
+      assert.equal(d.severity, 'error');
+      assert.deepEqual(d.range, rangeOf(text, 0, '$(@PROCES)'));
+    });
+
+    it('stop-value: a string assigned to $(@PROCESS)', () => {
+      const text = '$(@PROCESS)="false"';
+      const d = only(validateRuleText(text), 'stop-value');
+      assert.equal(d.severity, 'warning');
+      assert.deepEqual(d.range, rangeOf(text, 0, '"false"'));
+      // Stopping on a missing attribute is a legitimate idiom.
+      assert.deepEqual(validateRuleText('$(@PROCESS)=(0010,0020)'), []);
+    });
+
+    it('variable-unassigned: never assigned', () => {
+      const text = '(0010,0010)=$(name)';
+      const d = only(validateRuleText(text), 'variable-unassigned');
+      assert.equal(d.severity, 'warning');
+      assert.deepEqual(d.range, rangeOf(text, 0, '$(name)'));
+      assert.match(d.message, /never assigned/);
+    });
+
+    it('variable-unassigned: assigned only after use', () => {
+      const text = '(0010,0010)=$(n)\n$(n)="X"\n(0010,0020)=$(n)';
+      const d = only(validateRuleText(text), 'variable-unassigned');
+      assert.deepEqual(d.range, rangeOf(text, 0, '$(n)'));
+      assert.match(d.message, /first assigned on line 2/);
+    });
+
+    it('variable-unassigned: swapping with a holder is clean', () => {
+      assert.deepEqual(validateRuleText('$(t)=(0010,0010)\n(0010,0010)=(0010,0020)\n(0010,0020)=$(t)'), []);
+    });
+
+    it('unreachable-after-stop: hints tagged unnecessary on every later rule', () => {
+      const text = '$(@PROCESS)=NULL()\n(0010,0010)="X"\n# comment\n(0010,0020)="Y"';
+      const diags = validateRuleText(text).filter((d) => d.code === 'unreachable-after-stop');
+      assert.deepEqual(diags.map((d) => d.range), [wholeLine(text, 1), wholeLine(text, 3)]);
+      assert.ok(diags.every((d) => d.severity === 'hint' && d.tags?.[0] === 'unnecessary'));
+      // A conditional stop leaves later rules alone.
+      assert.deepEqual(validateRuleText('$(@PROCESS)=if((0010,0020),$(@PROCESS),NULL())\n(0010,0010)="X"'), []);
+    });
+
+    it('retired-split: warning with the split() replacement', () => {
+      const text = '(0010,0010)=(0010,0010),",",1';
+      const d = only(validateRuleText(text), 'retired-split');
+      assert.equal(d.severity, 'warning');
+      assert.deepEqual(d.tags, ['deprecated']);
+      assert.deepEqual(d.range, rangeOf(text, 0, '(0010,0010),",",1'));
+      assert.deepEqual(d.data, { replacement: 'split((0010,0010),",",1)' });
+    });
+
+    it('user-field: information on USER()', () => {
+      const text = 'USER(Dept)="X"';
+      const d = only(validateRuleText(text), 'user-field');
+      assert.equal(d.severity, 'information');
+      assert.deepEqual(d.range, rangeOf(text, 0, 'USER(Dept)'));
+    });
+  });
+
+  it('validates a large file without crashing and with one finding per bad rule', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i++) lines.push(i % 2 ? DOCUMENTED_EXAMPLES[i % 3] : '(0008,0020)="2024-01-05"');
+    const diags = validateRuleText(lines.join('\n'));
+    assert.equal(diags.length, 1000);
+    assert.ok(diags.every((d) => d.code === 'invalid-value'));
+  });
+
+  it('every semantic code is documented in docs/diagnostics.md', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '../../../docs/diagnostics.md'), 'utf8');
+    for (const code of [...SEMANTIC_CODES, 'syntax', 'missing-paren', 'split-rule', 'missing-equals', 'unterminated-string']) {
+      assert.ok(doc.includes(`### \`${code}\``), `${code} has no section`);
+    }
+  });
+
+  it('edit distance counts a swap as one edit', () => {
+    assert.equal(editDistance('conact', 'concat'), 1);
+    assert.equal(editDistance('', 'abc'), 3);
+    assert.equal(editDistance('split', 'split'), 0);
+    assert.deepEqual(nearestFunctionNames('conact'), ['concat']);
+    assert.deepEqual(nearestFunctionNames('IFF'), ['if']);
+  });
+});
