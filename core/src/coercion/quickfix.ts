@@ -1,0 +1,105 @@
+/**
+ * Quick fixes for coercion-rule diagnostics (docs/diagnostics.md lists which codes have one).
+ * Pure text edits computed from the tree, the text and the diagnostic's `data`, so that the
+ * language server, the CLI (`--fix`) and tests all apply the same edits.
+ */
+import type { CoreDiagnostic } from '../diagnostics';
+import { comparePositions, type Range } from '../text/range';
+import type { RuleFileNode } from './ast';
+import type { MissingParenData, SplitRuleData } from './parser';
+import type { KeywordForTagData, RetiredSplitData, UnknownFunctionData } from './validate';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface QuickFix {
+  title: string;
+  isPreferred?: boolean;
+  edits: TextEdit[];
+}
+
+export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: CoreDiagnostic): QuickFix[] {
+  switch (diagnostic.code) {
+    case 'unknown-function': {
+      const data = diagnostic.data as UnknownFunctionData | undefined;
+      return (data?.suggestions ?? []).map((name, i) => ({
+        title: `Change to ${name}()`,
+        isPreferred: i === 0 && data!.suggestions.length === 1 ? true : undefined,
+        edits: [{ range: diagnostic.range, newText: name }],
+      })).map(dropUndefined);
+    }
+    case 'retired-split': {
+      const data = diagnostic.data as RetiredSplitData | undefined;
+      if (!data?.replacement) return [];
+      return [{ title: `Replace with ${data.replacement}`, isPreferred: true, edits: [{ range: diagnostic.range, newText: data.replacement }] }];
+    }
+    case 'keyword-for-tag': {
+      const data = diagnostic.data as KeywordForTagData | undefined;
+      if (!data?.tag) return [];
+      return [{ title: `Replace ${data.keyword} with ${data.tag}`, isPreferred: true, edits: [{ range: diagnostic.range, newText: data.tag }] }];
+    }
+    case 'missing-paren':
+      return missingParenFix(diagnostic);
+    case 'split-rule':
+      return splitRuleFix(file, text, diagnostic);
+    default:
+      return [];
+  }
+}
+
+function dropUndefined(fix: QuickFix): QuickFix {
+  if (fix.isPreferred === undefined) delete fix.isPreferred;
+  return fix;
+}
+
+/** Inserts the `)`s the parser found missing; its `data` says how many and where. */
+function missingParenFix(diagnostic: CoreDiagnostic): QuickFix[] {
+  const data = diagnostic.data as Partial<MissingParenData> | undefined;
+  if (!data?.insert || !data.at) return [];
+  const n = data.insert.length;
+  return [{
+    title: n === 1 ? "Insert missing ')'" : `Insert ${n} missing ')'`,
+    isPreferred: true,
+    edits: [{ range: { start: data.at, end: data.at }, newText: data.insert }],
+  }];
+}
+
+/**
+ * Joins a rule that wraps over several lines back into one. The parser marks every
+ * continuation line (`data.joinTo` = the line above); one fix joins the whole run of them, from
+ * the rule's first line to its last continuation, dropping line breaks and indentation.
+ */
+function splitRuleFix(file: RuleFileNode, text: string, diagnostic: CoreDiagnostic): QuickFix[] {
+  const data = diagnostic.data as Partial<SplitRuleData> | undefined;
+  if (data?.joinTo === undefined) return [];
+  const continuation = new Set(file.errors.filter((e) => e.code === 'split-rule').map((e) => e.range.start.line));
+  let first = data.joinTo;
+  while (continuation.has(first) && first > 0) first--;
+  let last = diagnostic.range.start.line;
+  while (continuation.has(last + 1)) last++;
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  if (last >= lines.length || first < 0) return [];
+  const edits: TextEdit[] = [];
+  for (let l = first; l < last; l++) {
+    const next = lines[l + 1];
+    edits.push({
+      range: { start: { line: l, character: lines[l].trimEnd().length }, end: { line: l + 1, character: next.length - next.trimStart().length } },
+      newText: '',
+    });
+  }
+  return [{ title: 'Join the rule onto one line', isPreferred: true, edits }];
+}
+
+/** Applies non-overlapping edits to a text (tests and the CLI's --fix use it). */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const offset = (p: { line: number; character: number }): number =>
+    Math.min(text.length, (lineStarts[p.line] ?? text.length) + p.character);
+  const sorted = [...edits].sort((a, b) => comparePositions(b.range.start, a.range.start));
+  let result = text;
+  for (const e of sorted) result = result.slice(0, offset(e.range.start)) + e.newText + result.slice(offset(e.range.end));
+  return result;
+}
