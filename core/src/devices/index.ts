@@ -5,3 +5,5 @@ export * from './model';
 export * from './schema';
 export * from './format';
 export * from './edit';
+export * from './validate';
+export * from './resolve';
