@@ -293,6 +293,13 @@ describe('validateRuleFile', () => {
       assert.deepEqual(d.data, { replacement: 'split((0010,0010),",",1)' });
     });
 
+    it('retired-split: no replacement for a half-written form', () => {
+      const diags = validateRuleText('(0010,0010)=(0010,0010),","');
+      const d = diags.find((x) => x.code === 'retired-split');
+      if (d) assert.equal(d.data, undefined);
+      assert.ok(diags.some((x) => x.severity === 'error'), 'the parser reports the missing field number');
+    });
+
     it('user-field: information on USER()', () => {
       const text = 'USER(Dept)="X"';
       const d = only(validateRuleText(text), 'user-field');
@@ -307,6 +314,42 @@ describe('validateRuleFile', () => {
     const diags = validateRuleText(lines.join('\n'));
     assert.equal(diags.length, 1000);
     assert.ok(diags.every((d) => d.code === 'invalid-value'));
+  });
+
+  it('variable-unassigned suggests the assigned name in another case', () => {
+    const d = only(validateRuleText('$(Name)="X"\n(0010,0010)=$(name)'), 'variable-unassigned');
+    assert.match(d.message, /Did you mean \$\(Name\)\?/);
+  });
+
+  it('never throws on damaged rules, and every range lies inside the text', () => {
+    // Deterministic damage: drop, duplicate or replace one character of a documented example.
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = '()$,="\\@#^ abcXYZ0123456789\t';
+    const samples = [...DOCUMENTED_EXAMPLES, '(0010,0010)=(0010,0010),",",1', 'SEQ(0040,0275,0,0040,0009)=USER(Dept)', 'PatientName=upper($(x))'];
+    for (let i = 0; i < 600; i++) {
+      let text = samples[random(samples.length)];
+      for (let k = 0; k <= random(3); k++) {
+        const at = random(text.length + 1);
+        const c = alphabet[random(alphabet.length)];
+        const op = random(3);
+        text = op === 0 ? text.slice(0, at) + text.slice(at + 1) : op === 1 ? text.slice(0, at) + c + text.slice(at) : text.slice(0, at) + c + text.slice(at + 1);
+      }
+      const lines = text.split('\n');
+      for (const dialect of ['strict', 'extended'] as const) {
+        const diags = validateRuleText(text, { dialect });
+        for (const d of diags) {
+          const { start, end } = d.range;
+          assert.ok(start.line >= 0 && end.line < lines.length && start.character >= 0 && end.character <= lines[end.line].length,
+            `${d.code} range out of bounds in ${JSON.stringify(text)}`);
+          assert.ok(start.line < end.line || start.character <= end.character, `${d.code} range reversed`);
+          assert.ok(d.message.length > 0);
+        }
+      }
+    }
   });
 
   it('every semantic code is documented in docs/diagnostics.md', () => {

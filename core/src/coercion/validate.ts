@@ -368,7 +368,12 @@ class Validator {
   private variableRead(v: VariableNode, line: number): void {
     const assigned = this.firstAssignment.get(v.name);
     if (assigned === undefined) {
-      this.report(v.range, 'warning', 'variable-unassigned', `$(${v.name}) is never assigned, so it is always NULL here.`);
+      // Names are case-sensitive; a near miss in case is the likely mistake.
+      const lower = v.name.toLowerCase();
+      let similar: string | undefined;
+      for (const name of this.firstAssignment.keys()) if (name.toLowerCase() === lower) similar = name;
+      const hint = similar ? ` Did you mean $(${similar})? Variable names are case-sensitive.` : '';
+      this.report(v.range, 'warning', 'variable-unassigned', `$(${v.name}) is never assigned, so it is always NULL here.${hint}`);
     } else if (assigned >= line) {
       this.report(v.range, 'warning', 'variable-unassigned',
         `$(${v.name}) is read before it is assigned (first assigned on line ${assigned + 1}), so it is NULL here; rules run top to bottom.`);
@@ -421,9 +426,14 @@ class Validator {
 
   private retiredSplit(r: RetiredSplitNode): void {
     this.tag(r.source);
-    const data: RetiredSplitData = { replacement: `split(${r.source.text},${r.delimiter.text},${r.index.text})` };
-    this.report(r.range, 'warning', 'retired-split',
-      `The form ${r.source.text},${r.delimiter.text},${r.index.text} is retired; write ${data.replacement}.`,
+    const written = `${r.source.text},${r.delimiter.text},${r.index.text}`;
+    // A half-written form (already a syntax error) gets the warning but no rewrite to offer.
+    if (r.source.recovered || r.source.incomplete || r.delimiter.recovered || r.index.recovered) {
+      this.report(r.range, 'warning', 'retired-split', `The form (gggg,eeee),"d",n is retired; use split(value,"d",n).`, { tags: ['deprecated'] });
+      return;
+    }
+    const data: RetiredSplitData = { replacement: `split(${written})` };
+    this.report(r.range, 'warning', 'retired-split', `The form ${written} is retired; write ${data.replacement}.`,
       { tags: ['deprecated'], data });
   }
 
