@@ -73,6 +73,16 @@ describe('quick fixes', () => {
     assertFixes(text, 'split-rule', '(0008,0050)=concat("PFX",(0008,0050))\n(0010,0020)="ID"');
   });
 
+  it('missing-equals: inserts the =', () => {
+    assertFixes('(0010,0020) "ID"', 'missing-equals', '(0010,0020)= "ID"');
+  });
+
+  it('control-variable: the known control variable it resembles', () => {
+    assertFixes('$(@process)=NULL()', 'control-variable', '$(@PROCESS)=NULL()');
+    assertFixes('$(@PROCES)=if((0010,0020),$(@PROCESS),NULL())', 'control-variable', '$(@PROCESS)=if((0010,0020),$(@PROCESS),NULL())');
+    assert.deepEqual(fixesFor('$(@FOO)=NULL()', 'control-variable').fixes, []);
+  });
+
   it('codes without a fix give none', () => {
     assert.deepEqual(fixesFor('(0010,0010)=split((0010,0010),",")', 'arity').fixes, []);
   });

@@ -6,8 +6,8 @@
 import type { CoreDiagnostic } from '../diagnostics';
 import { comparePositions, type Range } from '../text/range';
 import type { RuleFileNode } from './ast';
-import type { MissingParenData, SplitRuleData } from './parser';
-import type { KeywordForTagData, RetiredSplitData, UnknownFunctionData } from './validate';
+import type { MissingEqualsData, MissingParenData, SplitRuleData } from './parser';
+import type { ControlVariableData, KeywordForTagData, RetiredSplitData, UnknownFunctionData } from './validate';
 
 export interface TextEdit {
   range: Range;
@@ -40,8 +40,18 @@ export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: Core
       if (!data?.tag) return [];
       return [{ title: `Replace ${data.keyword} with ${data.tag}`, isPreferred: true, edits: [{ range: diagnostic.range, newText: data.tag }] }];
     }
+    case 'control-variable': {
+      const data = diagnostic.data as ControlVariableData | undefined;
+      if (!data?.replacement) return [];
+      return [{ title: `Change to ${data.replacement}`, isPreferred: true, edits: [{ range: diagnostic.range, newText: data.replacement }] }];
+    }
     case 'missing-paren':
       return missingParenFix(diagnostic);
+    case 'missing-equals': {
+      const data = diagnostic.data as Partial<MissingEqualsData> | undefined;
+      if (!data?.insert || !data.at) return [];
+      return [{ title: "Insert '='", isPreferred: true, edits: [{ range: { start: data.at, end: data.at }, newText: data.insert }] }];
+    }
     case 'split-rule':
       return splitRuleFix(file, text, diagnostic);
     default:

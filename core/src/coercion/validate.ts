@@ -29,6 +29,8 @@ export interface ValidateOptions {
 export interface UnknownFunctionData { name: string; suggestions: string[] }
 /** `data` of a `retired-split` diagnostic: the `split(...)` call that replaces the node. */
 export interface RetiredSplitData { replacement: string }
+/** `data` of a `control-variable` diagnostic when a known control variable is close. */
+export interface ControlVariableData { replacement: string }
 /** `data` of a `keyword-for-tag` diagnostic. */
 export interface KeywordForTagData { keyword: string; tag: string }
 
@@ -330,9 +332,11 @@ class Validator {
   private controlVariable(v: VariableNode): boolean {
     if (!v.isControl) return true;
     if (CONTROL_NAMES.has(v.name)) return true;
-    const known = CONTROL_NAMES_UPPER.get(v.name.toUpperCase());
+    const known = CONTROL_NAMES_UPPER.get(v.name.toUpperCase())
+      ?? CONTROL_VARIABLES.find((c) => editDistance(v.name.toUpperCase(), c.name) <= 2)?.name;
     const hint = known ? ` Did you mean $(${known})?` : ` Known control variables: ${CONTROL_VARIABLES.map((c) => `$(${c.name})`).join(', ')}.`;
-    this.report(v.range, 'error', 'control-variable', `$(${v.name}) is not a control variable.${hint}`);
+    const data: ControlVariableData | undefined = known ? { replacement: `$(${known})` } : undefined;
+    this.report(v.range, 'error', 'control-variable', `$(${v.name}) is not a control variable.${hint}`, { data });
     return false;
   }
 
