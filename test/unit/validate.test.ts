@@ -216,6 +216,11 @@ describe('validateRuleFile', () => {
       assert.equal(d.message, "PatientID here is the literal string 'PatientID'; did you mean (0010,0020) (Patient ID)?");
     });
 
+    it('keyword-for-tag: not for command or item keywords, which mean the word', () => {
+      assert.deepEqual(validateRuleText('(0008,0050)=concat(Item,Print)'), []);
+      assert.deepEqual(codes(validateRuleText('Item="X"')), ['invalid-target']);
+    });
+
     it('invalid-target: an unquoted word that is no keyword', () => {
       const text = 'Foo="X"';
       const d = only(validateRuleText(text), 'invalid-target');

@@ -92,9 +92,13 @@ function entryForKeywordAnyCase(word: string): DictionaryEntry | undefined {
   return getDictionary().search(word, 1).find((e) => e.keyword.toLowerCase() === lower);
 }
 
-/** Concrete tag text for a quick fix; repeating-group entries like (60xx,3000) have none. */
+/** Tag text to suggest for a keyword. None for repeating-group entries like (60xx,3000)
+ *  (the group is ambiguous), nor for command (0000,xxxx) and item (FFFE,xxxx) elements, which
+ *  never occur in a stored object: `Item` or `Print` as a word means the word. */
 function concreteTagText(entry: DictionaryEntry): string | undefined {
-  return entry.tagText.includes('x') ? undefined : entry.tagText;
+  const t = entry.tagText;
+  if (t.includes('x') || t.startsWith('(0000,') || t.startsWith('(FFFE,')) return undefined;
+  return t;
 }
 
 const describeTag = (text: string, entry: DictionaryEntry | undefined): string => (entry ? `${text} ${entry.name}` : text);
