@@ -1,0 +1,114 @@
+/**
+ * Reading an input file (Part 10 or DICOM JSON) into something the evaluator can change, and
+ * writing the result without ever leaving a half-written file behind.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { DicomParseError, parsePart10 } from './part10';
+import { Part10Dataset } from './part10-dataset';
+import { checkJsonDataset, JsonDatasetAccess, JsonDatasetError, serializeJsonDataset, type JsonDataset } from './json-dataset';
+import type { DatasetAccess } from './access';
+
+/** A file that cannot be read as DICOM; the message names the file and where it went wrong. */
+export class DicomFileError extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'DicomFileError';
+  }
+}
+
+export interface LoadedDataset {
+  format: 'part10' | 'json';
+  access: DatasetAccess;
+  /** True when a rule changed something (set or delete went through). */
+  readonly changed: boolean;
+  /** The bytes to write: the input itself when nothing changed. */
+  serialize(): Uint8Array;
+  /** Part 10 only: the transfer syntax UID. */
+  transferSyntax?: string;
+}
+
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length && i < 64; i++) {
+    const c = bytes[i];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xef || c === 0xbb || c === 0xbf) continue;
+    return c === 0x7b || c === 0x5b; // { or [
+  }
+  return false;
+}
+
+/** Parses bytes already in memory; `name` is used in error messages. */
+export function loadDatasetBytes(bytes: Uint8Array, name: string): LoadedDataset {
+  if (looksLikeJson(bytes)) return loadJson(bytes, name);
+  let file;
+  try {
+    file = parsePart10(bytes, (d) => inflateRawSync(d));
+  } catch (error) {
+    if (error instanceof DicomParseError) throw new DicomFileError(name, error.message);
+    throw error;
+  }
+  const access = new Part10Dataset(file);
+  return {
+    format: 'part10',
+    access,
+    transferSyntax: file.transferSyntax,
+    get changed() { return access.hasEdits; },
+    serialize: () => access.serialize(),
+  };
+}
+
+function loadJson(bytes: Uint8Array, name: string): LoadedDataset {
+  const text = Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new DicomFileError(name, `not valid JSON (${(error as Error).message})`);
+  }
+  const wrapped = Array.isArray(parsed);
+  if (Array.isArray(parsed)) {
+    if (parsed.length !== 1) throw new DicomFileError(name, `holds ${parsed.length} DICOM JSON data sets; rules apply to one object per file, so split it first`);
+    parsed = parsed[0] as unknown;
+  }
+  try {
+    checkJsonDataset(parsed);
+  } catch (error) {
+    if (error instanceof JsonDatasetError) throw new DicomFileError(name, `not a DICOM JSON data set: ${error.message}`);
+    throw error;
+  }
+  const root = parsed as JsonDataset;
+  const access = new JsonDatasetAccess(root);
+  const indent = /^\s*[[{]\s*\n(\s*)/.exec(text)?.[1].length ?? 0;
+  return {
+    format: 'json',
+    access,
+    get changed() { return access.hasEdits; },
+    serialize: () => (access.hasEdits ? Buffer.from(serializeJsonDataset(wrapped ? [root] : root, indent), 'utf8') : bytes),
+  };
+}
+
+export function loadDatasetFile(file: string): LoadedDataset {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new DicomFileError(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return loadDatasetBytes(bytes, file);
+}
+
+let counter = 0;
+
+/** Writes via a temporary file in the same folder and a rename, so readers see all or nothing. */
+export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++counter}.pacsw-tmp`);
+  try {
+    fs.writeFileSync(temp, bytes);
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}

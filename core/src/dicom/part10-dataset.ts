@@ -1,0 +1,330 @@
+/**
+ * DatasetAccess over a walked Part 10 file, and the splice writer that turns the recorded edits
+ * into the output bytes. Everything the rules did not change is copied from the input as is;
+ * only the lengths of the sequences and items that enclose a change (and a group length element
+ * of a changed group) are recomputed.
+ */
+import { getDictionary } from '../dictionary/index';
+import { isCoercibleVr, STRING_VRS } from '../coercion/vr-rules';
+import { AccessRefusal, type AttributeRef, type DatasetAccess } from './access';
+import { charsetFor, type Charset } from './charset';
+import { tagText, type ElementNode, type ItemNode, type Part10File, type Syntax } from './part10';
+
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+const UNDEFINED = 0xffffffff;
+
+interface Edit {
+  /** null: delete. */
+  value: string | null;
+  vr: string;
+  encoded?: Uint8Array;
+}
+
+/** Edits of one data set or item, and of the items of its sequences. */
+interface EditTree {
+  edits: Map<number, Edit>;
+  children: Map<number, Map<number, EditTree>>;
+}
+
+const newTree = (): EditTree => ({ edits: new Map(), children: new Map() });
+const tagOf = (group: number, element: number): number => ((group << 16) | element) >>> 0;
+
+/** Binary search: top-level data sets have a few hundred elements at most, but it is free. */
+function findElement(elements: ElementNode[], tag: number): ElementNode | undefined {
+  let lo = 0;
+  let hi = elements.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = elements[mid].tag;
+    if (t === tag) return elements[mid];
+    if (t < tag) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  // Files with elements out of order still work, just slower.
+  return elements.find((e) => e.tag === tag);
+}
+
+interface Container {
+  elements: ElementNode[];
+  syntax: Syntax;
+}
+
+export class Part10Dataset implements DatasetAccess {
+  readonly charset: Charset;
+  private readonly tree = newTree();
+  private readonly source: Uint8Array;
+  private readonly top: ElementNode[];
+  private editCount = 0;
+
+  constructor(readonly file: Part10File) {
+    this.source = file.deflated ? file.deflated.bytes : file.bytes;
+    this.top = file.deflated ? file.deflated.elements : file.elements;
+    const cs = findElement(this.top, 0x00080005);
+    this.charset = charsetFor(cs ? Buffer.from(this.source.subarray(cs.valueStart, cs.end)).toString('latin1') : null);
+  }
+
+  get hasEdits(): boolean {
+    return this.editCount > 0;
+  }
+
+  private text(e: ElementNode, vr: string): string {
+    return this.charset.decode(this.source.subarray(e.valueStart, e.end), vr).replace(/[ \0]+$/, '');
+  }
+
+  private container(ref: AttributeRef): Container | undefined {
+    let elements = this.top;
+    let syntax = this.file.syntax;
+    for (const step of ref.sequence) {
+      const seq = findElement(elements, tagOf(step.group, step.element));
+      if (!seq || !seq.items || !seq.itemSyntax) return undefined;
+      const item = seq.items[step.item];
+      if (!item) return undefined;
+      elements = item.elements;
+      syntax = seq.itemSyntax;
+    }
+    return { elements, syntax };
+  }
+
+  private editTree(ref: AttributeRef, create: boolean): EditTree | undefined {
+    let tree = this.tree;
+    for (const step of ref.sequence) {
+      const tag = tagOf(step.group, step.element);
+      let items = tree.children.get(tag);
+      if (!items) {
+        if (!create) return undefined;
+        items = new Map();
+        tree.children.set(tag, items);
+      }
+      let child = items.get(step.item);
+      if (!child) {
+        if (!create) return undefined;
+        child = newTree();
+        items.set(step.item, child);
+      }
+      tree = child;
+    }
+    return tree;
+  }
+
+  hasContainer(ref: AttributeRef): boolean {
+    return this.container(ref) !== undefined;
+  }
+
+  vrOf(ref: AttributeRef): string | undefined {
+    const tag = tagOf(ref.group, ref.element);
+    const edit = this.editTree(ref, false)?.edits.get(tag);
+    if (edit) return edit.vr;
+    const element = this.container(ref) && findElement(this.container(ref)!.elements, tag);
+    if (element && (element.vrExplicit || element.vr !== 'UN')) return element.vr;
+    return getDictionary().byTag(ref.group, ref.element)?.vr;
+  }
+
+  get(ref: AttributeRef): string | null {
+    const tag = tagOf(ref.group, ref.element);
+    const edit = this.editTree(ref, false)?.edits.get(tag);
+    if (edit) return edit.value;
+    const c = this.container(ref);
+    const e = c && findElement(c.elements, tag);
+    if (!c || !e) return null;
+    return this.decode(e, c.syntax);
+  }
+
+  /** The value as the language sees it; see docs/rule-engine.md "Values of non-string VRs". */
+  private decode(e: ElementNode, syntax: Syntax): string {
+    const bytes = this.source.subarray(e.valueStart, e.end);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const le = syntax.littleEndian;
+    const list = (size: number, read: (at: number) => string): string => {
+      const out: string[] = [];
+      for (let at = 0; at + size <= bytes.length; at += size) out.push(read(at));
+      return out.join('\\');
+    };
+    switch (e.vr) {
+      case 'US': return list(2, (at) => String(view.getUint16(at, le)));
+      case 'SS': return list(2, (at) => String(view.getInt16(at, le)));
+      case 'UL': return list(4, (at) => String(view.getUint32(at, le)));
+      case 'SL': return list(4, (at) => String(view.getInt32(at, le)));
+      case 'FL': return list(4, (at) => String(view.getFloat32(at, le)));
+      case 'FD': return list(8, (at) => String(view.getFloat64(at, le)));
+      case 'SV': return list(8, (at) => String(view.getBigInt64(at, le)));
+      case 'UV': return list(8, (at) => String(view.getBigUint64(at, le)));
+      case 'AT': return list(4, (at) => tagText(((view.getUint16(at, le) << 16) | view.getUint16(at + 2, le)) >>> 0).replace(/[(),]/g, ''));
+      case 'SQ': case 'OB': case 'OD': case 'OF': case 'OL': case 'OV': case 'OW': return '';
+      default: return this.text(e, e.vr);
+    }
+  }
+
+  /** Why the attribute cannot be written, or its VR. */
+  private writableVr(ref: AttributeRef): string {
+    const where = tagText(tagOf(ref.group, ref.element));
+    if (ref.group === 0x0002) throw new AccessRefusal(`${where} is file meta information, which coercion does not change`, 'skip');
+    if (ref.group === 0x0008 && ref.element === 0x0005) throw new AccessRefusal('(0008,0005) Specific Character Set is not coerced: changing it would change the meaning of every other text value', 'skip');
+    if (ref.element === 0x0000) throw new AccessRefusal(`${where} is a group length, which the writer maintains`, 'skip');
+    const c = this.container(ref);
+    if (!c) throw new AccessRefusal('the sequence item does not exist', 'skip');
+    const tag = tagOf(ref.group, ref.element);
+    const edit = this.editTree(ref, false)?.edits.get(tag);
+    const existing = findElement(c.elements, tag);
+    let vr: string | undefined;
+    if (edit) vr = edit.vr;
+    else if (existing && (existing.vrExplicit || existing.vr !== 'UN')) vr = existing.vr;
+    else if (existing) throw new AccessRefusal(`${where} is stored without a VR (implicit VR) and the dictionary does not know it`, 'skip');
+    else if (ref.group % 2 === 1) throw new AccessRefusal(`${where} is a private attribute that is not present; its VR is unknown, so it is not created`, 'skip');
+    else {
+      const entry = getDictionary().byTag(ref.group, ref.element);
+      if (!entry) throw new AccessRefusal(`${where} is not in the data dictionary; its VR is unknown, so it is not created`, 'skip');
+      if (!isCoercibleVr(entry.vr)) throw new AccessRefusal(`${where} has VR ${entry.vr}; only string attributes can be coerced`, 'skip');
+      vr = entry.vr.split('|')[0];
+    }
+    if (!STRING_VRS.has(vr)) throw new AccessRefusal(`${where} has VR ${vr}; only string attributes can be coerced`, 'skip');
+    if (this.file.deflated) throw new AccessRefusal('the file uses the Deflated transfer syntax; re-compressing it would change bytes the rules did not touch, so it is left as it was', 'error');
+    return vr;
+  }
+
+  set(ref: AttributeRef, value: string): void {
+    const vr = this.writableVr(ref);
+    const encoded = this.charset.encode(value, vr);
+    if ('refused' in encoded) throw new AccessRefusal(encoded.refused, 'error');
+    const padded = encoded.length % 2 === 0 ? encoded : padTo(encoded, vr === 'UI' ? 0 : 0x20);
+    if (!LONG_VRS.has(vr) && padded.length > 0xfffe) throw new AccessRefusal(`value of ${padded.length} bytes is too long for VR ${vr} (at most 65534)`, 'error');
+    this.editTree(ref, true)!.edits.set(tagOf(ref.group, ref.element), { value, vr, encoded: padded });
+    this.editCount++;
+  }
+
+  delete(ref: AttributeRef): void {
+    if (this.get(ref) === null) return;
+    const vr = this.writableVr(ref);
+    this.editTree(ref, true)!.edits.set(tagOf(ref.group, ref.element), { value: null, vr });
+    this.editCount++;
+  }
+
+  /** The output file: the input bytes with the edits spliced in. */
+  serialize(): Uint8Array {
+    if (!this.hasEdits) return this.file.bytes;
+    const chunks: Uint8Array[] = [this.file.bytes.subarray(0, this.file.datasetStart)];
+    this.writeContainer(this.top, this.tree, this.file.syntax, true, chunks);
+    chunks.push(this.file.bytes.subarray(this.file.trailerStart));
+    return Buffer.concat(chunks);
+  }
+
+  /** Appends the container's elements to `out`; returns the number of bytes appended. */
+  private writeContainer(elements: ElementNode[], tree: EditTree, syntax: Syntax, isDataset: boolean, out: Uint8Array[]): number {
+    const parts: Array<{ tag: number; bytes: Uint8Array[]; length: number }> = [];
+    const inserts = [...tree.edits.entries()]
+      .filter(([tag, edit]) => edit.value !== null && !findElement(elements, tag))
+      .sort((a, b) => a[0] - b[0]);
+    let next = 0;
+    const pushInsertsBefore = (limit: number): void => {
+      while (next < inserts.length && inserts[next][0] < limit) {
+        const [tag, edit] = inserts[next++];
+        const bytes = encodeElement(tag, edit.vr, edit.encoded!, syntax);
+        parts.push({ tag, bytes: [bytes], length: bytes.length });
+      }
+    };
+    for (const e of elements) {
+      pushInsertsBefore(e.tag);
+      const edit = tree.edits.get(e.tag);
+      if (edit) {
+        if (edit.value === null) continue;
+        const bytes = encodeElement(e.tag, edit.vr, edit.encoded!, syntax);
+        parts.push({ tag: e.tag, bytes: [bytes], length: bytes.length });
+        continue;
+      }
+      const itemEdits = tree.children.get(e.tag);
+      if (itemEdits && e.items) {
+        const bytes: Uint8Array[] = [];
+        const length = this.writeSequence(e, itemEdits, syntax, bytes);
+        parts.push({ tag: e.tag, bytes, length });
+        continue;
+      }
+      const bytes = this.source.subarray(e.start, e.end);
+      parts.push({ tag: e.tag, bytes: [bytes], length: bytes.length });
+    }
+    pushInsertsBefore(Infinity);
+    if (isDataset || parts.some((p) => (p.tag & 0xffff) === 0)) fixGroupLengths(parts, tree, syntax);
+    let total = 0;
+    for (const p of parts) {
+      for (const b of p.bytes) out.push(b);
+      total += p.length;
+    }
+    return total;
+  }
+
+  private writeSequence(e: ElementNode, itemEdits: Map<number, EditTree>, syntax: Syntax, out: Uint8Array[]): number {
+    const header = Buffer.from(this.source.subarray(e.start, e.valueStart));
+    out.push(header);
+    let total = header.length;
+    let contentLength = 0;
+    const inner = e.itemSyntax!;
+    e.items!.forEach((item, index) => {
+      const edits = itemEdits.get(index);
+      const n = edits ? this.writeItem(item, edits, inner, out) : this.copy(item.start, item.end, out);
+      contentLength += n;
+    });
+    total += contentLength;
+    if (e.length === UNDEFINED) {
+      total += this.copy(e.end - 8, e.end, out);
+    } else {
+      // Defined-length sequence: its length field is the last 4 bytes of its header.
+      writeU32(header, header.length - 4, contentLength, syntax.littleEndian);
+    }
+    return total;
+  }
+
+  private writeItem(item: ItemNode, edits: EditTree, syntax: Syntax, out: Uint8Array[]): number {
+    const header = Buffer.from(this.source.subarray(item.start, item.valueStart));
+    out.push(header);
+    const contentLength = this.writeContainer(item.elements, edits, syntax, false, out);
+    if (item.length === UNDEFINED) return header.length + contentLength + this.copy(item.end - 8, item.end, out);
+    writeU32(header, 4, contentLength, syntax.littleEndian);
+    return header.length + contentLength;
+  }
+
+  private copy(start: number, end: number, out: Uint8Array[]): number {
+    out.push(this.source.subarray(start, end));
+    return end - start;
+  }
+}
+
+function padTo(bytes: Uint8Array, pad: number): Uint8Array {
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  out[bytes.length] = pad;
+  return out;
+}
+
+function writeU32(buf: Uint8Array, at: number, value: number, le: boolean): void {
+  new DataView(buf.buffer, buf.byteOffset, buf.byteLength).setUint32(at, value, le);
+}
+
+function encodeElement(tag: number, vr: string, value: Uint8Array, syntax: Syntax): Uint8Array {
+  const le = syntax.littleEndian;
+  const long = !syntax.explicit || LONG_VRS.has(vr);
+  const headerLength = syntax.explicit ? (long ? 12 : 8) : 8;
+  const out = Buffer.alloc(headerLength + value.length);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setUint16(0, tag >>> 16, le);
+  view.setUint16(2, tag & 0xffff, le);
+  if (syntax.explicit) {
+    out.write(vr, 4, 'latin1');
+    if (long) view.setUint32(8, value.length, le);
+    else view.setUint16(6, value.length, le);
+  } else {
+    view.setUint32(4, value.length, le);
+  }
+  out.set(value, headerLength);
+  return out;
+}
+
+/** Group length elements (gggg,0000) of groups that changed get their new value. */
+function fixGroupLengths(parts: Array<{ tag: number; bytes: Uint8Array[]; length: number }>, tree: EditTree, syntax: Syntax): void {
+  const changedGroups = new Set([...tree.edits.keys(), ...tree.children.keys()].map((t) => t >>> 16));
+  for (const p of parts) {
+    if ((p.tag & 0xffff) !== 0 || !changedGroups.has(p.tag >>> 16)) continue;
+    const group = p.tag >>> 16;
+    const sum = parts.filter((q) => q !== p && q.tag >>> 16 === group).reduce((n, q) => n + q.length, 0);
+    const bytes = Buffer.from(p.bytes[0]);
+    writeU32(bytes, bytes.length - 4, sum, syntax.littleEndian);
+    p.bytes = [bytes];
+  }
+}

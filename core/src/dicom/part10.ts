@@ -1,0 +1,256 @@
+/**
+ * A minimal Part 10 element walker. It does not decode values; it records where every element,
+ * sequence and item starts and ends in the original bytes, so that a writer can copy everything
+ * it was not asked to change byte for byte (dcmjs re-encodes the whole file on write, which loses
+ * private tags, character sets and padding; see docs/rule-engine.md).
+ */
+import { getDictionary } from '../dictionary/index';
+import { formatTag } from '../dictionary/tag';
+
+export const TS_IMPLICIT_LE = '1.2.840.10008.1.2';
+export const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1';
+export const TS_EXPLICIT_BE = '1.2.840.10008.1.2.2';
+export const TS_DEFLATED = '1.2.840.10008.1.2.1.99';
+
+const UNDEFINED = 0xffffffff;
+const ITEM = 0xfffee000;
+const ITEM_END = 0xfffee00d;
+const SEQUENCE_END = 0xfffee0dd;
+
+/** Explicit VRs with a 2-byte reserved field and a 4-byte length (PS3.5 7.1.2). */
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+
+/** A file that cannot be walked: says where, so the user can find the damage. */
+export class DicomParseError extends Error {
+  constructor(readonly detail: string, readonly offset: number, readonly tag?: string) {
+    super(`${detail} at byte offset ${offset}${tag ? ` (element ${tag})` : ''}`);
+    this.name = 'DicomParseError';
+  }
+}
+
+export interface Syntax {
+  explicit: boolean;
+  littleEndian: boolean;
+}
+
+export interface ElementNode {
+  /** group << 16 | element, unsigned. */
+  tag: number;
+  /** Stored VR (explicit VR), else the dictionary's, else 'UN'. */
+  vr: string;
+  /** True when the VR came from the file (explicit VR), not from the dictionary. */
+  vrExplicit: boolean;
+  /** Offset of the tag, i.e. start of the element. */
+  start: number;
+  valueStart: number;
+  /** Length field as stored (UNDEFINED for undefined length). */
+  length: number;
+  /** Offset just after the element (after the sequence delimiter for undefined length). */
+  end: number;
+  /** Items of a sequence (SQ, or UN with undefined length); undefined for other elements. */
+  items?: ItemNode[];
+  /** Syntax of the items' contents (UN with undefined length is implicit VR LE inside). */
+  itemSyntax?: Syntax;
+}
+
+export interface ItemNode {
+  start: number;
+  valueStart: number;
+  length: number;
+  end: number;
+  elements: ElementNode[];
+}
+
+export interface Part10File {
+  bytes: Uint8Array;
+  /** Offset of the first data set element (after the meta information). */
+  datasetStart: number;
+  transferSyntax: string;
+  syntax: Syntax;
+  meta: ElementNode[];
+  /** Offset where trailing zero padding starts (the file length when there is none). */
+  trailerStart: number;
+  /** Top-level data set elements; empty for a deflated file (see `deflated`). */
+  elements: ElementNode[];
+  /** Set for Deflated Explicit VR LE: the inflated data set, walked separately. */
+  deflated?: { bytes: Uint8Array; elements: ElementNode[] };
+}
+
+export const tagText = (tag: number): string => formatTag(tag >>> 16, tag & 0xffff);
+
+class Walker {
+  private readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  u16(at: number, le: boolean): number { return this.view.getUint16(at, le); }
+  u32(at: number, le: boolean): number { return this.view.getUint32(at, le); }
+
+  need(at: number, count: number, what: string, tag?: number): void {
+    if (at + count > this.bytes.length) {
+      throw new DicomParseError(`file ends inside ${what} (needs ${count} bytes, ${Math.max(0, this.bytes.length - at)} left)`, at, tag === undefined ? undefined : tagText(tag));
+    }
+  }
+
+  zeroFrom(at: number): boolean {
+    for (let i = at; i < this.bytes.length; i++) if (this.bytes[i] !== 0) return false;
+    return true;
+  }
+
+  readTag(at: number, le: boolean): number {
+    this.need(at, 4, 'an element tag');
+    return ((this.u16(at, le) << 16) | this.u16(at + 2, le)) >>> 0;
+  }
+
+  /** Elements from `at` up to `end` (or, for undefined-length items, up to the item delimiter). */
+  elements(at: number, end: number, syntax: Syntax, untilItemEnd: boolean, stopAtGroup?: (group: number) => boolean): { elements: ElementNode[]; next: number } {
+    const out: ElementNode[] = [];
+    while (at < end) {
+      const tag = this.readTag(at, syntax.littleEndian);
+      // Some writers pad the file with zero bytes after the last element; DCMTK ignores them,
+      // and so do we (they are copied to the output unchanged).
+      if (tag === 0 && !untilItemEnd && end === this.bytes.length && this.zeroFrom(at)) break;
+      if (stopAtGroup && stopAtGroup(tag >>> 16)) break;
+      if (tag === ITEM_END) {
+        if (!untilItemEnd) throw new DicomParseError('item delimiter outside an item', at, tagText(tag));
+        this.need(at, 8, 'an item delimiter', tag);
+        return { elements: out, next: at + 8 };
+      }
+      if (tag === ITEM || tag === SEQUENCE_END) throw new DicomParseError('item or sequence delimiter where an element was expected', at, tagText(tag));
+      const element = this.element(at, tag, syntax);
+      if (element.end > end) throw new DicomParseError(`element length ${element.length} runs past the end of its ${untilItemEnd || end !== this.bytes.length ? 'item' : 'file'}`, at, tagText(tag));
+      out.push(element);
+      at = element.end;
+    }
+    if (untilItemEnd && end === this.bytes.length) throw new DicomParseError('file ends inside an item of undefined length', at);
+    return { elements: out, next: at };
+  }
+
+  element(start: number, tag: number, syntax: Syntax): ElementNode {
+    const le = syntax.littleEndian;
+    let vr: string;
+    let vrExplicit = false;
+    let length: number;
+    let valueStart: number;
+    if (syntax.explicit) {
+      this.need(start, 8, 'an element header', tag);
+      vr = String.fromCharCode(this.bytes[start + 4], this.bytes[start + 5]);
+      if (!/^[A-Z]{2}$/.test(vr)) throw new DicomParseError(`invalid VR bytes 0x${this.bytes[start + 4].toString(16)} 0x${this.bytes[start + 5].toString(16)}`, start + 4, tagText(tag));
+      vrExplicit = true;
+      if (LONG_VRS.has(vr)) {
+        this.need(start, 12, 'an element header', tag);
+        length = this.u32(start + 8, le);
+        valueStart = start + 12;
+      } else {
+        length = this.u16(start + 6, le);
+        valueStart = start + 8;
+      }
+    } else {
+      this.need(start, 8, 'an element header', tag);
+      length = this.u32(start + 4, le);
+      valueStart = start + 8;
+      vr = implicitVr(tag);
+    }
+    const node: ElementNode = { tag, vr, vrExplicit, start, valueStart, length, end: valueStart };
+    if (length === UNDEFINED) {
+      // Undefined length: a sequence, UN holding a sequence (implicit VR LE inside, PS3.5
+      // 6.2.2), or encapsulated pixel data (items of raw fragments).
+      const isSequence = vr === 'SQ' || vr === 'UN' || (!syntax.explicit && !(tag === 0x7fe00010));
+      const inner: Syntax = vr === 'UN' ? { explicit: false, littleEndian: true } : syntax;
+      node.itemSyntax = inner;
+      const { items, next } = this.items(valueStart, this.bytes.length, inner, isSequence, true, tag);
+      if (isSequence) node.items = items;
+      node.end = next;
+      if (node.vr === 'UN' && !vrExplicit) node.vr = 'SQ';
+    } else {
+      this.need(valueStart, length, `the value of ${tagText(tag)}`, tag);
+      node.end = valueStart + length;
+      if (vr === 'SQ') {
+        node.itemSyntax = syntax;
+        node.items = this.items(valueStart, node.end, syntax, true, false, tag).items;
+      }
+    }
+    return node;
+  }
+
+  items(at: number, end: number, syntax: Syntax, parseContents: boolean, untilDelimiter: boolean, owner: number): { items: ItemNode[]; next: number } {
+    const items: ItemNode[] = [];
+    const le = syntax.littleEndian;
+    while (at < end) {
+      this.need(at, 8, 'an item header', owner);
+      const tag = this.readTag(at, le);
+      const length = this.u32(at + 4, le);
+      if (tag === SEQUENCE_END) {
+        if (!untilDelimiter) throw new DicomParseError('sequence delimiter in a sequence of defined length', at, tagText(owner));
+        return { items, next: at + 8 };
+      }
+      if (tag !== ITEM) throw new DicomParseError(`expected an item (FFFE,E000) in sequence ${tagText(owner)} but found ${tagText(tag)}`, at, tagText(owner));
+      const valueStart = at + 8;
+      const item: ItemNode = { start: at, valueStart, length, end: valueStart, elements: [] };
+      if (length === UNDEFINED) {
+        if (!parseContents) throw new DicomParseError('fragment of undefined length in encapsulated pixel data', at, tagText(owner));
+        const { elements, next } = this.elements(valueStart, this.bytes.length, syntax, true);
+        item.elements = elements;
+        item.end = next;
+      } else {
+        this.need(valueStart, length, `an item of ${tagText(owner)}`, owner);
+        item.end = valueStart + length;
+        if (item.end > end) throw new DicomParseError(`item length ${length} runs past the end of sequence`, at, tagText(owner));
+        if (parseContents) item.elements = this.elements(valueStart, item.end, syntax, false).elements;
+      }
+      items.push(item);
+      at = item.end;
+    }
+    if (untilDelimiter) throw new DicomParseError(`file ends inside sequence ${tagText(owner)} (no sequence delimiter)`, at, tagText(owner));
+    return { items, next: at };
+  }
+}
+
+/** VR for implicit VR files: the dictionary's first alternative, 'UN' for unknown/private tags. */
+export function implicitVr(tag: number): string {
+  const group = tag >>> 16;
+  const element = tag & 0xffff;
+  if (element === 0) return 'UL';
+  if (group % 2 === 1) return element >= 0x10 && element <= 0xff ? 'LO' : 'UN';
+  const entry = getDictionary().byTag(group, element);
+  if (!entry) return 'UN';
+  return entry.vr.split('|')[0];
+}
+
+function syntaxOf(ts: string): Syntax {
+  if (ts === TS_IMPLICIT_LE) return { explicit: false, littleEndian: true };
+  if (ts === TS_EXPLICIT_BE) return { explicit: true, littleEndian: false };
+  return { explicit: true, littleEndian: true };
+}
+
+/** Walks a Part 10 file (128-byte preamble, "DICM", meta information, data set). */
+export function parsePart10(bytes: Uint8Array, inflate?: (deflated: Uint8Array) => Uint8Array): Part10File {
+  if (bytes.length < 132) throw new DicomParseError(`too short for a DICOM Part 10 file (${bytes.length} bytes)`, bytes.length);
+  if (bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) {
+    throw new DicomParseError('not a DICOM Part 10 file: no "DICM" prefix after the 128-byte preamble', 128);
+  }
+  const walker = new Walker(bytes);
+  const metaSyntax: Syntax = { explicit: true, littleEndian: true };
+  const { elements: meta, next } = walker.elements(132, bytes.length, metaSyntax, false, (group) => group !== 0x0002);
+  const tsElement = meta.find((e) => e.tag === 0x00020010);
+  if (!tsElement) throw new DicomParseError('file meta information has no Transfer Syntax UID (0002,0010)', 132);
+  const transferSyntax = Buffer.from(bytes.subarray(tsElement.valueStart, tsElement.end)).toString('latin1').replace(/[\0 ]+$/, '');
+  const syntax = syntaxOf(transferSyntax);
+  const file: Part10File = { bytes, datasetStart: next, trailerStart: bytes.length, transferSyntax, syntax, meta, elements: [] };
+  if (transferSyntax === TS_DEFLATED) {
+    if (!inflate) throw new DicomParseError('deflated transfer syntax and no inflater', next);
+    let inflated: Uint8Array;
+    try {
+      inflated = inflate(bytes.subarray(next));
+    } catch (error) {
+      throw new DicomParseError(`deflated data set cannot be inflated (${(error as Error).message})`, next);
+    }
+    file.deflated = { bytes: inflated, elements: new Walker(inflated).elements(0, inflated.length, syntax, false).elements };
+  } else {
+    const walked = walker.elements(next, bytes.length, syntax, false);
+    file.elements = walked.elements;
+    file.trailerStart = walked.next;
+  }
+  return file;
+}
