@@ -355,6 +355,7 @@ export function parseServices(items: ValueNode[]): { services: Services; problem
         i++;
       }
     } else {
+      while (i < items.length && /^[UP]+$/i.test(items[i].value)) i++;
       problems.push({ range: item.range, code: 'unknown-service', message: `Unknown service \`${item.value}\`. Known: ${[...Object.keys(ROLE_SERVICES), ...Object.keys(FLAG_SERVICES)].join(', ')}.` });
     }
   }

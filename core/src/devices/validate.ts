@@ -464,6 +464,11 @@ function label(keyword: string): string {
 function closeTo(a: string, b: string): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
   if (norm(a) === norm(b)) return true;
+  // Two neighbouring letters swapped (`hots` for `host`).
+  if (a.length === b.length) {
+    const diff = [...a].map((c, i) => (c !== b[i] ? i : -1)).filter((i) => i >= 0);
+    if (diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]) return true;
+  }
   if (Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
   let j = 0;

@@ -1,0 +1,150 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { validateDeviceText, checkAeTitle } from '../../core/src/devices/validate';
+import { diskReaderFor, loadDeviceFile, ruleChain } from '../../core/src/devices/resolve';
+
+const repo = path.resolve(__dirname, '../../..');
+const fixtureDir = path.join(repo, 'test/fixtures/devices');
+const readFixture = diskReaderFor(path.join(fixtureDir, 'x.pacs'));
+
+const SERVER = 'server main {\n  ae "MAIN"\n}\n';
+
+/** Validates `body` after a minimal server block; returns [code, 1-based line, severity]. */
+function codes(body: string, withServer = true): Array<[string, number, string]> {
+  const text = (withServer ? SERVER : '') + body;
+  const { diagnostics } = validateDeviceText(text, { readFile: readFixture });
+  const offset = withServer ? 3 : 0;
+  return diagnostics.map((d) => [d.code, d.range.start.line + 1 - offset, d.severity]);
+}
+
+function device(lines: string[]): string {
+  return `device D {\n${lines.map((l) => '  ' + l).join('\n')}\n}\n`;
+}
+
+const BASE = ['type dicom', 'ae "D_AE"', 'host 127.0.0.1', 'port 104'];
+
+describe('device language: validation', () => {
+  it('finds nothing wrong in the example workspace tables', () => {
+    for (const f of ['hospital.pacs', 'central.pacs']) {
+      assert.deepEqual(loadDeviceFile(path.join(repo, 'examples/workspace/devices', f)).diagnostics, [], f);
+    }
+  });
+
+  it('reports duplicate device IDs at the second one', () => {
+    assert.deepEqual(codes(device(BASE) + device(BASE)), [['duplicate-id', 7, 'error']]);
+  });
+
+  it('checks AE titles: length, backslash, control characters, all spaces', () => {
+    assert.equal(checkAeTitle('ABCDEFGHIJKLMNOP'), undefined);
+    assert.equal(checkAeTitle('ABCDEFGHIJKLMNOPQ')?.code, 'ae-too-long');
+    assert.equal(checkAeTitle('A\\B')?.code, 'ae-invalid');
+    assert.equal(checkAeTitle('A\tB')?.code, 'ae-invalid');
+    assert.equal(checkAeTitle('   ')?.code, 'ae-blank');
+    assert.deepEqual(codes(device(['type dicom', 'ae "ABCDEFGHIJKLMNOPQ"', 'host h', 'port 1'])), [['ae-too-long', 3, 'error']]);
+  });
+
+  it('checks port ranges; 0 disables TCP/TLS but is not a valid legacy port', () => {
+    assert.deepEqual(codes(device(['type dicom', 'ae "A"', 'host h', 'port 0', 'tcp-port 65536', 'tls-port 0'])), [
+      ['invalid-port', 5, 'error'],
+      ['invalid-port', 6, 'error'],
+    ]);
+  });
+
+  it('requires a listening port when the device accepts associations', () => {
+    assert.deepEqual(codes(device(['type dicom', 'ae "A"', 'host h', 'tcp-port 0', 'tls-port 0', 'services {', '  store P', '}'])), [
+      ['no-port', 5, 'error'],
+    ]);
+    assert.deepEqual(codes(device(['type dicom', 'ae "A"', 'host h', 'services {', '  qr P', '}'])), [['missing-field', 1, 'error']]);
+    // A pure SCU needs no port.
+    assert.deepEqual(codes(device(['type dicom', 'ae "A"', 'host h', 'services {', '  store U', '}'])), []);
+  });
+
+  it('reports an unknown category', () => {
+    assert.deepEqual(codes(device([...BASE, 'category nowhere'])), [['unknown-category', 6, 'error']]);
+    assert.deepEqual(codes('category nowhere {\n  max-connections 2\n}\n' + device([...BASE, 'category nowhere'])), []);
+  });
+
+  it('rejects AutoGet with AutoRtv, and Commit or MPPS as U', () => {
+    assert.deepEqual(codes(device([...BASE, 'services { autoget autortv commit U P mpps U }'])), [
+      ['autoget-and-autortv', 6, 'error'],
+      ['p-only-service', 6, 'error'],
+      ['p-only-service', 6, 'error'],
+    ]);
+  });
+
+  it('reports service entries without a role, with a role they cannot have, or unknown', () => {
+    assert.deepEqual(codes(device([...BASE, 'services {', '  store', '  autofwd U', '  print P', '}'])), [
+      ['service-missing-role', 7, 'error'],
+      ['service-role-not-applicable', 8, 'error'],
+      ['unknown-service', 9, 'error'],
+    ]);
+  });
+
+  it('warns about task limits given for a type they do not apply to', () => {
+    assert.deepEqual(codes(device([...BASE, 'limits {', '  max 10', '  dicom-out 2', '  http-out 1', '  store-in 4', '}'])), [
+      ['limit-not-applicable', 8, 'warning'],
+      ['limit-not-applicable', 9, 'warning'],
+    ]);
+    assert.deepEqual(codes(device(['type viewer', 'host h', 'port 1', 'limits { registration 2 }'])), [['limit-not-applicable', 5, 'warning']]);
+    assert.deepEqual(codes(device(['type parent', 'ae "P"', 'host h', 'port 1', 'limits { dicom-out 2 http-out 2 store-in 2 registration 2 }'])), []);
+  });
+
+  it('checks referenced rule files: missing, or with errors', () => {
+    assert.deepEqual(codes(device([...BASE, 'rules "rules/good.coerce"'])), []);
+    assert.deepEqual(codes(device([...BASE, 'rules "rules/none.coerce"'])), [['rule-file-missing', 6, 'error']]);
+    const { diagnostics } = validateDeviceText(SERVER + device([...BASE, 'rules "rules/bad.coerce"']), { readFile: readFixture });
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].code, 'rule-file-errors');
+    assert.match(diagnostics[0].message, /rules\/bad\.coerce has \d+ errors?; first at line 2/);
+  });
+
+  it('runs the coercion validator on inline rules at their absolute positions', () => {
+    const text = SERVER + device([...BASE, 'rules {', '  (0008,0050)=nosuchfunction(1)', '}']);
+    const { diagnostics } = validateDeviceText(text);
+    const d = diagnostics.find((x) => x.code === 'unknown-function');
+    assert.ok(d, JSON.stringify(diagnostics));
+    const lines = text.split('\n');
+    assert.equal(d.range.start.line, lines.findIndex((l) => l.includes('nosuchfunction')));
+    assert.equal(d.range.start.character, lines[d.range.start.line].indexOf('nosuchfunction'));
+  });
+
+  it('warns that Workstation is retired and reports an unknown type', () => {
+    assert.deepEqual(codes(device(['type workstation', 'host h'])), [['workstation-retired', 2, 'warning']]);
+    assert.deepEqual(codes(device(['type scanner', 'host h'])), [['unknown-type', 2, 'error']]);
+  });
+
+  it('reports unknown fields with a suggestion, and missing required fields', () => {
+    const { diagnostics } = validateDeviceText(SERVER + device(['type dicom', 'ae "A"', 'hots h', 'port 1']));
+    assert.deepEqual(diagnostics.map((d) => d.code), ['missing-field', 'unknown-field']);
+    assert.match(diagnostics[1].message, /Did you mean `host`\?/);
+    assert.deepEqual(codes(device(['type dicom', 'host h', 'port 1'])), [['missing-field', 1, 'error']]);
+    assert.deepEqual(codes(device(['ae "A"', 'host h'])), [['missing-field', 1, 'error']]);
+  });
+
+  it('checks the server: AE title required, rule-set names, deploy targets without credentials', () => {
+    assert.deepEqual(codes('server s {\n  host h\n}\n', false), [['missing-field', 1, 'error']]);
+    assert.deepEqual(codes('server s {\n  ae "S"\n  rules global "x.coerce"\n  deploy orthanc "http://u:p@127.0.0.1:8042"\n  deploy ftp "x"\n}\n', false), [
+      ['unknown-rule-set', 3, 'error'],
+      ['deploy-credentials', 4, 'error'],
+      ['unknown-deploy-kind', 5, 'error'],
+    ]);
+    assert.deepEqual(codes('server a {\n  ae "A"\n}\nserver b {\n  ae "B"\n}\n', false), [['multiple-servers', 4, 'error']]);
+  });
+
+  it('flags several values on one line and a repeated field', () => {
+    assert.deepEqual(codes(device([...BASE, 'host other'])), [['duplicate-field', 6, 'error']]);
+    assert.deepEqual(codes('device D { type dicom ae "X" host h port 1 }\n'), [
+      ...Array(2).fill(['missing-field', 1, 'error']),
+      ...Array(6).fill(['extra-value', 1, 'error']),
+    ]);
+  });
+
+  it('orders rule sets: Preceding Global, device, Trailing Global (Self for scanned-in data)', () => {
+    const { table } = loadDeviceFile(path.join(repo, 'examples/workspace/devices/hospital.pacs'));
+    const ct = table.devices.find((d) => d.id === 'CT1')!;
+    assert.deepEqual(ruleChain(table, ct).map((s) => [s.role, s.ruleSet.kind]), [['preceding', 'file'], ['device', 'inline'], ['trailing', 'file']]);
+    assert.deepEqual(ruleChain(table, undefined).map((s) => [s.role, s.ruleSet.kind]), [['preceding', 'file'], ['device', 'inline'], ['trailing', 'file']]);
+    const archive = table.devices.find((d) => d.id === 'ARCHIVE')!;
+    assert.deepEqual(ruleChain(table, archive).map((s) => s.role), ['preceding', 'trailing']);
+  });
+});
