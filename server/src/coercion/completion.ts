@@ -1,0 +1,201 @@
+/**
+ * Completion for coercion rules: DICOM tags (by keyword, by words of the name, by number),
+ * functions with argument snippets, variables assigned earlier, control variables, SEQ/USER.
+ * The context comes from the line's text (completionContext.ts); the tree only supplies which
+ * variables exist, and a slightly stale tree is fine for that.
+ */
+import {
+  CompletionItemKind,
+  CompletionItemTag,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionList,
+  type Position,
+  type Range,
+} from 'vscode-languageserver/node';
+import type { RuleFileNode } from '../../../core/src/coercion/ast';
+import { CONTROL_VARIABLES, FUNCTIONS, signatureLabel, type FunctionInfo } from '../../../core/src/coercion/functions';
+import { getDictionary, type DictionaryEntry } from '../../../core/src/dictionary/index';
+import type { CoercionDialect } from '../languages';
+import { completionContext, type Side } from './completionContext';
+import { variableOccurrences } from './syntax';
+import { tagDocumentation } from './describe';
+
+export const COMPLETION_TRIGGER_CHARACTERS = ['(', ',', '=', '$'];
+
+/** Tag items per answer; the list is marked incomplete so the client asks again as the user types. */
+export const TAG_ITEM_LIMIT = 60;
+
+export interface CompletionInput {
+  lineText: string;
+  position: Position;
+  /** A recent tree of the whole file, for the variables assigned so far. */
+  file: RuleFileNode;
+  dialect: CoercionDialect;
+}
+
+/** Sort groups: what is most likely wanted first, then VS Code's fuzzy score decides. */
+const SORT = { variable: '1', control: '2', function: '3', extension: '4', keyword: '5', tag: '6' };
+
+export function completeCoercion(input: CompletionInput): CompletionList {
+  const { lineText, position } = input;
+  const ctx = completionContext(lineText, position.character);
+  const line = position.line;
+  const range = (start: number, end: number): Range => ({ start: { line, character: start }, end: { line, character: end } });
+
+  switch (ctx.kind) {
+    case 'none':
+      return { isIncomplete: false, items: [] };
+    case 'variable': {
+      const names = variableNames(input.file, line, ctx.side);
+      const items = names.map((v) =>
+        variableItem(v.name, v.line, range(ctx.replaceStart, ctx.replaceEnd), ctx.closed, v.control, v.doc));
+      return { isIncomplete: false, items };
+    }
+    case 'tag': {
+      const query = ctx.typed.replace(/^\(\s*/, '');
+      const items = tagItems(query, ctx.typed, range(ctx.replaceStart, ctx.replaceEnd));
+      return { isIncomplete: true, items };
+    }
+    case 'slot': {
+      const r = range(ctx.replaceStart, ctx.replaceEnd);
+      const followedByParen = lineText[ctx.replaceEnd] === '(';
+      const items: CompletionItem[] = [];
+      if (ctx.typed.startsWith('$')) {
+        for (const v of variableNames(input.file, line, ctx.side)) items.push(variableItem(v.name, v.line, r, false, v.control, v.doc, true));
+        return { isIncomplete: false, items };
+      }
+      if (ctx.side === 'value') for (const f of FUNCTIONS) items.push(functionItem(f, r, followedByParen, input.dialect));
+      items.push(...keywordItems(r, followedByParen));
+      for (const v of variableNames(input.file, line, ctx.side)) items.push(variableItem(v.name, v.line, r, false, v.control, v.doc, true));
+      items.push(...tagItems(ctx.typed, ctx.typed, r));
+      return { isIncomplete: true, items };
+    }
+  }
+}
+
+// ------------------------------------------------------------------ tags
+
+function tagItems(query: string, typed: string, range: Range): CompletionItem[] {
+  const byNumber = /^\(/.test(typed) && /^[0-9A-Fa-f,\s]*$/.test(query);
+  return getDictionary()
+    .search(query, TAG_ITEM_LIMIT)
+    .map((entry, rank) => tagItem(entry, rank, range, byNumber));
+}
+
+function tagItem(entry: DictionaryEntry, rank: number, range: Range, byNumber: boolean): CompletionItem {
+  const digits = entry.tagText.replace(/[(),]/g, '');
+  const nameWords = entry.name.replace(/[^A-Za-z0-9 ]/g, '');
+  // VS Code filters on the text between the edit's start and the cursor; give it every way of
+  // naming the tag, led by the one the user is typing (a leading `(` for numbers).
+  const filterText = byNumber
+    ? `${entry.tagText} ${digits} ${entry.keyword} ${nameWords}`
+    : `${entry.keyword} ${nameWords} ${entry.tagText} ${digits}`;
+  const repeating = entry.tagText.includes('x');
+  const item: CompletionItem = {
+    label: entry.keyword || entry.tagText,
+    labelDetails: { detail: ` ${entry.tagText}`, description: entry.name },
+    kind: CompletionItemKind.Field,
+    detail: `${entry.tagText} ${entry.vr} ${entry.vm}`,
+    documentation: { kind: MarkupKind.Markdown, value: tagDocumentation(entry) },
+    filterText,
+    sortText: `${SORT.tag}${String(rank).padStart(4, '0')}`,
+    // Repeating groups (60xx,3000): the varying digits become a placeholder to fill in.
+    textEdit: {
+      range,
+      newText: repeating ? entry.tagText.replace(/x+/, (xs) => `\${1:${'0'.repeat(xs.length)}}`) : entry.tagText,
+    },
+    insertTextFormat: repeating ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  };
+  if (entry.retired) item.tags = [CompletionItemTag.Deprecated];
+  return item;
+}
+
+// ------------------------------------------------------------------ functions and keywords
+
+/** `concat(${1:a}, ${2:b})`: the required parameters as tab stops. */
+export function functionSnippet(f: FunctionInfo): string {
+  const name = f.name === 'null' ? 'NULL' : f.name;
+  const params = f.params.slice(0, Math.max(f.minArgs, 0)).map((p, i) => `\${${i + 1}:${p.name}}`);
+  return `${name}(${params.join(', ')})`;
+}
+
+function functionItem(f: FunctionInfo, range: Range, followedByParen: boolean, dialect: CoercionDialect): CompletionItem {
+  const extension = f.dialect === 'extension';
+  const label = f.name === 'null' ? 'NULL' : f.name;
+  const note = extension
+    ? dialect === 'strict'
+      ? '\n\n**PACS Workbench extension**: eRAD PACS may reject it; an error in the strict dialect.'
+      : '\n\n**PACS Workbench extension**: not portable to eRAD PACS.'
+    : '';
+  return {
+    label,
+    labelDetails: extension ? { description: dialect === 'strict' ? 'extension (not in strict eRAD)' : 'extension' } : undefined,
+    kind: CompletionItemKind.Function,
+    detail: signatureLabel(f),
+    documentation: { kind: MarkupKind.Markdown, value: `${f.summary}\n\n*NULL:* ${f.nullBehaviour}${note}` },
+    sortText: `${extension ? SORT.extension : SORT.function}${label}`,
+    filterText: label,
+    textEdit: { range, newText: followedByParen ? label : functionSnippet(f) },
+    insertTextFormat: followedByParen ? InsertTextFormat.PlainText : InsertTextFormat.Snippet,
+  };
+}
+
+function keywordItems(range: Range, followedByParen: boolean): CompletionItem[] {
+  const item = (label: string, snippet: string, doc: string): CompletionItem => ({
+    label,
+    kind: CompletionItemKind.Keyword,
+    detail: snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1'),
+    documentation: { kind: MarkupKind.Markdown, value: doc },
+    sortText: `${SORT.keyword}${label}`,
+    textEdit: { range, newText: followedByParen ? label : snippet },
+    insertTextFormat: followedByParen ? InsertTextFormat.PlainText : InsertTextFormat.Snippet,
+  });
+  return [
+    item('SEQ', 'SEQ(${1:gggg},${2:eeee},${3:0},${4:gggg},${5:eeee})',
+      'Attribute (g2,e2) inside item `item1` (0-based) of sequence (g1,e1). NULL when the sequence is absent; as a target, the rule is skipped then.'),
+    item('USER', 'USER(${1:field})', "A site-defined database field (the server's `dcfields.conf`)."),
+  ];
+}
+
+// ------------------------------------------------------------------ variables
+
+interface VariableChoice {
+  name: string;
+  /** 0-based line of the first assignment; undefined for control variables. */
+  line?: number;
+  control: boolean;
+  doc?: string;
+}
+
+/**
+ * Values can read variables assigned above the cursor's line; targets can be any variable of
+ * the file (re-assigning is common). Control variables fit both.
+ */
+function variableNames(file: RuleFileNode, cursorLine: number, side: Side): VariableChoice[] {
+  const out: VariableChoice[] = [];
+  for (const [name, occurrences] of variableOccurrences(file)) {
+    if (name.startsWith('@')) continue;
+    const first = occurrences.find((o) => o.isAssignment && (side === 'lvalue' || o.node.range.start.line < cursorLine));
+    if (first) out.push({ name, line: first.node.range.start.line, control: false });
+  }
+  for (const c of CONTROL_VARIABLES) out.push({ name: c.name, control: true, doc: c.doc });
+  return out;
+}
+
+function variableItem(
+  name: string, line: number | undefined, range: Range, closed: boolean, control: boolean, doc: string | undefined,
+  withDollar = false,
+): CompletionItem {
+  const text = withDollar ? `$(${name})` : closed ? name : `${name})`;
+  return {
+    label: withDollar ? `$(${name})` : name,
+    kind: control ? CompletionItemKind.Constant : CompletionItemKind.Variable,
+    detail: control ? 'control variable' : `variable, assigned on line ${(line ?? 0) + 1}`,
+    documentation: doc ? { kind: MarkupKind.Markdown, value: doc } : undefined,
+    sortText: `${control ? SORT.control : SORT.variable}${name}`,
+    filterText: withDollar ? `$(${name})` : name,
+    textEdit: { range, newText: text },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Hover for coercion rules: a tag's dictionary entry (also inside SEQ and the retired split
+ * form), a function's signature and NULL behaviour, and where a variable is assigned.
+ */
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import type { Expression, RuleFileNode, TagNode } from '../../../core/src/coercion/ast';
+import { CONTROL_VARIABLES, lookupFunction } from '../../../core/src/coercion/functions';
+import { getDictionary, isPrivateGroup } from '../../../core/src/dictionary/index';
+import { containsPosition, type Range } from '../../../core/src/text/range';
+import type { CoercionDialect } from '../languages';
+import { toLspRange } from '../convert';
+import { functionDocumentation, tagDocumentation } from './describe';
+import { expressionAt, tagAt, variableOccurrences } from './syntax';
+
+export function hoverCoercion(file: RuleFileNode, position: Position, dialect: CoercionDialect): Hover | null {
+  const found = expressionAt(file.lines[position.line], position);
+  if (!found) return null;
+  const { node } = found;
+
+  const tag = tagAt(node, position);
+  if (tag) return markdown(describeTag(tag), tag.range);
+
+  switch (node.kind) {
+    case 'Seq':
+      if (containsPosition(node.keywordRange, position)) {
+        return markdown('`SEQ(g1,e1, item1, g2,e2 [, item2, g3,e3 ...])`\n\nAttribute (g2,e2) inside item `item1` (0-based) of sequence (g1,e1); more triples go deeper. NULL when absent; as a target, the rule is skipped when the sequence is absent.', node.keywordRange);
+      }
+      return null;
+    case 'User':
+      return markdown(`\`USER(${node.field})\`: a site-defined database field, defined on the server in \`dcfields.conf\` (cannot be checked here).`, node.range);
+    case 'Call': {
+      if (!containsPosition(node.nameRange, position)) return null;
+      const f = lookupFunction(node.name);
+      const text = f ? functionDocumentation(f, dialect) : `Unknown function \`${node.name}()\`.`;
+      return markdown(text, node.nameRange);
+    }
+    case 'Variable':
+      return markdown(describeVariable(file, node.name, node.isControl), node.range);
+    case 'RetiredSplit':
+      return markdown(retiredSplitText(node), node.range);
+    default:
+      return null;
+  }
+}
+
+function markdown(value: string, range: Range): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value }, range: toLspRange(range) };
+}
+
+function describeTag(tag: TagNode): string {
+  if (tag.incomplete || tag.group < 0 || tag.element < 0) return `Incomplete tag \`${tag.text}\`: write \`(gggg,eeee)\`.`;
+  const entry = getDictionary().byTag(tag.group, tag.element);
+  if (entry) return tagDocumentation(entry);
+  if (isPrivateGroup(tag.group)) {
+    return `Private tag \`${tag.text}\` (odd group): its meaning and VR depend on the private creator, so nothing about it can be checked.`;
+  }
+  return `\`${tag.text}\` is not in the DICOM data dictionary (edition ${getDictionary().edition}).`;
+}
+
+function describeVariable(file: RuleFileNode, name: string, isControl: boolean): string {
+  if (isControl) {
+    const known = CONTROL_VARIABLES.find((c) => c.name === name);
+    return known ? `**Control variable** \`$(${name})\`\n\n${known.doc}` : `Unknown control variable \`$(${name})\`.`;
+  }
+  const assigned = (variableOccurrences(file).get(name) ?? []).filter((o) => o.isAssignment);
+  const head = `**Variable** \`$(${name})\`: a temporary value for later rules, never written to the object.`;
+  if (assigned.length === 0) return `${head}\n\nNever assigned in this file: reading it gives NULL.`;
+  const lines = assigned.map((o) => o.node.range.start.line + 1);
+  return `${head}\n\nAssigned on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}.`;
+}
+
+function retiredSplitText(node: Expression & { kind: 'RetiredSplit' }): string {
+  return `Retired split form \`${node.source.text},${node.delimiter.text},${node.index.text}\`: field ${node.index.value} of ${node.source.text} split on ${JSON.stringify(node.delimiter.value)}. Still accepted; prefer \`split(...)\` (quick fix).`;
+}

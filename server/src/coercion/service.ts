@@ -1,0 +1,59 @@
+/** The coercion language (`pacs-coercion`, `*.coerce`) as a LanguageService. */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { validateRuleFile } from '../../../core/src/coercion/validate';
+import type { CoreDiagnostic } from '../../../core/src/diagnostics';
+import type { CoercionDialect, LanguageService, ServerSettings } from '../languages';
+import { toLspDiagnostic } from '../convert';
+import { ParsedDocuments, lineText } from './documents';
+import { completeCoercion } from './completion';
+import { hoverCoercion } from './hover';
+import { signatureHelpCoercion } from './signatureHelp';
+import { semanticTokensCoercion } from './semanticTokens';
+import { documentSymbolsCoercion } from './symbols';
+import { foldingRangesCoercion } from './folding';
+// import { formatCoercion } from './formatting'; // re-enabled when core/src/coercion/format.ts lands
+import { codeActionsCoercion } from './codeActions';
+import { definitionCoercion, prepareRenameCoercion, referencesCoercion, renameCoercion } from './navigation';
+
+export const COERCION_LANGUAGE_ID = 'pacs-coercion';
+
+export function createCoercionService(): LanguageService {
+  const parsed = new ParsedDocuments();
+  /** Last validation per document: code actions need the diagnostics' `data`. */
+  const validated = new Map<string, { version: number; dialect: CoercionDialect; diagnostics: CoreDiagnostic[] }>();
+
+  const coreDiagnostics = (doc: TextDocument, dialect: CoercionDialect): CoreDiagnostic[] => {
+    const hit = validated.get(doc.uri);
+    if (hit && hit.version === doc.version && hit.dialect === dialect) return hit.diagnostics;
+    const diagnostics = validateRuleFile(parsed.get(doc), { dialect });
+    validated.set(doc.uri, { version: doc.version, dialect, diagnostics });
+    return diagnostics;
+  };
+  const dialectOf = (s: ServerSettings): CoercionDialect => s.coercion.dialect;
+
+  return {
+    languageId: COERCION_LANGUAGE_ID,
+    validate: (doc, settings) => coreDiagnostics(doc, dialectOf(settings)).map(toLspDiagnostic),
+    completion: (doc, position, settings) =>
+      completeCoercion({ lineText: lineText(doc, position.line), position, file: parsed.recent(doc), dialect: dialectOf(settings) }),
+    hover: (doc, position, settings) => hoverCoercion(parsed.get(doc), position, dialectOf(settings)),
+    signatureHelp: (doc, position) => signatureHelpCoercion(parsed.line(doc, position.line), position),
+    semanticTokens: (doc) => semanticTokensCoercion(parsed.get(doc)),
+    documentSymbols: (doc) => documentSymbolsCoercion(parsed.get(doc), (line) => lineText(doc, line)),
+    foldingRanges: (doc) => foldingRangesCoercion(parsed.get(doc)),
+    // format: (doc) => formatCoercion(doc),
+    codeActions: (doc, range, context, settings) =>
+      codeActionsCoercion({
+        uri: doc.uri, file: parsed.get(doc), text: doc.getText(), current: coreDiagnostics(doc, dialectOf(settings)),
+        context, range, dialect: dialectOf(settings),
+      }),
+    definition: (doc, position) => definitionCoercion(parsed.get(doc), doc.uri, position),
+    references: (doc, position, includeDeclaration) => referencesCoercion(parsed.get(doc), doc.uri, position, includeDeclaration),
+    prepareRename: (doc, position) => prepareRenameCoercion(parsed.get(doc), position),
+    rename: (doc, position, newName) => renameCoercion(parsed.get(doc), doc.uri, position, newName),
+    forget: (uri) => {
+      parsed.forget(uri);
+      validated.delete(uri);
+    },
+  };
+}

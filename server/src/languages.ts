@@ -1,0 +1,56 @@
+/**
+ * Language registry: languageId → the services for that language. The server's handlers only
+ * dispatch through here, so a second language (`pacs-devices`) plugs in without touching them.
+ */
+import type {
+  CodeAction, CodeActionContext, CompletionList, Definition, Diagnostic, DocumentSymbol,
+  FoldingRange, FormattingOptions, Hover, Location, Position, Range, SemanticTokens,
+  SignatureHelp, TextEdit, WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+
+export type CoercionDialect = 'strict' | 'extended';
+
+/** What the server reads from the `pacsWorkbench` configuration section. */
+export interface ServerSettings {
+  coercion: { dialect: CoercionDialect };
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { coercion: { dialect: 'strict' } };
+
+/** Every service is optional: a language offers what it has. Services may throw a
+ *  ResponseError to refuse (e.g. rename of a control variable); other throws are logged. */
+export interface LanguageService {
+  readonly languageId: string;
+  validate(doc: TextDocument, settings: ServerSettings): Diagnostic[];
+  completion?(doc: TextDocument, position: Position, settings: ServerSettings): CompletionList | null;
+  hover?(doc: TextDocument, position: Position, settings: ServerSettings): Hover | null;
+  signatureHelp?(doc: TextDocument, position: Position): SignatureHelp | null;
+  semanticTokens?(doc: TextDocument): SemanticTokens;
+  documentSymbols?(doc: TextDocument): DocumentSymbol[];
+  foldingRanges?(doc: TextDocument): FoldingRange[];
+  format?(doc: TextDocument, options: FormattingOptions): TextEdit[];
+  codeActions?(doc: TextDocument, range: Range, context: CodeActionContext, settings: ServerSettings): CodeAction[];
+  definition?(doc: TextDocument, position: Position): Definition | null;
+  references?(doc: TextDocument, position: Position, includeDeclaration: boolean): Location[];
+  prepareRename?(doc: TextDocument, position: Position): { range: Range; placeholder: string } | null;
+  rename?(doc: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
+  /** Drops cached analysis of a closed document. */
+  forget?(uri: string): void;
+}
+
+export class LanguageRegistry {
+  private readonly services = new Map<string, LanguageService>();
+
+  register(service: LanguageService): void {
+    this.services.set(service.languageId, service);
+  }
+
+  get(languageId: string): LanguageService | undefined {
+    return this.services.get(languageId);
+  }
+
+  all(): LanguageService[] {
+    return [...this.services.values()];
+  }
+}
