@@ -44,6 +44,10 @@ export const Equals = createToken({ name: 'Equals', pattern: '=' });
 /** `#` anywhere but at the start of a line (comment lines never reach the lexer). */
 export const Hash = createToken({ name: 'Hash', pattern: '#' });
 
+/** Every UTF-16 code unit: start characters of the catch-all tokens, so that Chevrotain keeps
+ *  its first-character optimisation (patterns are tried in order, so these come last). */
+const ANY_CHAR: number[] = Array.from({ length: 0x10000 }, (_, i) => i);
+
 const BAD_WORD_RE = /[A-Za-z0-9]*[^A-Za-z0-9\s"(),=#$][^\s"(),=#$]*/y;
 
 /**
@@ -59,13 +63,14 @@ export const BadWord = createToken({
     },
   },
   line_breaks: false,
+  start_chars_hint: ANY_CHAR,
 });
 
 /** One contiguous run of ASCII letters and digits: unquoted string, function name, hex, number. */
 export const Word = createToken({ name: 'Word', pattern: /[A-Za-z0-9]+/, longer_alt: BadWord });
 
 /** Anything else (a lone `$`, control characters). */
-export const BadChar = createToken({ name: 'BadChar', pattern: /[\s\S]/ });
+export const BadChar = createToken({ name: 'BadChar', pattern: /[\s\S]/, start_chars_hint: ANY_CHAR });
 
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace,
@@ -84,8 +89,7 @@ export const ALL_TOKENS: TokenType[] = [
 
 export const ruleLexer = new Lexer(ALL_TOKENS, {
   positionTracking: 'onlyOffset',
-  // BadWord's custom matcher has no start characters; the rest of the lexer stays optimised.
-  ensureOptimizations: false,
+  ensureOptimizations: true,
   skipValidations: true,
 });
 

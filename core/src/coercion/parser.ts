@@ -86,6 +86,21 @@ interface ArgParts {
   items: ArgItem[];
 }
 
+/** Facts about a line's tokens that decide whether the next line continues it. */
+interface LineShape {
+  openParens: number;
+  endsWithEquals: boolean;
+  startsWithContinuation: boolean;
+  hasEquals: boolean;
+}
+
+/** A parsed line; `shape` is undefined for comments and blank lines. */
+interface LineResult {
+  node: LineNode;
+  errors: SyntaxErrorInfo[];
+  shape?: LineShape;
+}
+
 interface LineParts {
   target?: Expression;
   equals?: IToken;
@@ -125,149 +140,151 @@ class RuleLineParser extends EmbeddedActionsParser {
   }
 
   // ---------------------------------------------------------------- grammar
+  //
+  // Performance: the editor re-parses on every keystroke, so the grammar avoids allocating
+  // closures and alternative arrays per call (they are instance fields), and semantic actions
+  // are skipped while Chevrotain records the grammar (`recording`).
+
+  private get recording(): boolean {
+    return (this as unknown as { RECORDING_PHASE: boolean }).RECORDING_PHASE;
+  }
+
+  /** Junk tokens of the line being parsed (the `line` rule is not re-entrant). */
+  private junk: IToken[] = [];
+  /** `( ... )` parts being collected; a stack because calls nest. */
+  private argStack: ArgParts[] = [];
+  private valueIsTag = false;
 
   public line = this.RULE('line', (): LineParts => {
-    const parts: LineParts = { junk: [] };
-    this.OPTION(() => {
-      parts.target = this.SUBRULE(this.primary);
-    });
-    this.OPTION2(() => {
-      parts.equals = this.CONSUME(Equals);
-    });
-    this.OPTION3(() => {
-      parts.value = this.SUBRULE2(this.primary);
-    });
-    // Retired split form `(gggg,eeee),"d",n`: only directly after a tag as the whole value.
-    this.OPTION4({
-      GATE: () => parts.value !== undefined && parts.value.kind === 'Tag',
-      DEF: () => {
-        parts.comma1 = this.CONSUME(Comma);
-        this.OPTION5(() => {
-          parts.delimiter = this.SUBRULE3(this.primary);
-        });
-        this.OPTION6(() => {
-          parts.comma2 = this.CONSUME2(Comma);
-          this.OPTION7(() => {
-            parts.index = this.SUBRULE4(this.primary);
-          });
-        });
-      },
-    });
-    this.MANY(() => {
-      parts.junk.push(this.SUBRULE(this.anyToken));
-    });
+    const parts: LineParts = { junk: (this.junk = []) };
+    parts.target = this.OPTION(this.primaryTarget);
+    parts.equals = this.OPTION2(this.equalsSign);
+    parts.value = this.OPTION3(this.primaryValue);
+    this.valueIsTag = !this.recording && parts.value !== undefined && parts.value.kind === 'Tag';
+    const retired = this.OPTION4(this.retiredOption);
+    if (retired) Object.assign(parts, retired);
+    this.MANY(this.junkStep);
     return parts;
   });
 
-  private primary = this.RULE('primary', (): Expression =>
-    this.OR([
-      { ALT: () => this.SUBRULE(this.tag) },
-      { ALT: () => this.SUBRULE(this.variable) },
-      {
-        ALT: () => {
-          const t = this.CONSUME(QuotedString);
-          return this.ACTION(() => this.quotedString(t, true));
-        },
+  private primaryTarget = (): Expression => this.SUBRULE(this.primary);
+  private equalsSign = (): IToken => this.CONSUME(Equals);
+  private primaryValue = (): Expression => this.SUBRULE2(this.primary);
+  private junkStep = (): void => {
+    this.junk.push(this.SUBRULE(this.anyToken));
+  };
+
+  // Retired split form `(gggg,eeee),"d",n`: only directly after a tag as the whole value.
+  private retiredOption = {
+    GATE: (): boolean => this.valueIsTag,
+    DEF: (): Partial<LineParts> => {
+      const r: Partial<LineParts> = {};
+      r.comma1 = this.CONSUME(Comma);
+      r.delimiter = this.OPTION5(() => this.SUBRULE3(this.primary));
+      this.OPTION6(() => {
+        r.comma2 = this.CONSUME2(Comma);
+        r.index = this.OPTION7(() => this.SUBRULE4(this.primary));
+      });
+      return r;
+    },
+  };
+
+  private primaryAlts = [
+    { ALT: (): Expression => this.SUBRULE(this.tag) },
+    { ALT: (): Expression => this.SUBRULE(this.variable) },
+    {
+      ALT: (): Expression => {
+        const t = this.CONSUME(QuotedString);
+        return this.recording ? (t as never) : this.quotedString(t, true);
       },
-      {
-        ALT: () => {
-          const t = this.CONSUME(UnterminatedString);
-          return this.ACTION(() => this.quotedString(t, false));
-        },
+    },
+    {
+      ALT: (): Expression => {
+        const t = this.CONSUME(UnterminatedString);
+        return this.recording ? (t as never) : this.quotedString(t, false);
       },
-      { ALT: () => this.SUBRULE(this.wordOrCall) },
-      {
-        ALT: () => {
-          const t = this.CONSUME(BadWord);
-          return this.ACTION(() => this.badWord(t));
-        },
+    },
+    { ALT: (): Expression => this.SUBRULE(this.wordOrCall) },
+    {
+      ALT: (): Expression => {
+        const t = this.CONSUME(BadWord);
+        return this.recording ? (t as never) : this.badWord(t);
       },
-    ]),
-  );
+    },
+  ];
+
+  private primary = this.RULE('primary', (): Expression => this.OR(this.primaryAlts));
+
+  private tagGroup = (): IToken => this.CONSUME(Word);
+  private tagElement = (): IToken => this.CONSUME2(Word);
+  private tagComma = (): IToken => this.CONSUME(Comma);
+  private closeParen = (): IToken => this.CONSUME(RParen);
 
   private tag = this.RULE('tag', (): TagNode => {
     const open = this.CONSUME(LParen);
-    let group: IToken | undefined;
-    let comma: IToken | undefined;
-    let element: IToken | undefined;
-    let close: IToken | undefined;
-    this.OPTION(() => {
-      group = this.CONSUME(Word);
-    });
-    this.OPTION2(() => {
-      comma = this.CONSUME(Comma);
-      this.OPTION3(() => {
-        element = this.CONSUME2(Word);
-      });
-    });
-    this.OPTION4(() => {
-      close = this.CONSUME(RParen);
-    });
-    return this.ACTION(() => this.makeTag(open, group, comma, element, close));
+    const group = this.OPTION(this.tagGroup);
+    const comma = this.OPTION2(this.tagComma);
+    // Element only after the comma: `(0010 0010)` is a missing comma, not two parts.
+    const element = comma !== undefined || this.recording ? this.OPTION3(this.tagElement) : undefined;
+    const close = this.OPTION4(this.closeParen);
+    return this.recording ? (open as never) : this.makeTag(open, group, comma, element, close);
   });
 
   private variable = this.RULE('variable', (): VariableNode => {
     const start = this.CONSUME(VariableStart);
-    let close: IToken | undefined;
-    this.OPTION(() => {
-      close = this.CONSUME(RParen);
-    });
-    return this.ACTION(() => this.makeVariable(start, close));
+    const close = this.OPTION(this.closeParen);
+    return this.recording ? (start as never) : this.makeVariable(start, close);
   });
+
+  private callParts = (): ArgParts => this.SUBRULE(this.callArgs);
 
   private wordOrCall = this.RULE('wordOrCall', (): Expression => {
     const word = this.CONSUME(Word);
-    let args: ArgParts | undefined;
-    this.OPTION(() => {
-      args = this.SUBRULE(this.callArgs);
-    });
-    return this.ACTION(() => (args ? this.makeCallLike(word, args) : this.unquoted(word)));
+    const args = this.OPTION(this.callParts);
+    if (this.recording) return word as never;
+    return args ? this.makeCallLike(word, args) : this.unquoted(word);
   });
+
+  private argAlts = [
+    { ALT: (): ArgItem => ({ comma: this.CONSUME(Comma) }) },
+    { ALT: (): ArgItem => ({ expr: this.SUBRULE(this.primary) }) },
+    { ALT: (): ArgItem => ({ stray: this.CONSUME(Equals) }) },
+    { ALT: (): ArgItem => ({ stray: this.CONSUME(Hash) }) },
+    { ALT: (): ArgItem => ({ stray: this.CONSUME(BadChar) }) },
+  ];
+  private argStep = (): void => {
+    const item = this.OR(this.argAlts);
+    this.argStack[this.argStack.length - 1].items.push(item);
+  };
 
   /** `( ... )`: takes every token up to `)` or the end of the line; actions sort them out. */
   private callArgs = this.RULE('callArgs', (): ArgParts => {
     const open = this.CONSUME(LParen);
     const parts: ArgParts = { open, items: [] };
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => { parts.items.push({ comma: this.CONSUME(Comma) }); } },
-        { ALT: () => { parts.items.push({ expr: this.SUBRULE(this.primary) }); } },
-        { ALT: () => { parts.items.push({ stray: this.CONSUME(Equals) }); } },
-        { ALT: () => { parts.items.push({ stray: this.CONSUME(Hash) }); } },
-        { ALT: () => { parts.items.push({ stray: this.CONSUME(BadChar) }); } },
-      ]);
-    });
-    this.OPTION(() => {
-      parts.close = this.CONSUME(RParen);
-    });
+    this.argStack.push(parts);
+    this.MANY(this.argStep);
+    this.argStack.pop();
+    parts.close = this.OPTION(this.closeParen);
     return parts;
   });
 
-  private anyToken = this.RULE('anyToken', (): IToken =>
-    this.OR([
-      { ALT: () => this.CONSUME(LParen) },
-      { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.CONSUME(Comma) },
-      { ALT: () => this.CONSUME(Equals) },
-      { ALT: () => this.CONSUME(Hash) },
-      { ALT: () => this.CONSUME(Word) },
-      { ALT: () => this.CONSUME(BadWord) },
-      { ALT: () => this.CONSUME(QuotedString) },
-      { ALT: () => this.CONSUME(UnterminatedString) },
-      { ALT: () => this.CONSUME(VariableStart) },
-      { ALT: () => this.CONSUME(BadChar) },
-    ]),
+  private anyAlts = [LParen, RParen, Comma, Equals, Hash, Word, BadWord, QuotedString, UnterminatedString, VariableStart, BadChar].map(
+    (type) => ({ ALT: (): IToken => this.CONSUME(type) }),
   );
+
+  private anyToken = this.RULE('anyToken', (): IToken => this.OR(this.anyAlts));
 
   // ---------------------------------------------------------------- entry point
 
-  parseLine(lineText: string, lineNo: number): { node: LineNode; errors: SyntaxErrorInfo[] } {
+  parseLine(lineText: string, lineNo: number): LineResult {
     this.lineNo = lineNo;
     this.text = lineText;
     this.errs = [];
     this.unclosed = [];
     this.badWordErrors.clear();
     this.tokens = lexLine(lineText);
+    this.argStack = [];
+    this.positions = [];
     this.input = this.tokens;
     let node: LineNode;
     try {
@@ -278,13 +295,21 @@ class RuleLineParser extends EmbeddedActionsParser {
       this.errs = [this.err('syntax', `Could not parse this line (${(e as Error).message})`, node.range)];
     }
     const errors = this.errs.sort((a, b) => a.range.start.character - b.range.start.character);
-    return { node, errors };
+    return { node, errors, shape: shapeOf(this.tokens) };
   }
 
   // ---------------------------------------------------------------- helpers
 
+  /** Position objects of the current line, one per character offset: ranges share them to keep
+   *  the tree small (a 10,000-rule file has ~400,000 ranges), so treat positions as immutable. */
+  private positions: Position[] = [];
+
+  private pos(character: number): Position {
+    return (this.positions[character] ??= { line: this.lineNo, character });
+  }
+
   private r(start: number, end: number): Range {
-    return mkRange(this.lineNo, start, end);
+    return { start: this.pos(start), end: this.pos(end) };
   }
 
   private tokRange(t: IToken): Range {
@@ -458,8 +483,11 @@ class RuleLineParser extends EmbeddedActionsParser {
         args.push(this.missing(this.text.length));
       }
     }
+    // An unclosed call takes the rest of the line, so that a cursor there is inside it.
+    if (!parts.close) end = this.text.length;
     if (parts.close) end = tokenEnd(parts.close);
-    return { args, commas, end };
+    // Arrays grown by push keep spare capacity; exact copies make a large tree much smaller.
+    return { args: args.slice(), commas: commas.slice(), end };
   }
 
   private makeCallLike(word: IToken, parts: ArgParts): Expression {
@@ -646,7 +674,8 @@ class RuleLineParser extends EmbeddedActionsParser {
     this.reportUnclosed(last);
     if (!p.equals && !targetOk) return this.invalidLine();
     const start = first ? first.startOffset : 0;
-    const end = last ? tokenEnd(last) : 0;
+    // Placeholders at the cursor may lie after the last token (trailing white space).
+    const end = Math.max(last ? tokenEnd(last) : 0, value.range.end.character, target.range.end.character);
     return { kind: 'Rule', target, equalsRange: p.equals ? this.tokRange(p.equals) : undefined, value, range: this.r(start, end) };
   }
 
@@ -704,6 +733,11 @@ function parser(): RuleLineParser {
 
 /** Parses one physical line (without its line break) as line number `line` (0-based). */
 export function parseRuleLine(lineText: string, line: number): { node: LineNode; errors: SyntaxErrorInfo[] } {
+  const { node, errors } = parseLineResult(lineText, line);
+  return { node, errors };
+}
+
+function parseLineResult(lineText: string, line: number): LineResult {
   if (COMMENT_LINE.test(lineText)) {
     const start = lineText.indexOf('#');
     const node: CommentNode = { kind: 'Comment', text: lineText.slice(start), range: mkRange(line, start, lineText.length) };
@@ -716,21 +750,13 @@ export function parseRuleLine(lineText: string, line: number): { node: LineNode;
 }
 
 /** Splits text into physical lines (`\n`, `\r\n`, `\r`), without the line breaks. */
+
 export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-/** Facts about a line's tokens that decide whether the next line continues it. */
-interface LineShape {
-  openParens: number;
-  endsWithEquals: boolean;
-  startsWithContinuation: boolean;
-  hasEquals: boolean;
-}
 
-function shapeOf(text: string, node: LineNode): LineShape | undefined {
-  if (node.kind === 'Blank' || node.kind === 'Comment') return undefined;
-  const tokens = lexLine(text);
+function shapeOf(tokens: IToken[]): LineShape {
   let open = 0;
   let hasEquals = false;
   for (const t of tokens) {
@@ -753,11 +779,11 @@ function shapeOf(text: string, node: LineNode): LineShape | undefined {
  * a rule line, or a line without `=` after a line that left parentheses open or ended in `=`.
  * Such a line becomes an Invalid line with one `split-rule` error (its own errors are noise).
  */
-function markSplitRules(texts: string[], lines: LineNode[], errorsByLine: SyntaxErrorInfo[][]): void {
+function markSplitRules(texts: string[], results: LineResult[], lines: LineNode[], errorsByLine: SyntaxErrorInfo[][]): void {
   let open = 0; // parentheses left open by the rule being continued
   let pendingValue = false; // the rule being continued ended with '='
   for (let i = 0; i < lines.length; i++) {
-    const shape = shapeOf(texts[i], lines[i]);
+    const shape = results[i].shape;
     if (!shape) {
       open = 0;
       pendingValue = false;
@@ -788,15 +814,41 @@ function markSplitRules(texts: string[], lines: LineNode[], errorsByLine: Syntax
   }
 }
 
-function assemble(texts: string[], results: Array<{ node: LineNode; errors: SyntaxErrorInfo[] }>): RuleFileNode {
+function assemble(texts: string[], results: LineResult[]): RuleFileNode {
   const lines = results.map((r) => r.node);
   const errorsByLine = results.map((r) => r.errors);
-  markSplitRules(texts, lines, errorsByLine);
+  markSplitRules(texts, results, lines, errorsByLine);
   return { kind: 'RuleFile', lines, errors: errorsByLine.flat() };
 }
 
 /** Parses a whole rule file: one LineNode per physical line, errors of all lines in order. */
 export function parseRuleFile(text: string): RuleFileNode {
   const texts = splitLines(text);
-  return assemble(texts, texts.map((t, i) => parseRuleLine(t, i)));
+  return assemble(texts, texts.map((t, i) => parseLineResult(t, i)));
+}
+
+/** Re-parses only what changed since the previous call (see createIncrementalParser). */
+export interface IncrementalRuleParser {
+  parse(text: string): RuleFileNode;
+}
+
+/**
+ * A parser for an editor that re-parses on every keystroke: a line whose text and line number
+ * are unchanged since the previous call reuses its nodes (trees are immutable, so sharing them
+ * between results is safe); other lines are parsed again. Typing inside a line therefore
+ * re-parses one line. Inserting or deleting lines re-parses the lines below (their ranges
+ * move); re-parsing a line costs about as much as copying its tree with new line numbers.
+ */
+export function createIncrementalParser(): IncrementalRuleParser {
+  let prevTexts: string[] = [];
+  let prevResults: LineResult[] = [];
+  return {
+    parse(text: string): RuleFileNode {
+      const texts = splitLines(text);
+      const results = texts.map((t, i) => (prevTexts[i] === t ? prevResults[i] : parseLineResult(t, i)));
+      prevTexts = texts;
+      prevResults = results;
+      return assemble(texts, results);
+    },
+  };
 }
