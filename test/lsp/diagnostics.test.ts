@@ -1,0 +1,123 @@
+/**
+ * The server over real JSON-RPC: lifecycle, diagnostics on open and change, the dialect
+ * setting (pulled with workspace/configuration or pushed by clients without it).
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { LspClient, docUri, repoRoot } from './client';
+
+const errors = (ds: Diagnostic[]) => ds.filter((d) => d.severity === DiagnosticSeverity.Error);
+const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
+
+describe('LSP: lifecycle and diagnostics', function () {
+  this.timeout(20_000);
+  let client: LspClient;
+
+  before(async () => {
+    client = await LspClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  it('announces every feature of the language service in its capabilities', () => {
+    const caps = client.initializeResult.capabilities;
+    assert.equal(caps.textDocumentSync, 2, 'incremental sync');
+    assert.ok(caps.completionProvider?.triggerCharacters?.includes('('));
+    assert.ok(caps.signatureHelpProvider?.triggerCharacters?.includes(','));
+    assert.deepEqual(caps.semanticTokensProvider?.legend, {
+      tokenTypes: ['tag', 'function', 'variable', 'controlVariable', 'string', 'keyword', 'comment'],
+      tokenModifiers: ['deprecated'],
+    });
+    for (const key of ['hoverProvider', 'documentSymbolProvider', 'foldingRangeProvider', 'documentFormattingProvider',
+      'definitionProvider', 'referencesProvider'] as const) {
+      assert.equal(caps[key], true, key);
+    }
+    assert.deepEqual(caps.renameProvider, { prepareProvider: true });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
+  });
+
+  it('validates the documented eRAD examples clean', async () => {
+    const text = readFileSync(path.join(repoRoot(), 'examples', 'workspace', 'documented-examples.coerce'), 'utf8');
+    const diagnostics = await client.open(docUri('documented.coerce'), text);
+    assert.deepEqual(diagnostics.filter((d) => d.severity !== DiagnosticSeverity.Information && d.severity !== DiagnosticSeverity.Hint), []);
+  });
+
+  it('reports broken rules with their codes at the exact place', async () => {
+    const text = [
+      '(0010,0010)=concat("A",(0010,0010)', // missing ')'
+      '(0010,0010)=uper((0010,0010))', // unknown function
+      '(0010,0020)=split((0010,0020),",")', // arity
+      '(0008,0050)=(0010,0020),"^",1', // retired split form
+    ].join('\n');
+    const diagnostics = await client.open(docUri('broken.coerce'), text);
+    const byCode = (code: string) => diagnostics.find((d) => d.code === code);
+
+    const paren = byCode('missing-paren');
+    assert.ok(paren, `missing-paren expected, got ${codes(diagnostics).join(', ')}`);
+    assert.equal(paren.range.start.line, 0);
+    assert.equal(paren.severity, DiagnosticSeverity.Error);
+
+    const unknown = byCode('unknown-function');
+    assert.ok(unknown);
+    assert.deepEqual(unknown.range, { start: { line: 1, character: 12 }, end: { line: 1, character: 16 } });
+    assert.match(unknown.message, /upper/);
+
+    assert.equal(byCode('arity')?.range.start.line, 2);
+    const retired = byCode('retired-split');
+    assert.equal(retired?.range.start.line, 3);
+    assert.deepEqual(retired?.tags, [DiagnosticTag.Deprecated]);
+    assert.ok(diagnostics.every((d) => d.source === 'pacs-workbench'));
+  });
+
+  it('re-validates on change and clears the error once fixed', async () => {
+    const uri = docUri('change.coerce');
+    const first = await client.open(uri, '(0010,0010)=concat("A","B"\n');
+    assert.deepEqual(codes(errors(first)), ['missing-paren']);
+    const fixed = await client.change(uri, [{ range: { start: { line: 0, character: 26 }, end: { line: 0, character: 26 } }, text: ')' }]);
+    assert.deepEqual(errors(fixed), []);
+  });
+
+  it('follows pacsWorkbench.coercion.dialect and re-validates when it changes', async () => {
+    const uri = docUri('dialect.coerce');
+    const strict = await client.open(uri, '(0010,0010)=upper((0010,0010))\n');
+    assert.equal(strict.find((d) => d.code === 'extension-function')?.severity, DiagnosticSeverity.Error);
+
+    const republished = client.nextDiagnostics(uri);
+    await client.changeSettings({ coercion: { dialect: 'extended' } });
+    const extended = (await republished).diagnostics;
+    assert.equal(extended.find((d) => d.code === 'extension-function')?.severity, DiagnosticSeverity.Information);
+
+    const back = client.nextDiagnostics(uri);
+    await client.changeSettings({ coercion: { dialect: 'strict' } });
+    assert.equal((await back).diagnostics.find((d) => d.code === 'extension-function')?.severity, DiagnosticSeverity.Error);
+  });
+
+  it('clears diagnostics when a document closes', async () => {
+    const uri = docUri('closing.coerce');
+    await client.open(uri, '(0010,0010)=uper("x")\n');
+    const cleared = client.nextDiagnostics(uri);
+    await client.close(uri);
+    assert.deepEqual((await cleared).diagnostics, []);
+  });
+});
+
+describe('LSP: client without workspace/configuration', function () {
+  this.timeout(20_000);
+
+  it('takes the dialect from didChangeConfiguration', async () => {
+    const client = await LspClient.start({ configurationSupport: false });
+    try {
+      const uri = docUri('pushed.coerce');
+      const strict = await client.open(uri, '(0010,0010)=lower((0010,0010))\n');
+      assert.equal(strict.find((d) => d.code === 'extension-function')?.severity, DiagnosticSeverity.Error);
+      const republished = client.nextDiagnostics(uri);
+      await client.changeSettings({ coercion: { dialect: 'extended' } });
+      assert.equal((await republished).diagnostics.find((d) => d.code === 'extension-function')?.severity, DiagnosticSeverity.Information);
+    } finally {
+      await client.stop();
+    }
+  });
+});
