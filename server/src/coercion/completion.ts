@@ -114,11 +114,12 @@ function tagItem(entry: DictionaryEntry, rank: number, range: Range, byNumber: b
 
 // ------------------------------------------------------------------ functions and keywords
 
-/** `concat(${1:a}, ${2:b})`: the required parameters as tab stops. */
+/** `concat(${1:a},${2:b})`: the required parameters as tab stops, without spaces like eRAD's
+ *  documented rules (the formatter would remove them). */
 export function functionSnippet(f: FunctionInfo): string {
   const name = f.name === 'null' ? 'NULL' : f.name;
   const params = f.params.slice(0, Math.max(f.minArgs, 0)).map((p, i) => `\${${i + 1}:${p.name}}`);
-  return `${name}(${params.join(', ')})`;
+  return `${name}(${params.join(',')})`;
 }
 
 function functionItem(f: FunctionInfo, range: Range, followedByParen: boolean, dialect: CoercionDialect): CompletionItem {

@@ -1,14 +1,15 @@
 /**
  * Parsed coercion documents, one tree per document version, shared by validation and every
- * request so that a keystroke costs one parse however many features ask.
+ * request. Each document has its own incremental parser, so a keystroke re-parses one line.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LineNode, RuleFileNode } from '../../../core/src/coercion/ast';
-import { parseRuleFile, parseRuleLine } from '../../../core/src/coercion/parser';
+import type { RuleFileNode } from '../../../core/src/coercion/ast';
+import { createIncrementalParser, type IncrementalRuleParser } from '../../../core/src/coercion/parser';
 
 interface Entry {
-  version: number;
-  file: RuleFileNode;
+  parser: IncrementalRuleParser;
+  version?: number;
+  file?: RuleFileNode;
 }
 
 export class ParsedDocuments {
@@ -16,25 +17,12 @@ export class ParsedDocuments {
 
   /** The tree of the document as it is now. */
   get(doc: TextDocument): RuleFileNode {
-    const hit = this.entries.get(doc.uri);
-    if (hit && hit.version === doc.version) return hit.file;
-    const file = parseRuleFile(doc.getText());
-    this.entries.set(doc.uri, { version: doc.version, file });
-    return file;
-  }
-
-  /**
-   * The most recent tree, even if a few keystrokes old: good enough for facts about other lines
-   * (which variables exist) while typing, without paying a full parse per keystroke.
-   */
-  recent(doc: TextDocument): RuleFileNode {
-    return this.entries.get(doc.uri)?.file ?? this.get(doc);
-  }
-
-  /** One line parsed on its own (a rule is one line): cheap and always current. */
-  line(doc: TextDocument, line: number): LineNode {
-    const text = lineText(doc, line);
-    return parseRuleLine(text, line).node;
+    let entry = this.entries.get(doc.uri);
+    if (!entry) this.entries.set(doc.uri, (entry = { parser: createIncrementalParser() }));
+    if (entry.file && entry.version === doc.version) return entry.file;
+    entry.file = entry.parser.parse(doc.getText());
+    entry.version = doc.version;
+    return entry.file;
   }
 
   forget(uri: string): void {

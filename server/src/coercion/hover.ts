@@ -3,19 +3,19 @@
  * form), a function's signature and NULL behaviour, and where a variable is assigned.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
-import type { Expression, RuleFileNode, TagNode } from '../../../core/src/coercion/ast';
+import type { RetiredSplitNode, RuleFileNode, TagNode } from '../../../core/src/coercion/ast';
 import { CONTROL_VARIABLES, lookupFunction } from '../../../core/src/coercion/functions';
 import { getDictionary, isPrivateGroup } from '../../../core/src/dictionary/index';
 import { containsPosition, type Range } from '../../../core/src/text/range';
 import type { CoercionDialect } from '../languages';
 import { toLspRange } from '../convert';
 import { functionDocumentation, tagDocumentation } from './describe';
-import { expressionAt, tagAt, variableOccurrences } from './syntax';
+import { nodeAt } from '../../../core/src/coercion/tree';
+import { tagAt, variableOccurrences } from './syntax';
 
 export function hoverCoercion(file: RuleFileNode, position: Position, dialect: CoercionDialect): Hover | null {
-  const found = expressionAt(file.lines[position.line], position);
-  if (!found) return null;
-  const { node } = found;
+  const node = nodeAt(file, position)?.node;
+  if (!node || node.recovered) return null;
 
   const tag = tagAt(node, position);
   if (tag) return markdown(describeTag(tag), tag.range);
@@ -69,6 +69,6 @@ function describeVariable(file: RuleFileNode, name: string, isControl: boolean):
   return `${head}\n\nAssigned on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}.`;
 }
 
-function retiredSplitText(node: Expression & { kind: 'RetiredSplit' }): string {
+function retiredSplitText(node: RetiredSplitNode): string {
   return `Retired split form \`${node.source.text},${node.delimiter.text},${node.index.text}\`: field ${node.index.value} of ${node.source.text} split on ${JSON.stringify(node.delimiter.value)}. Still accepted; prefer \`split(...)\` (quick fix).`;
 }

@@ -4,11 +4,12 @@
  * (modifier `deprecated`).
  */
 import type { SemanticTokens } from 'vscode-languageserver/node';
-import type { Expression, RuleFileNode, TagNode } from '../../../core/src/coercion/ast';
+import type { RuleFileNode, TagNode } from '../../../core/src/coercion/ast';
 import { getDictionary } from '../../../core/src/dictionary/index';
 import type { Range } from '../../../core/src/text/range';
 import { modifierBits, tokenTypeIndex, type TokenModifier, type TokenType } from '../semanticLegend';
-import { walkRule } from './syntax';
+import { walkNode } from './syntax';
+import type { SyntaxNode } from '../../../core/src/coercion/tree';
 
 interface Token {
   line: number;
@@ -25,12 +26,12 @@ export function semanticTokensCoercion(file: RuleFileNode): SemanticTokens {
     tokens.push({ line: r.start.line, start: r.start.character, length: r.end.character - r.start.character, type, modifiers });
   };
   /** Parts of a retired split form, marked when its node is visited (before its parts). */
-  const retiredParts = new Set<Expression>();
+  const retiredParts = new Set<SyntaxNode>();
 
   for (const line of file.lines) {
     if (line.kind === 'Comment') push(line.range, 'comment');
     if (line.kind !== 'Rule') continue;
-    walkRule(line, (e: Expression) => {
+    walkNode(line, (e: SyntaxNode) => {
       if (e.recovered) return;
       switch (e.kind) {
         case 'Tag':

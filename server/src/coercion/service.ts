@@ -11,7 +11,7 @@ import { signatureHelpCoercion } from './signatureHelp';
 import { semanticTokensCoercion } from './semanticTokens';
 import { documentSymbolsCoercion } from './symbols';
 import { foldingRangesCoercion } from './folding';
-// import { formatCoercion } from './formatting'; // re-enabled when core/src/coercion/format.ts lands
+import { formatCoercion } from './formatting';
 import { codeActionsCoercion } from './codeActions';
 import { definitionCoercion, prepareRenameCoercion, referencesCoercion, renameCoercion } from './navigation';
 
@@ -35,13 +35,13 @@ export function createCoercionService(): LanguageService {
     languageId: COERCION_LANGUAGE_ID,
     validate: (doc, settings) => coreDiagnostics(doc, dialectOf(settings)).map(toLspDiagnostic),
     completion: (doc, position, settings) =>
-      completeCoercion({ lineText: lineText(doc, position.line), position, file: parsed.recent(doc), dialect: dialectOf(settings) }),
+      completeCoercion({ lineText: lineText(doc, position.line), position, file: parsed.get(doc), dialect: dialectOf(settings) }),
     hover: (doc, position, settings) => hoverCoercion(parsed.get(doc), position, dialectOf(settings)),
-    signatureHelp: (doc, position) => signatureHelpCoercion(parsed.line(doc, position.line), position),
+    signatureHelp: (doc, position) => signatureHelpCoercion(parsed.get(doc), position),
     semanticTokens: (doc) => semanticTokensCoercion(parsed.get(doc)),
     documentSymbols: (doc) => documentSymbolsCoercion(parsed.get(doc), (line) => lineText(doc, line)),
     foldingRanges: (doc) => foldingRangesCoercion(parsed.get(doc)),
-    // format: (doc) => formatCoercion(doc),
+    format: (doc) => formatCoercion(doc),
     codeActions: (doc, range, context, settings) =>
       codeActionsCoercion({
         uri: doc.uri, file: parsed.get(doc), text: doc.getText(), current: coreDiagnostics(doc, dialectOf(settings)),
