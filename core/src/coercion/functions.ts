@@ -46,6 +46,7 @@ export const FUNCTIONS: readonly FunctionInfo[] = [
     minArgs: 3, maxArgs: 3, dialect: 'erad',
     summary: 'Returns `then` when `condition` is not NULL, otherwise `else`.',
     nullBehaviour: 'Only the condition is tested for NULL; the chosen branch is returned as is (it may be NULL).',
+    decisions: 'Only the chosen branch is evaluated, so an error in the other branch does not stop the rule.',
     example: '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())',
   },
   {
@@ -95,7 +96,7 @@ export const FUNCTIONS: readonly FunctionInfo[] = [
     minArgs: 3, maxArgs: 3, dialect: 'erad',
     summary: 'The n-th field (1-based) of `string` split on `delimiter`.',
     nullBehaviour: 'NULL when `string` is NULL or has no n-th field.',
-    decisions: '1-based and NULL-when-absent are inferred from the documented name example. An empty delimiter returns the whole string as field 1.',
+    decisions: '1-based and NULL-when-absent are inferred from the documented name example. An empty delimiter returns the whole string as field 1. A field number that is not a positive integer gives NULL.',
     example: 'split((0010,0010),",",1)',
   },
   {
@@ -122,7 +123,7 @@ export const FUNCTIONS: readonly FunctionInfo[] = [
     minArgs: 1, maxArgs: 2, dialect: 'erad',
     summary: 'Pseudonymised string; no character of `exclude` appears in the result.',
     nullBehaviour: 'NULL when `s` is NULL.',
-    decisions: 'eRAD\'s algorithm is not public. Ours is deterministic, keeps the length, and draws from A-Z and 0-9 less the excluded characters.',
+    decisions: 'eRAD\'s algorithm is not public. Ours is deterministic, keeps the length, and draws from A-Z and 0-9 less the excluded characters (letters excluded in either case). Spaces and the DICOM delimiters ^ = \\ stay in place unless excluded, so a name keeps its components.',
   },
   // ---- Extensions (not in eRAD's public help) ----
   {
@@ -152,6 +153,7 @@ export const FUNCTIONS: readonly FunctionInfo[] = [
     minArgs: 3, maxArgs: 3, dialect: 'extension',
     summary: 'Replaces every occurrence of `find` in `s` with `with`.',
     nullBehaviour: 'NULL when `s` is NULL; a NULL `find` leaves `s` unchanged; a NULL `with` counts as "".',
+    decisions: 'An empty `find` leaves `s` unchanged. Matching is case-sensitive.',
   },
   {
     name: 'sub', params: [p('n1', 'integer'), p('n2', 'integer')], minArgs: 2, maxArgs: 2, dialect: 'extension',
