@@ -1,0 +1,232 @@
+/**
+ * The rest of the language service over real JSON-RPC: hover, signature help, code actions
+ * (applied, then re-validated), formatting, navigation and rename, symbols, folding, tokens.
+ */
+import * as assert from 'node:assert/strict';
+import {
+  CodeActionRequest,
+  DefinitionRequest,
+  DocumentFormattingRequest,
+  DocumentSymbolRequest,
+  FoldingRangeRequest,
+  HoverRequest,
+  PrepareRenameRequest,
+  ReferencesRequest,
+  RenameRequest,
+  SemanticTokensRequest,
+  SignatureHelpRequest,
+  type CodeAction,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Location,
+  type MarkupContent,
+  type Position,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
+import { applyEdits } from '../../core/src/coercion/quickfix';
+import { LspClient, docUri } from './client';
+
+const at = (line: number, character: number): Position => ({ line, character });
+
+describe('LSP: language features', function () {
+  this.timeout(20_000);
+  let client: LspClient;
+  let n = 0;
+
+  before(async () => {
+    client = await LspClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  async function open(text: string): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
+    const uri = docUri(`features-${n++}.coerce`);
+    return { uri, diagnostics: await client.open(uri, text) };
+  }
+
+  async function hover(text: string, position: Position): Promise<string> {
+    const { uri } = await open(text);
+    const result = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    return result ? (result.contents as MarkupContent).value : '';
+  }
+
+  describe('hover', () => {
+    it('explains a tag: keyword, name, VR, VM', async () => {
+      const text = await hover('(0010,0010)=NULL()\n', at(0, 3));
+      assert.match(text, /Patient's Name/);
+      assert.match(text, /`PatientName`/);
+      assert.match(text, /VR `PN`/);
+      assert.match(text, /VM `1`/);
+    });
+
+    it('says when a tag is retired, also inside SEQ', async () => {
+      assert.match(await hover('(0008,0040)="X"\n', at(0, 2)), /Retired/);
+      const inSeq = await hover('SEQ(0040,0275,0,0040,1001)="X"\n', at(0, 19));
+      assert.match(inSeq, /Requested Procedure ID/);
+    });
+
+    it('gives a function its signature and NULL behaviour', async () => {
+      const text = await hover('(0010,0010)=concat("A",(0010,0010))\n', at(0, 14));
+      assert.match(text, /concat\(a, b, value\.\.\.\)/);
+      assert.match(text, /NULL arguments count as ""/);
+    });
+
+    it('tells where a variable is assigned', async () => {
+      const text = await hover('$(acc)=(0008,0050)\n\n(0008,0050)=$(acc)\n$(acc)="x"\n', at(2, 14));
+      assert.match(text, /Assigned on lines 1, 4/);
+    });
+
+    it('documents control variables', async () => {
+      assert.match(await hover('$(@PROCESS)=NULL()\n', at(0, 4)), /stops processing/);
+    });
+  });
+
+  it('signature help follows the argument being typed, also in nested calls', async () => {
+    const { uri } = await open('(0010,0010)=concat(split((0010,0010),",",');
+    const help = async (character: number) =>
+      client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position: at(0, character) });
+    const inner = await help(41);
+    assert.equal(inner?.signatures[0].label, 'split(string, delimiter, n)');
+    assert.equal(inner?.activeParameter, 2);
+    const outer = await help(19);
+    assert.equal(outer?.signatures[0].label, 'concat(a, b, value...)');
+    assert.equal(outer?.activeParameter, 0);
+  });
+
+  describe('code actions', () => {
+    /** Asks for the fixes of the first diagnostic with `code`, applies the preferred one, re-validates. */
+    async function fix(text: string, code: string, title?: RegExp): Promise<{ fixed: string; after: Diagnostic[] }> {
+      const { uri, diagnostics } = await open(text);
+      const diagnostic = diagnostics.find((d) => d.code === code);
+      assert.ok(diagnostic, `expected ${code}, got ${diagnostics.map((d) => d.code).join(', ')}`);
+      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
+      })) as CodeAction[];
+      const action = title ? actions.find((a) => title.test(a.title)) : actions.find((a) => a.isPreferred) ?? actions[0];
+      assert.ok(action?.edit?.changes?.[uri], `no fix among: ${actions.map((a) => a.title).join(' | ')}`);
+      const fixed = applyEdits(text, action.edit.changes[uri]);
+      return { fixed, after: await client.change(uri, fixed) };
+    }
+
+    it('changes an unknown function to the nearest name', async () => {
+      const { fixed, after } = await fix('(0010,0010)=concta("A","B")\n', 'unknown-function', /concat/);
+      assert.equal(fixed, '(0010,0010)=concat("A","B")\n');
+      assert.deepEqual(after.filter((d) => d.severity === 1), []);
+    });
+
+    it('rewrites the retired split form as split()', async () => {
+      const { fixed, after } = await fix('(0010,0010)=(0010,0010),",",1\n', 'retired-split');
+      assert.equal(fixed, '(0010,0010)=split((0010,0010),",",1)\n');
+      assert.equal(after.some((d) => d.code === 'retired-split'), false);
+    });
+
+    it('replaces a keyword typed where a tag belongs', async () => {
+      const { fixed, after } = await fix('PatientName="DOE^JOHN"\n', 'keyword-for-tag');
+      assert.equal(fixed, '(0010,0010)="DOE^JOHN"\n');
+      assert.deepEqual(after.filter((d) => d.severity === 1), []);
+    });
+
+    it('inserts a missing parenthesis', async () => {
+      const { fixed, after } = await fix('(0010,0010)=concat("A",(0010,0010)\n', 'missing-paren');
+      assert.equal(fixed, '(0010,0010)=concat("A",(0010,0010))\n');
+      assert.deepEqual(after.filter((d) => d.severity === 1), []);
+    });
+  });
+
+  it('formats without changing meaning', async () => {
+    const text = '(0010,0010) = concat( "A  B" , (0010,0010) )   \nseq(0040,0275,0,0040,1001)="x"\n';
+    const { uri } = await open(text);
+    const edits = (await client.connection.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri }, options: { tabSize: 2, insertSpaces: true },
+    })) as TextEdit[];
+    assert.equal(applyEdits(text, edits), '(0010,0010)=concat("A  B",(0010,0010))\nSEQ(0040,0275,0,0040,1001)="x"\n');
+  });
+
+  describe('variables: definition, references, rename', () => {
+    const text = '$(name)=(0010,0010)\n# swap\n(0010,0020)=concat($(name),"-")\n(0010,0010)=$(name)\n$(@PROCESS)=$(@PROCESS)\n';
+
+    it('goes to the assignment', async () => {
+      const { uri } = await open(text);
+      const defs = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: at(3, 15) })) as Location[];
+      assert.deepEqual(defs.map((d) => d.range), [{ start: at(0, 0), end: at(0, 7) }]);
+    });
+
+    it('finds every reference, with or without the assignment', async () => {
+      const { uri } = await open(text);
+      const refs = async (includeDeclaration: boolean) =>
+        ((await client.connection.sendRequest(ReferencesRequest.type, {
+          textDocument: { uri }, position: at(2, 22), context: { includeDeclaration },
+        })) ?? []).map((l) => l.range.start.line);
+      assert.deepEqual(await refs(true), [0, 2, 3]);
+      assert.deepEqual(await refs(false), [2, 3]);
+    });
+
+    it('renames across rules', async () => {
+      const { uri } = await open(text);
+      const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: at(2, 22) });
+      assert.deepEqual(prepared, { range: { start: at(2, 21), end: at(2, 25) }, placeholder: 'name' });
+      const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(2, 22), newName: 'patient' });
+      const renamed = applyEdits(text, edit?.changes?.[uri] ?? []);
+      assert.equal(renamed, text.replaceAll('$(name)', '$(patient)'));
+      assert.deepEqual((await client.change(uri, renamed)).filter((d) => d.severity === 1 || d.severity === 2), []);
+    });
+
+    it('refuses to rename a control variable, or to a name that is not one', async () => {
+      const { uri } = await open(text);
+      await assert.rejects(
+        client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: at(4, 4) }),
+        /control variable/,
+      );
+      await assert.rejects(
+        client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 3), newName: 'has space' }),
+        /not a variable name/,
+      );
+    });
+  });
+
+  it('lists one symbol per rule, named by its target', async () => {
+    const { uri } = await open('# header\n(0010,0010)="A"\nSEQ(0040,0275,0,0040,1001)="B"\n$(x)=USER(Site)\n');
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+    assert.deepEqual(symbols.map((s) => [s.name, s.detail, s.range.start.line]), [
+      ['(0010,0010)', 'PatientName', 1],
+      ['SEQ(0040,0275,0,0040,1001)', 'RequestedProcedureID', 2],
+      ['$(x)', 'variable', 3],
+    ]);
+  });
+
+  it('folds paragraphs, comment blocks as comments', async () => {
+    const { uri } = await open('# a\n# b\n\n# c\n(0010,0010)="A"\n(0010,0020)="B"\n\n(0008,0050)=NULL()\n');
+    const ranges = await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
+    assert.deepEqual(ranges, [{ startLine: 0, endLine: 1, kind: 'comment' }, { startLine: 3, endLine: 5 }]);
+  });
+
+  it('semantic tokens decode to tags, functions, variables, strings, keywords, comments', async () => {
+    const { uri } = await open('# c\n$(@PROCESS)=if($(v),(0008,0040),SEQ(0040,0275,0,0040,1001))\n(0010,0010)=(0010,0010),"^",1\n');
+    const { data } = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }) ?? { data: [] };
+    const { tokenTypes, tokenModifiers } = client.initializeResult.capabilities.semanticTokensProvider!.legend;
+    const decoded: string[] = [];
+    let line = 0;
+    let char = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i];
+      char = data[i] === 0 ? char + data[i + 1] : data[i + 1];
+      const mods = tokenModifiers.filter((_, bit) => data[i + 4] & (1 << bit));
+      decoded.push(`${line}:${char}:${data[i + 2]} ${tokenTypes[data[i + 3]]}${mods.length ? `.${mods.join('.')}` : ''}`);
+    }
+    assert.deepEqual(decoded, [
+      '0:0:3 comment',
+      '1:0:11 controlVariable',
+      '1:12:2 function',
+      '1:15:4 variable',
+      '1:20:11 tag.deprecated',
+      '1:32:3 keyword',
+      '1:36:9 tag',
+      '1:48:9 tag',
+      '2:0:11 tag',
+      '2:12:11 tag.deprecated',
+      '2:24:3 string.deprecated',
+      '2:28:1 string.deprecated',
+    ]);
+  });
+});
