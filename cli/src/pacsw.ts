@@ -1,1 +1,103 @@
-console.log("pacsw placeholder");
+/**
+ * `pacsw`: the PACS Workbench command line. Each command lives in commands/<name>.ts and is
+ * loaded only when used, so `pacsw check` does not pay for the DICOM code and vice versa.
+ */
+import { UsageError } from './args';
+import { RuleFileError } from './rules';
+import { DicomFileError } from '../../core/src/dicom/files';
+
+interface CommandModule {
+  run(args: string[]): Promise<number>;
+  summary?: string;
+}
+
+/** Commands in the order --help lists them; those whose module is absent are not listed. */
+const COMMANDS: Array<{ name: string; summary: string }> = [
+  { name: 'check', summary: 'report problems in coercion rule files (as the editor shows them)' },
+  { name: 'apply', summary: 'apply rules to DICOM files and folders, writing the results to --out' },
+  { name: 'trace', summary: 'show what each rule does to one data set (nothing is written)' },
+  { name: 'echo', summary: 'C-ECHO a device (DICOM verification)' },
+  { name: 'ping', summary: 'check that a device answers (network and DICOM)' },
+];
+
+function loadCommand(name: string): CommandModule | undefined {
+  if (!/^[a-z]+$/.test(name)) return undefined;
+  const missing = (error: unknown): boolean =>
+    error instanceof Error && /Cannot find module|not found in bundle/.test(error.message) && error.message.includes(`commands/${name}`);
+  try {
+    // The bundle (dist/pacsw.js) holds every commands/*.ts under its source name ...
+    return require(`./commands/${name}.ts`) as CommandModule;
+  } catch (error) {
+    if (!missing(error)) throw error;
+  }
+  try {
+    // ... while the compiled tree (out/) has commands/<name>.js.
+    return require(`./commands/${name}`) as CommandModule;
+  } catch (error) {
+    if (!missing(error)) throw error;
+    return undefined;
+  }
+}
+
+function help(): string {
+  const available = COMMANDS.filter((c) => {
+    try {
+      return loadCommand(c.name) !== undefined;
+    } catch {
+      return false; // a command that cannot load is not offered
+    }
+  });
+  const width = Math.max(...available.map((c) => c.name.length));
+  return [
+    'usage: pacsw <command> [options]',
+    '',
+    'commands:',
+    ...available.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'pacsw <command> --help shows the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    console.log('pacsw 0.1.0');
+    return 0;
+  }
+  const command = loadCommand(name);
+  if (!command) {
+    console.error(`pacsw: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`pacsw ${name}: ${error.message}\n(pacsw ${name} --help shows the usage)`);
+      return 2;
+    }
+    if (error instanceof RuleFileError) {
+      console.error(`pacsw ${name}: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof DicomFileError) {
+      console.error(`pacsw ${name}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      console.error(`pacsw: internal error: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,55 @@
+/** `pacsw check FILES...`: the editor's diagnostics for coercion rule files. */
+import * as fs from 'node:fs';
+import { parseRuleFile } from '../../../core/src/coercion/parser';
+import { validateRuleFile, type CoercionDialect } from '../../../core/src/coercion/validate';
+import { parseArgs, UsageError } from '../args';
+import { formatDiagnostic } from '../rules';
+
+export const summary = 'report problems in coercion rule files (as the editor shows them)';
+export const usage = `usage: pacsw check [--dialect strict|extended] [--json] FILES...
+
+Prints one line per problem: file:line:col: severity code message
+--json       print a JSON array of {file, line, column, endLine, endColumn, severity, code, message}
+             (line and column 1-based)
+--dialect    strict (default): only what eRAD PACS documents; extended: also our extension functions
+Exit status: 1 when any file has an error (or cannot be read), 0 otherwise.`;
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseArgs(args, { values: ['dialect'], flags: ['json'] });
+  if (parsed.flags.has('help')) {
+    console.log(usage);
+    return 0;
+  }
+  const dialect = parsed.values.get('dialect') ?? 'strict';
+  if (dialect !== 'strict' && dialect !== 'extended') throw new UsageError(`--dialect must be strict or extended, not "${dialect}"`);
+  if (parsed.positionals.length === 0) throw new UsageError('pacsw check needs at least one rule file');
+
+  const json: object[] = [];
+  let errors = 0;
+  for (const file of parsed.positionals) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      errors++;
+      const message = `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      if (parsed.flags.has('json')) json.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable', message });
+      else console.log(`${file}:1:1: error unreadable ${message}`);
+      continue;
+    }
+    for (const d of validateRuleFile(parseRuleFile(text), { dialect: dialect as CoercionDialect })) {
+      if (d.severity === 'error') errors++;
+      if (parsed.flags.has('json')) {
+        json.push({
+          file, line: d.range.start.line + 1, column: d.range.start.character + 1,
+          endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
+          severity: d.severity, code: d.code, message: d.message,
+        });
+      } else {
+        console.log(formatDiagnostic(file, d));
+      }
+    }
+  }
+  if (parsed.flags.has('json')) console.log(JSON.stringify(json, null, 2));
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,44 @@
+/** Loading rule files for apply and trace: parse, validate, refuse when they have errors. */
+import * as fs from 'node:fs';
+import { parseRuleFile } from '../../core/src/coercion/parser';
+import { validateRuleFile, type CoercionDialect } from '../../core/src/coercion/validate';
+import type { RuleSetInput } from '../../core/src/coercion/evaluate';
+import type { CoreDiagnostic } from '../../core/src/diagnostics';
+
+export class RuleFileError extends Error {}
+
+/** `file:line:col: severity code message`, 1-based, as compilers print it. */
+export function formatDiagnostic(file: string, d: CoreDiagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`;
+}
+
+/**
+ * A rule set ready to run. Rule files with errors are refused as a whole: running the rest of a
+ * broken file would coerce objects differently from what the author meant.
+ */
+export function loadRuleSet(file: string, name: string, dialect: CoercionDialect = 'extended'): RuleSetInput {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RuleFileError(`${file}: cannot read rule file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const parsed = parseRuleFile(text);
+  const errors = validateRuleFile(parsed, { dialect }).filter((d) => d.severity === 'error');
+  if (errors.length) {
+    throw new RuleFileError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in the rules; nothing was applied (see pacsw check)\n${errors.map((d) => formatDiagnostic(file, d)).join('\n')}`);
+  }
+  return { name, file: parsed, uri: file };
+}
+
+/** --before (Preceding Global), --rules (device), --after (Trailing Global), in run order. */
+export function loadRuleSets(options: Map<string, string>): RuleSetInput[] {
+  const sets: RuleSetInput[] = [];
+  const before = options.get('before');
+  const rules = options.get('rules');
+  const after = options.get('after');
+  if (before) sets.push(loadRuleSet(before, 'Preceding Global'));
+  if (rules) sets.push(loadRuleSet(rules, 'device'));
+  if (after) sets.push(loadRuleSet(after, 'Trailing Global'));
+  return sets;
+}

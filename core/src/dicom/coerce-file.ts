@@ -1,0 +1,70 @@
+/**
+ * One file through the rules: read, evaluate, write. Used by `pacsw apply` and the benchmark.
+ * The output is written only when the whole file succeeded (atomically); a stopped or failed
+ * object leaves nothing behind.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { evaluateRules, type EvaluateOptions, type EvaluationResult, type RuleSetInput } from '../coercion/evaluate';
+import { DicomFileError, loadDatasetFile, writeFileAtomic } from './files';
+
+export type FileStatus = 'changed' | 'unchanged' | 'stopped' | 'failed';
+
+export interface FileOutcome {
+  input: string;
+  output?: string;
+  status: FileStatus;
+  /** Why it failed, or which rule stopped it. */
+  reason?: string;
+  result?: EvaluationResult;
+}
+
+export function coerceFile(ruleSets: RuleSetInput[], input: string, output: string, options: EvaluateOptions = {}): FileOutcome {
+  let loaded;
+  try {
+    loaded = loadDatasetFile(input);
+  } catch (error) {
+    if (error instanceof DicomFileError) return { input, status: 'failed', reason: error.reason };
+    throw error;
+  }
+  const result = evaluateRules(ruleSets, loaded.access, options);
+  if (result.stopped) {
+    const by = result.stoppedBy!;
+    return { input, status: 'stopped', reason: `$(@PROCESS) set to NULL by ${by.uri ?? by.ruleSet}:${by.line + 1}; not written`, result };
+  }
+  if (result.errors > 0) {
+    const reasons = result.trace.filter((t) => t.outcome === 'error').map((t) => `${t.uri ?? t.ruleSet}:${t.line + 1} ${t.target}: ${t.reason}`);
+    return { input, status: 'failed', reason: `left untouched: ${reasons.join('; ')}`, result };
+  }
+  try {
+    if (fs.existsSync(output) && fs.realpathSync(output) === fs.realpathSync(input)) {
+      return { input, status: 'failed', reason: 'the output path is the input file itself; choose another --out folder', result };
+    }
+    writeFileAtomic(output, loaded.serialize());
+  } catch (error) {
+    return { input, status: 'failed', reason: `cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, result };
+  }
+  return { input, output, status: loaded.changed && result.changes.length > 0 ? 'changed' : 'unchanged', result };
+}
+
+/** Input files with the relative path each keeps under --out; folders are walked recursively. */
+export function collectInputs(inputs: string[], exclude?: string): Array<{ file: string; relative: string }> {
+  const out: Array<{ file: string; relative: string }> = [];
+  const excluded = exclude ? path.resolve(exclude) : undefined;
+  const walk = (dir: string, base: string): void => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (excluded && path.resolve(full) === excluded) continue;
+      if (entry.isDirectory()) walk(full, base);
+      else if (entry.isFile() && !entry.name.endsWith('.pacsw-tmp')) out.push({ file: full, relative: path.relative(base, full) });
+    }
+  };
+  for (const input of inputs) {
+    const stat = fs.statSync(input, { throwIfNoEntry: false });
+    if (!stat) throw new DicomFileError(input, 'no such file or folder');
+    if (stat.isDirectory()) walk(input, input);
+    else out.push({ file: input, relative: path.basename(input) });
+  }
+  return out;
+}
