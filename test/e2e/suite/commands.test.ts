@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activeApi, isError, openNewFile, waitForDiagnostics } from './helpers';
 
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
 const dialect = () => vscode.workspace.getConfiguration('pacsWorkbench').get<string>('coercion.dialect');
 
 describe('commands', () => {
@@ -20,6 +21,23 @@ describe('commands', () => {
     );
     await vscode.commands.executeCommand('pacsWorkbench.coercion.toggleDialect');
     assert.equal(dialect(), 'strict');
+  });
+
+  it('re-checks open rules when the dialect changes: extension functions are errors only in strict', async () => {
+    const document = await openNewFile('extension-function.coerce', '(0010,0010)=upper((0010,0010))\n');
+    const extensionFunction = (ds: readonly vscode.Diagnostic[]) => ds.find((d) => codeOf(d) === 'extension-function');
+    await waitForDiagnostics(document.uri, (ds) => extensionFunction(ds)?.severity === vscode.DiagnosticSeverity.Error, 'an extension-function error (strict)');
+    await vscode.commands.executeCommand('pacsWorkbench.coercion.toggleDialect');
+    try {
+      await waitForDiagnostics(
+        document.uri,
+        (ds) => !ds.some(isError) && extensionFunction(ds) !== undefined,
+        'extension-function as a non-error (extended)',
+      );
+    } finally {
+      await vscode.commands.executeCommand('pacsWorkbench.coercion.toggleDialect');
+    }
+    await waitForDiagnostics(document.uri, (ds) => extensionFunction(ds)?.severity === vscode.DiagnosticSeverity.Error, 'the error back (strict)');
   });
 
   it('restarts the language server, which then still checks files', async () => {

@@ -5,28 +5,29 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activeApi, completionLabel, hoverText, isError, openFile, openNewFile, waitForDiagnostics } from './helpers';
+import { activeApi, completionLabel, hoverText, isError, openNewFile, waitForDiagnostics } from './helpers';
 
 describe('language service', () => {
   before(async () => {
     await activeApi();
   });
 
-  it('reports an error on a broken rule and clears it when the rule is fixed', async () => {
-    // Clean file first: the server answers in order, so once the broken file has its
-    // diagnostics, the clean one has been checked too.
-    const clean = await openFile('documented-examples.coerce');
+  it('reports an error on a broken rule, none on the examples, and clears it when the rule is fixed', async () => {
+    // The examples first: the server answers in order, so once the broken file has its
+    // diagnostics, the examples have been checked too.
+    const examples = await vscode.workspace.findFiles('**/*.coerce');
+    assert.ok(examples.length >= 4, `expected the example rule files, found ${examples.length}`);
+    for (const uri of examples) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
     const broken = await openNewFile('broken.coerce', '# missing closing parenthesis\n(0010,0010)=concat("A",(0010,0010)\n');
 
     const diagnostics = await waitForDiagnostics(broken.uri, (ds) => ds.some(isError), 'an error');
     const error = diagnostics.find(isError)!;
     assert.equal(error.range.start.line, 1, `error should be on the broken rule, got: ${error.message}`);
     assert.ok(error.message.length > 0);
-    assert.deepEqual(
-      vscode.languages.getDiagnostics(clean.uri).filter(isError).map((d) => d.message),
-      [],
-      'the documented eRAD examples must validate without errors',
-    );
+    for (const uri of examples) {
+      const errors = vscode.languages.getDiagnostics(uri).filter(isError).map((d) => `${d.range.start.line + 1}: ${d.message}`);
+      assert.deepEqual(errors, [], `${uri.path} is an example and must validate without errors`);
+    }
 
     const editor = await vscode.window.showTextDocument(broken);
     const lineEnd = broken.lineAt(1).range.end;
@@ -34,9 +35,9 @@ describe('language service', () => {
     await waitForDiagnostics(broken.uri, (ds) => !ds.some(isError), 'the error to go away after the fix');
   });
 
-  it('completes DICOM attribute tags inside a tag', async () => {
-    const document = await openNewFile('complete-tag.coerce', '(0010,0010)=concat((0010,0010),"^")\n(\n');
-    const position = new vscode.Position(1, 1);
+  it('completes DICOM attribute tags from a partly typed tag', async () => {
+    const document = await openNewFile('complete-tag.coerce', '(0008,0050)=concat((0008,0050),"^")\n(0010,\n');
+    const position = new vscode.Position(1, 6);
     const list = await vscode.commands.executeCommand<vscode.CompletionList>(
       'vscode.executeCompletionItemProvider',
       document.uri,
@@ -46,6 +47,18 @@ describe('language service', () => {
     const patientName = texts.find((text) => text.includes('PatientName') || text.includes("Patient's Name"));
     assert.ok(patientName, `no PatientName item among ${list.items.length} completion items: ${texts.slice(0, 10).join(' | ')}`);
     assert.match(patientName, /0010,0010/, 'the PatientName item should carry its tag (0010,0010)');
+  });
+
+  it('completes a DICOM attribute by keyword and inserts its tag', async () => {
+    const document = await openNewFile('complete-keyword.coerce', '(0008,0050)=concat(PatientNa\n');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      document.uri,
+      new vscode.Position(0, 28),
+    );
+    const item = list.items.find((i) => completionLabel(i).startsWith('PatientName'));
+    assert.ok(item, `no PatientName among ${list.items.map(completionLabel).slice(0, 10).join(', ')}`);
+    assert.equal(insertText(item), '(0010,0010)');
   });
 
   it('explains a tag on hover', async () => {
