@@ -224,8 +224,7 @@ class RuleLineParser extends EmbeddedActionsParser {
     const open = this.CONSUME(LParen);
     const group = this.OPTION(this.tagGroup);
     const comma = this.OPTION2(this.tagComma);
-    // Element only after the comma: `(0010 0010)` is a missing comma, not two parts.
-    const element = comma !== undefined || this.recording ? this.OPTION3(this.tagElement) : undefined;
+    const element = this.OPTION3(this.tagElement);
     const close = this.OPTION4(this.closeParen);
     return this.recording ? (open as never) : this.makeTag(open, group, comma, element, close);
   });
@@ -402,10 +401,19 @@ class RuleLineParser extends EmbeddedActionsParser {
       text: this.text.slice(open.startOffset, end),
       range: this.r(open.startOffset, end),
     };
-    if (!group || !comma || !element) {
+    if (group && element && !comma) {
+      // `(0010 0010)`: the comma is missing, the tag is otherwise whole.
+      this.err('syntax', `Expected ',' between the group and the element of the tag, found ${shown(element.image)}`, this.tokRange(element), {
+        insert: ',',
+        at: this.pos(tokenEnd(group)),
+      });
+    } else if (!group || !comma || !element) {
       node.incomplete = true;
-      const expected = !group ? 'a tag like (0010,0010)' : !comma ? "',' after the tag group" : 'the tag element (4 hex digits)';
-      const next = this.after(last);
+      let expected: string;
+      let next: IToken;
+      if (!group) [expected, next] = ['a tag like (0010,0010)', this.after(open)];
+      else if (!comma) [expected, next] = ["',' and the element after the tag group", this.after(group)];
+      else [expected, next] = ['the tag element (4 hex digits)', this.after(comma)];
       const where = isEof(next) ? node.range : this.tokRange(next);
       this.err('syntax', `Expected ${expected}, found ${this.found(next)}`, where);
       return node;
@@ -476,8 +484,10 @@ class RuleLineParser extends EmbeddedActionsParser {
       if (commas.length > 0) {
         const at = parts.close ? parts.close.startOffset : this.text.length;
         args.push(this.missing(at));
-        const found = parts.close ? "')'" : 'end of line';
-        this.err('syntax', `Expected an argument of ${label} after ',', found ${found}`, commas[commas.length - 1]);
+        // At the end of the line the rule is half-typed (or split): the missing ')' says it.
+        if (parts.close) {
+          this.err('syntax', `Expected an argument of ${label} after ',', found ')'`, commas[commas.length - 1]);
+        }
       } else if (!parts.close && args.length === 0) {
         // Just typed `name(`: a placeholder at the cursor; the missing ')' is reported once.
         args.push(this.missing(this.text.length));
@@ -618,6 +628,9 @@ class RuleLineParser extends EmbeddedActionsParser {
     let targetOk = false;
     if (p.target === undefined) {
       target = this.missing(p.equals ? p.equals.startOffset : first ? first.startOffset : 0);
+      if (p.equals) {
+        this.err('syntax', "Expected an attribute (gggg,eeee), SEQ(...), USER(...) or $(variable) before '='", this.tokRange(p.equals));
+      }
     } else if (
       p.target.kind === 'Tag' ||
       p.target.kind === 'Seq' ||
@@ -668,11 +681,14 @@ class RuleLineParser extends EmbeddedActionsParser {
       else if (j.tokenType === Comma) msg = "Unexpected ',' after the value: a rule has one value (the retired split form is (gggg,eeee),\"d\",n)";
       else msg = `Expected end of line after the value, found ${shown(j.image)}`;
       this.err('syntax', msg, where);
-    } else if (p.junk.length > 0 && p.value === undefined && !p.equals) {
-      this.err('syntax', `Expected a rule like (gggg,eeee)=value, found ${shown(p.junk[0].image)}`, this.r(p.junk[0].startOffset, tokenEnd(last)));
     }
     this.reportUnclosed(last);
-    if (!p.equals && !targetOk) return this.invalidLine();
+    if (!p.equals && !targetOk) {
+      // Nothing here looks like a rule: one error for the line rather than one per token.
+      const invalid = this.invalidLine();
+      this.errs = [this.err('syntax', `Expected a rule like (gggg,eeee)=value, found ${shown(first.image)}`, invalid.range)];
+      return invalid;
+    }
     const start = first ? first.startOffset : 0;
     // Placeholders at the cursor may lie after the last token (trailing white space).
     const end = Math.max(last ? tokenEnd(last) : 0, value.range.end.character, target.range.end.character);
@@ -719,7 +735,8 @@ class RuleLineParser extends EmbeddedActionsParser {
       index = p.index && p.index.kind === 'String' ? p.index : placeholder(at);
       const found = p.index ? this.describe(p.index) : 'end of line';
       const where = p.index ? p.index.range : this.tokRange(p.comma2 ?? p.comma1!);
-      this.err('syntax', `Expected the field number of ${form}, found ${found}`, where);
+      const expected = p.comma2 ? 'the field number' : "',' and the field number";
+      this.err('syntax', `Expected ${expected} of ${form}, found ${found}`, where);
       if (p.index) end = p.index.range.end.character;
     }
     return { kind: 'RetiredSplit', source, delimiter, index, range: this.r(source.range.start.character, end) };
