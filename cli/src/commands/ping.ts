@@ -1,0 +1,65 @@
+/**
+ * `pacsw ping --devices FILE [ID...]`: network reachability of the devices of a .pacs file
+ * (all enabled devices when no ID is given). ICMP through the system `ping` by default, like
+ * the Ping button of the eRAD device table; `--tcp` connects to each device's DICOM port instead.
+ * Exit status 0 when every device answered, 1 when any did not, 2 for a usage error.
+ */
+import { parseArgs } from 'node:util';
+import { dicomEndpoint } from '../../../core/src/devices/model';
+import { runBounded } from '../../../core/src/net/echo-all';
+import { icmpPing, tcpPing } from '../../../core/src/net/ping';
+import { loadSelection, parsePositiveInt, printRows, usageFailure, type DeviceResultRow, type Out } from './echo';
+
+export const PING_USAGE = `usage: pacsw ping --devices FILE [ID...] [options]
+  Ping every named device (all enabled devices when no ID is given).
+  --devices FILE      the .pacs device table
+  --tcp               connect to the device's DICOM port instead of ICMP ping
+  --timeout MS        limit per device (default 3000; ICMP rounds up to whole seconds)
+  --concurrency N     devices pinged at once (default 8)
+  --json              print a JSON array instead of lines
+exit status: 0 all answered, 1 any did not, 2 usage error`;
+
+const processOut: Out = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+export async function run(args: string[], out: Out = processOut): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        devices: { type: 'string' },
+        tcp: { type: 'boolean' },
+        timeout: { type: 'string' },
+        concurrency: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      out.stdout(PING_USAGE + '\n');
+      return 0;
+    }
+    const timeoutMs = parsePositiveInt('--timeout', values.timeout, 3000);
+    const concurrency = parsePositiveInt('--concurrency', values.concurrency, 8);
+    const { devices } = loadSelection(values.devices, positionals, out);
+    const ac = new AbortController();
+    const onSigint = () => ac.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const rows = await runBounded(devices, concurrency, async (d): Promise<DeviceResultRow> => {
+        if (!d.host) return { id: d.id, ok: false, ms: 0, outcome: 'error', reason: 'cannot ping: no host' };
+        if (values.tcp) {
+          const ep = dicomEndpoint(d);
+          if (!ep) return { id: d.id, host: d.host, ok: false, ms: 0, outcome: 'error', reason: 'cannot ping: no DICOM port' };
+          return { id: d.id, host: d.host, port: ep.port, ...(await tcpPing(d.host, ep.port, timeoutMs, ac.signal)) };
+        }
+        return { id: d.id, host: d.host, ...(await icmpPing(d.host, timeoutMs, ac.signal)) };
+      }, ac.signal, (d): DeviceResultRow => ({ id: d.id, ok: false, ms: 0, outcome: 'cancelled', reason: 'cancelled' }));
+      return printRows(rows, !!values.json, out);
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  } catch (e) {
+    return usageFailure(e, PING_USAGE, out);
+  }
+}
