@@ -24,7 +24,7 @@ describe('commands', () => {
   });
 
   it('re-checks open rules when the dialect changes: extension functions are errors only in strict', async () => {
-    const document = await openNewFile('extension-function.coerce', '(0010,0010)=upper((0010,0010))\n');
+    const document = await openNewFile('test-extension-function.coerce', '(0010,0010)=upper((0010,0010))\n');
     const extensionFunction = (ds: readonly vscode.Diagnostic[]) => ds.find((d) => codeOf(d) === 'extension-function');
     await waitForDiagnostics(document.uri, (ds) => extensionFunction(ds)?.severity === vscode.DiagnosticSeverity.Error, 'an extension-function error (strict)');
     await vscode.commands.executeCommand('pacsWorkbench.coercion.toggleDialect');
@@ -45,7 +45,7 @@ describe('commands', () => {
     await vscode.commands.executeCommand('pacsWorkbench.restartServer');
     await api.ready;
     assert.equal(api.client.isRunning(), true);
-    const document = await openNewFile('after-restart.coerce', '(0010,0010)=concat(\n');
+    const document = await openNewFile('test-after-restart.coerce', '(0010,0010)=concat(\n');
     await waitForDiagnostics(document.uri, (ds) => ds.some(isError), 'an error from the restarted server');
   });
 });

@@ -28,7 +28,8 @@ export async function activeApi(): Promise<PacsWorkbenchApi> {
   return api;
 }
 
-/** Writes `text` to a new file of the test workspace and opens it in an editor. */
+/** Writes `text` to a new file of the test workspace and opens it in an editor. Name such files
+ *  `test-*` so that they are told apart from the example files. */
 export async function openNewFile(relativePath: string, text: string): Promise<vscode.TextDocument> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), relativePath);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));

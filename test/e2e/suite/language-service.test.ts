@@ -15,10 +15,10 @@ describe('language service', () => {
   it('reports an error on a broken rule, none on the examples, and clears it when the rule is fixed', async () => {
     // The examples first: the server answers in order, so once the broken file has its
     // diagnostics, the examples have been checked too.
-    const examples = await vscode.workspace.findFiles('**/*.coerce');
+    const examples = await vscode.workspace.findFiles('**/*.coerce', '**/test-*');
     assert.ok(examples.length >= 4, `expected the example rule files, found ${examples.length}`);
     for (const uri of examples) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
-    const broken = await openNewFile('broken.coerce', '# missing closing parenthesis\n(0010,0010)=concat("A",(0010,0010)\n');
+    const broken = await openNewFile('test-broken.coerce', '# missing closing parenthesis\n(0010,0010)=concat("A",(0010,0010)\n');
 
     const diagnostics = await waitForDiagnostics(broken.uri, (ds) => ds.some(isError), 'an error');
     const error = diagnostics.find(isError)!;
@@ -36,7 +36,7 @@ describe('language service', () => {
   });
 
   it('completes DICOM attribute tags from a partly typed tag', async () => {
-    const document = await openNewFile('complete-tag.coerce', '(0008,0050)=concat((0008,0050),"^")\n(0010,\n');
+    const document = await openNewFile('test-complete-tag.coerce', '(0008,0050)=concat((0008,0050),"^")\n(0010,\n');
     const position = new vscode.Position(1, 6);
     const list = await vscode.commands.executeCommand<vscode.CompletionList>(
       'vscode.executeCompletionItemProvider',
@@ -50,7 +50,7 @@ describe('language service', () => {
   });
 
   it('completes a DICOM attribute by keyword and inserts its tag', async () => {
-    const document = await openNewFile('complete-keyword.coerce', '(0008,0050)=concat(PatientNa\n');
+    const document = await openNewFile('test-complete-keyword.coerce', '(0008,0050)=concat(PatientNa\n');
     const list = await vscode.commands.executeCommand<vscode.CompletionList>(
       'vscode.executeCompletionItemProvider',
       document.uri,
@@ -62,7 +62,7 @@ describe('language service', () => {
   });
 
   it('explains a tag on hover', async () => {
-    const document = await openNewFile('hover.coerce', '(0010,0010)=NULL()\n');
+    const document = await openNewFile('test-hover.coerce', '(0010,0010)=NULL()\n');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
       'vscode.executeHoverProvider',
       document.uri,
