@@ -1,0 +1,157 @@
+/**
+ * Coercion-language benchmarks (docs/benchmarks.md, section "Coercion language"):
+ *  (a) parse + validate a generated 10,000-rule file in-process (core API), full and after a
+ *      one-character edit through the incremental parser;
+ *  (b) over real LSP (node dist/server.js --stdio): one-character didChange → publishDiagnostics
+ *      on the 10,000-rule file;
+ *  (c) over real LSP: completion latency at a tag position in that file.
+ * Run with `npm run bench` (or `node out/bench/coercion.bench.js` after build and tsc).
+ * Prints a table and one `BENCH {json}` line per measurement; writes bench/results/coercion.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CompletionRequest } from 'vscode-languageserver-protocol/node';
+import { createIncrementalParser, parseRuleFile } from '../core/src/coercion/parser';
+import { validateRuleFile } from '../core/src/coercion/validate';
+import { LspClient, docUri, repoRoot } from '../test/lsp/client';
+import { generateRuleFile } from './generate-rules';
+
+const RULES = 10_000;
+
+interface Measurement {
+  suite: 'coercion';
+  name: string;
+  runs: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+  /** What the project promises, e.g. `p95 < 20 ms`. */
+  target?: string;
+  met?: boolean;
+}
+
+function stats(name: string, samples: number[], target?: { metric: 'medianMs' | 'p95Ms'; below: number }): Measurement {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const m: Measurement = {
+    suite: 'coercion', name, runs: samples.length, medianMs: round(pick(0.5)), p95Ms: round(pick(0.95)), maxMs: round(sorted[sorted.length - 1]),
+  };
+  if (target) {
+    m.target = `${target.metric === 'p95Ms' ? 'p95' : 'median'} < ${target.below} ms`;
+    m.met = m[target.metric] < target.below;
+  }
+  return m;
+}
+
+/** Where a one-character edit goes: inside the string of the n-th `(0008,0080)="Outside Hospital .."` rule. */
+function editSpots(text: string): Array<{ line: number; character: number }> {
+  const spots: Array<{ line: number; character: number }> = [];
+  text.split('\n').forEach((l, line) => {
+    if (l.startsWith('(0008,0080)="Outside')) spots.push({ line, character: 14 });
+  });
+  return spots;
+}
+
+function benchInProcess(text: string, runs: number): Measurement[] {
+  const full: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    validateRuleFile(parseRuleFile(text), { dialect: 'strict' });
+    full.push(performance.now() - t0);
+  }
+  // What the server does per keystroke: incremental re-parse, then a full validation.
+  const parser = createIncrementalParser();
+  parser.parse(text);
+  const spots = editSpots(text);
+  const lines = text.split('\n');
+  const edited: number[] = [];
+  for (let i = 0; i < runs * 4; i++) {
+    const spot = spots[(i * 37) % spots.length];
+    const copy = [...lines];
+    copy[spot.line] = copy[spot.line].slice(0, spot.character) + String(i % 10) + copy[spot.line].slice(spot.character);
+    const changed = copy.join('\n');
+    const t0 = performance.now();
+    validateRuleFile(parser.parse(changed), { dialect: 'strict' });
+    edited.push(performance.now() - t0);
+  }
+  return [
+    stats(`(a) parse+validate ${RULES.toLocaleString('en')} rules, in-process, from scratch`, full),
+    stats(`(a) re-parse+validate ${RULES.toLocaleString('en')} rules after a 1-char edit, in-process`, edited),
+  ];
+}
+
+async function benchOverLsp(text: string, edits: number, completions: number): Promise<Measurement[]> {
+  const client = await LspClient.start();
+  try {
+    const uri = docUri('bench-10k.coerce');
+    // Two half-typed lines at the end give completion a tag position by keyword and by number.
+    const withCursorLines = `${text}(0008,1030)=concat(Pat\n(0010,\n`;
+    await client.open(uri, withCursorLines);
+    const spots = editSpots(text);
+
+    const diagnostics: number[] = [];
+    let version = 1;
+    for (let i = 0; i < edits; i++) {
+      const spot = spots[(i * 37) % spots.length];
+      // Alternately insert and delete the same character, so the file stays the same size.
+      const insert = i % 2 === 0;
+      const range = insert ? { start: spot, end: spot } : { start: spot, end: { line: spot.line, character: spot.character + 1 } };
+      const target = spots[((i - 1) * 37) % spots.length];
+      const change = insert ? { range, text: 'x' } : { range: { start: target, end: { line: target.line, character: target.character + 1 } }, text: '' };
+      version += 1;
+      const published = client.nextDiagnostics(uri, version);
+      const t0 = performance.now();
+      await client.sendChange(uri, version, [change]);
+      await published;
+      diagnostics.push(performance.now() - t0);
+    }
+
+    const lastLine = withCursorLines.split('\n').length - 2;
+    const positions = [
+      { line: lastLine - 1, character: '(0008,1030)=concat(Pat'.length },
+      { line: lastLine, character: '(0010,'.length },
+    ];
+    const latency: number[] = [];
+    for (let i = 0; i < completions + 20; i++) {
+      const t0 = performance.now();
+      const list = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: positions[i % 2] });
+      const ms = performance.now() - t0;
+      if (!list || Array.isArray(list) || list.items.length === 0) throw new Error('completion returned nothing');
+      if (i >= 20) latency.push(ms); // the first few warm up the dictionary's search keys
+    }
+    return [
+      stats(`(b) LSP: 1-char didChange → publishDiagnostics, ${RULES.toLocaleString('en')} rules`, diagnostics, { metric: 'p95Ms', below: 100 }),
+      stats(`(c) LSP: completion at a tag position (keyword / number), ${RULES.toLocaleString('en')}-rule file`, latency, { metric: 'p95Ms', below: 20 }),
+    ];
+  } finally {
+    await client.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const text = generateRuleFile(RULES);
+  const results = [
+    ...benchInProcess(text, quick ? 3 : 15),
+    ...(await benchOverLsp(text, quick ? 10 : 60, quick ? 40 : 200)),
+  ];
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()}`;
+  console.log(`coercion benchmarks (${machine})`);
+  for (const r of results) {
+    const verdict = r.target ? `  target ${r.target}: ${r.met ? 'met' : 'MISSED'}` : '';
+    console.log(`  ${r.name}\n    median ${r.medianMs} ms, p95 ${r.p95Ms} ms, max ${r.maxMs} ms (n=${r.runs})${verdict}`);
+  }
+  for (const r of results) console.log(`BENCH ${JSON.stringify(r)}`);
+  const dir = path.join(repoRoot(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'coercion.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  if (results.some((r) => r.met === false)) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
