@@ -350,6 +350,8 @@ export async function startDimseEchoServer(port?: number): Promise<DimseEchoPeer
   const p = port ?? (await freePort());
   const server = new Server(EchoScp);
   server.listen(p);
+  // dcmjs-dimse leaves Nagle on for accepted sockets: responses would stall up to ~40 ms.
+  (server as unknown as { server: net.Server }).server.on('connection', (s: net.Socket) => s.setNoDelay(true));
   await waitForPort(p, 5000);
   return register({
     name: `dcmjs-dimse echo SCP on ${p}`,
