@@ -48,10 +48,9 @@ export function completeCoercion(input: CompletionInput): CompletionList {
     case 'none':
       return { isIncomplete: false, items: [] };
     case 'variable': {
-      const names = variableNames(input.file, line, ctx.side);
-      const items = names.map((v) =>
-        variableItem(v.name, v.line, range(ctx.replaceStart, ctx.replaceEnd), ctx.closed, v.control, v.doc));
-      return { isIncomplete: false, items };
+      const { choices, capped } = variableNames(input.file, line, ctx.side, ctx.typed);
+      const items = choices.map((v) => variableItem(v, range(ctx.replaceStart, ctx.replaceEnd), ctx.closed, false));
+      return { isIncomplete: capped, items };
     }
     case 'tag': {
       const query = ctx.typed.replace(/^\(\s*/, '');
@@ -62,13 +61,11 @@ export function completeCoercion(input: CompletionInput): CompletionList {
       const r = range(ctx.replaceStart, ctx.replaceEnd);
       const followedByParen = lineText[ctx.replaceEnd] === '(';
       const items: CompletionItem[] = [];
-      if (ctx.typed.startsWith('$')) {
-        for (const v of variableNames(input.file, line, ctx.side)) items.push(variableItem(v.name, v.line, r, false, v.control, v.doc, true));
-        return { isIncomplete: false, items };
-      }
+      const variables = variableNames(input.file, line, ctx.side, ctx.typed.replace(/^\$\(?/, ''));
+      for (const v of variables.choices) items.push(variableItem(v, r, false, true));
+      if (ctx.typed.startsWith('$')) return { isIncomplete: variables.capped, items };
       if (ctx.side === 'value') for (const f of FUNCTIONS) items.push(functionItem(f, r, followedByParen, input.dialect));
       items.push(...keywordItems(r, followedByParen));
-      for (const v of variableNames(input.file, line, ctx.side)) items.push(variableItem(v.name, v.line, r, false, v.control, v.doc, true));
       items.push(...tagItems(ctx.typed, ctx.typed, r));
       return { isIncomplete: true, items };
     }
@@ -170,33 +167,51 @@ interface VariableChoice {
   doc?: string;
 }
 
+/** Variable items per answer; nearest assignments above the cursor come first. */
+export const VARIABLE_ITEM_LIMIT = 100;
+
 /**
  * Values can read variables assigned above the cursor's line; targets can be any variable of
- * the file (re-assigning is common). Control variables fit both.
+ * the file (re-assigning is common). Control variables fit both. Filtered here by what is typed
+ * (a file can hold thousands of variables; the client asks again as the user types).
  */
-function variableNames(file: RuleFileNode, cursorLine: number, side: Side): VariableChoice[] {
-  const out: VariableChoice[] = [];
+function variableNames(file: RuleFileNode, cursorLine: number, side: Side, typed: string): { choices: VariableChoice[]; capped: boolean } {
+  const found: VariableChoice[] = [];
   for (const [name, occurrences] of variableOccurrences(file)) {
-    if (name.startsWith('@')) continue;
-    const first = occurrences.find((o) => o.isAssignment && (side === 'lvalue' || o.node.range.start.line < cursorLine));
-    if (first) out.push({ name, line: first.node.range.start.line, control: false });
+    if (name.startsWith('@') || !looselyMatches(name, typed)) continue;
+    const assignments = occurrences.filter((o) => o.isAssignment && (side === 'lvalue' || o.node.range.start.line < cursorLine));
+    if (assignments.length === 0) continue;
+    const nearest = assignments.filter((o) => o.node.range.start.line < cursorLine).pop() ?? assignments[0];
+    found.push({ name, line: nearest.node.range.start.line, control: false });
   }
-  for (const c of CONTROL_VARIABLES) out.push({ name: c.name, control: true, doc: c.doc });
-  return out;
+  const distance = (v: VariableChoice) => Math.abs(cursorLine - (v.line ?? 0));
+  found.sort((a, b) => distance(a) - distance(b));
+  const capped = found.length > VARIABLE_ITEM_LIMIT;
+  const choices = found.slice(0, VARIABLE_ITEM_LIMIT);
+  for (const c of CONTROL_VARIABLES) if (looselyMatches(c.name, typed)) choices.push({ name: c.name, control: true, doc: c.doc });
+  return { choices, capped };
 }
 
-function variableItem(
-  name: string, line: number | undefined, range: Range, closed: boolean, control: boolean, doc: string | undefined,
-  withDollar = false,
-): CompletionItem {
-  const text = withDollar ? `$(${name})` : closed ? name : `${name})`;
+/** The typed characters occur in `name` in order, ignoring case (like the client's fuzzy filter). */
+function looselyMatches(name: string, typed: string): boolean {
+  const n = name.toLowerCase();
+  let at = 0;
+  for (const c of typed.toLowerCase()) {
+    at = n.indexOf(c, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
+}
+
+function variableItem(v: VariableChoice, range: Range, closed: boolean, withDollar: boolean): CompletionItem {
+  const text = withDollar ? `$(${v.name})` : closed ? v.name : `${v.name})`;
   return {
-    label: withDollar ? `$(${name})` : name,
-    kind: control ? CompletionItemKind.Constant : CompletionItemKind.Variable,
-    detail: control ? 'control variable' : `variable, assigned on line ${(line ?? 0) + 1}`,
-    documentation: doc ? { kind: MarkupKind.Markdown, value: doc } : undefined,
-    sortText: `${control ? SORT.control : SORT.variable}${name}`,
-    filterText: withDollar ? `$(${name})` : name,
+    label: withDollar ? `$(${v.name})` : v.name,
+    kind: v.control ? CompletionItemKind.Constant : CompletionItemKind.Variable,
+    detail: v.control ? 'control variable' : `variable, assigned on line ${(v.line ?? 0) + 1}`,
+    documentation: v.doc ? { kind: MarkupKind.Markdown, value: v.doc } : undefined,
+    sortText: `${v.control ? SORT.control : SORT.variable}${v.name}`,
+    filterText: withDollar ? `$(${v.name})` : v.name,
     textEdit: { range, newText: text },
   };
 }
