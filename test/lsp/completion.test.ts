@@ -67,6 +67,13 @@ describe('LSP: completion', function () {
     assert.ok(item.filterText?.startsWith('(0010,0010)'), 'the filter text leads with the tag, as typed');
   });
 
+  it('before anything is typed, offers the tags the file uses, then common ones, not command elements', async () => {
+    const list = await complete('(0008,1030)="x"\n(0008,1030)="y"\n(|');
+    assert.equal(list.items[0].label, 'StudyDescription', 'the tag used twice in the file comes first');
+    find(list, 'PatientName');
+    assert.ok(list.items.every((i) => !/^\(000[0-6],/.test(i.detail ?? '')), 'no command or file-meta elements');
+  });
+
   it('completes a tag by number after "=" and marks retired tags deprecated', async () => {
     const list = await complete('(0010,0010)=(0008,00|');
     const retired = find(list, 'DataSetType'); // (0008,0040), retired

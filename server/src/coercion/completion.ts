@@ -19,7 +19,7 @@ import { CONTROL_VARIABLES, FUNCTIONS, signatureLabel, type FunctionInfo } from 
 import { getDictionary, type DictionaryEntry } from '../../../core/src/dictionary/index';
 import type { CoercionDialect } from '../languages';
 import { completionContext, type Side } from './completionContext';
-import { variableOccurrences } from './syntax';
+import { variableOccurrences, walkNode } from './syntax';
 import { tagDocumentation } from './describe';
 
 export const COMPLETION_TRIGGER_CHARACTERS = ['(', ',', '=', '$'];
@@ -54,7 +54,7 @@ export function completeCoercion(input: CompletionInput): CompletionList {
     }
     case 'tag': {
       const query = ctx.typed.replace(/^\(\s*/, '');
-      const items = tagItems(query, ctx.typed, range(ctx.replaceStart, ctx.replaceEnd));
+      const items = tagItems(query, ctx.typed, range(ctx.replaceStart, ctx.replaceEnd), input.file);
       return { isIncomplete: true, items };
     }
     case 'slot': {
@@ -66,7 +66,7 @@ export function completeCoercion(input: CompletionInput): CompletionList {
       if (ctx.typed.startsWith('$')) return { isIncomplete: variables.capped, items };
       if (ctx.side === 'value') for (const f of FUNCTIONS) items.push(functionItem(f, r, followedByParen, input.dialect));
       items.push(...keywordItems(r, followedByParen));
-      items.push(...tagItems(ctx.typed, ctx.typed, r));
+      items.push(...tagItems(ctx.typed, ctx.typed, r, input.file));
       return { isIncomplete: true, items };
     }
   }
@@ -74,11 +74,52 @@ export function completeCoercion(input: CompletionInput): CompletionList {
 
 // ------------------------------------------------------------------ tags
 
-function tagItems(query: string, typed: string, range: Range): CompletionItem[] {
+function tagItems(query: string, typed: string, range: Range, file: RuleFileNode): CompletionItem[] {
   const byNumber = /^\(/.test(typed) && /^[0-9A-Fa-f,\s]*$/.test(query);
-  return getDictionary()
-    .search(query, TAG_ITEM_LIMIT)
-    .map((entry, rank) => tagItem(entry, rank, range, byNumber));
+  const entries = query.trim() ? getDictionary().search(query, TAG_ITEM_LIMIT) : likelyTags(file);
+  return entries.map((entry, rank) => tagItem(entry, rank, range, byNumber));
+}
+
+/** Attributes PACS engineers coerce most, offered before anything is typed. */
+const COMMON_KEYWORDS = [
+  'PatientName', 'PatientID', 'AccessionNumber', 'StudyDescription', 'SeriesDescription', 'InstitutionName',
+  'ReferringPhysicianName', 'PatientBirthDate', 'PatientSex', 'StudyDate', 'StudyID', 'Modality',
+  'IssuerOfPatientID', 'OtherPatientIDs', 'InstitutionalDepartmentName', 'StationName', 'PerformingPhysicianName',
+  'RequestedProcedureID', 'BodyPartExamined', 'ProtocolName', 'StudyInstanceUID',
+];
+
+const likelyCache = new WeakMap<RuleFileNode, DictionaryEntry[]>();
+
+/**
+ * Before anything is typed, dictionary order would start with command and file-meta elements
+ * nobody coerces: offer the tags this file already uses (most used first), then common ones,
+ * then the dictionary from group 0008 on.
+ */
+function likelyTags(file: RuleFileNode): DictionaryEntry[] {
+  const cached = likelyCache.get(file);
+  if (cached) return cached;
+  const dictionary = getDictionary();
+  const uses = new Map<DictionaryEntry, number>();
+  for (const line of file.lines) {
+    if (line.kind !== 'Rule') continue;
+    walkNode(line, (n) => {
+      if (n.kind !== 'Tag' || n.incomplete || n.group < 0 || n.element < 0) return;
+      const entry = dictionary.byTag(n.group, n.element);
+      if (entry) uses.set(entry, (uses.get(entry) ?? 0) + 1);
+    });
+  }
+  const out = new Set([...uses.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([e]) => e));
+  for (const keyword of COMMON_KEYWORDS) {
+    const entry = dictionary.byKeyword(keyword);
+    if (entry) out.add(entry);
+  }
+  for (const entry of dictionary.search('', TAG_ITEM_LIMIT * 4)) {
+    if (out.size >= TAG_ITEM_LIMIT) break;
+    if (entry.tag >= 0x00080000) out.add(entry);
+  }
+  const result = [...out].slice(0, TAG_ITEM_LIMIT);
+  likelyCache.set(file, result);
+  return result;
 }
 
 function tagItem(entry: DictionaryEntry, rank: number, range: Range, byNumber: boolean): CompletionItem {

@@ -1,0 +1,118 @@
+/**
+ * The device-definition language (`pacs-devices`, `*.pacs`) as a LanguageService.
+ *
+ * Validation is core's (validate.ts) with referenced files read relative to the .pacs file,
+ * open editors first. Each validation records which files it read (found or not), so that a
+ * change to one of them (edited in an editor, or on disk via workspace/didChangeWatchedFiles)
+ * re-validates the .pacs documents that depend on it.
+ */
+import {
+  DidChangeWatchedFilesNotification,
+  type ClientCapabilities,
+  type Connection,
+  type TextDocuments,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { validateDeviceFile } from '../../../core/src/devices/validate';
+import type { LanguageService, ServerSettings } from '../languages';
+import { toLspDiagnostic } from '../convert';
+import { DeviceDocuments } from './documents';
+import { completeDevices } from './completion';
+import { hoverDevices } from './hover';
+import { documentSymbolsDevices, foldingRangesDevices } from './outline';
+import { formatDevices } from './formatting';
+import { definitionDevices, referencesDevices } from './navigation';
+import { pathToUri, readWorkspaceFile, referenceExists, resolveReference, uriToPath } from './files';
+
+export const DEVICES_LANGUAGE_ID = 'pacs-devices';
+
+export interface DeviceServiceHost {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  /** Schedules validation of an open document (the server owns the scheduling). */
+  revalidate(doc: TextDocument): void;
+  capabilities(): ClientCapabilities;
+  log?(message: string): void;
+}
+
+export function createDeviceService(host: DeviceServiceHost): LanguageService {
+  const { documents } = host;
+  const analyses = new DeviceDocuments();
+  /** .pacs URI → absolute paths its last validation read (or looked for). */
+  const dependencies = new Map<string, Set<string>>();
+  let watching = false;
+
+  const read = (uri: string, reference: string): string | undefined => {
+    const abs = resolveReference(uri, reference);
+    return abs ? readWorkspaceFile(documents, abs) : undefined;
+  };
+
+  const fileChanged = (absPath: string | undefined): void => {
+    if (!absPath) return;
+    for (const [uri, deps] of dependencies) {
+      if (!deps.has(absPath)) continue;
+      const doc = documents.get(uri);
+      if (doc) host.revalidate(doc);
+    }
+  };
+
+  documents.onDidOpen((e) => fileChanged(uriToPath(e.document.uri)));
+  documents.onDidChangeContent((e) => fileChanged(uriToPath(e.document.uri)));
+  // Closing an editor puts the disk version back in charge.
+  documents.onDidClose((e) => fileChanged(uriToPath(e.document.uri)));
+  host.connection.onDidChangeWatchedFiles((p) => {
+    for (const change of p.changes) fileChanged(uriToPath(change.uri));
+  });
+
+  /** Asks the client to report rule-file and .pacs changes on disk, when it can be asked. */
+  const watch = (): void => {
+    if (watching) return;
+    watching = true;
+    if (!host.capabilities().workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
+    void host.connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.coerce' }, { globPattern: '**/*.pacs' }] })
+      .catch((error: unknown) => host.log?.(`registering file watchers failed: ${String(error)}`));
+  };
+
+  const validate = (doc: TextDocument, settings: ServerSettings) => {
+    const analysis = analyses.get(doc);
+    const deps = new Set<string>();
+    const canRead = uriToPath(doc.uri) !== undefined;
+    const readFile = canRead
+      ? (reference: string) => {
+        const abs = resolveReference(doc.uri, reference);
+        if (!abs) return undefined;
+        deps.add(abs);
+        return readWorkspaceFile(documents, abs);
+      }
+      : undefined;
+    const { diagnostics } = validateDeviceFile(analysis.parsed, { readFile, dialect: settings.coercion.dialect });
+    dependencies.set(doc.uri, deps);
+    watch();
+    return diagnostics.map(toLspDiagnostic);
+  };
+
+  return {
+    languageId: DEVICES_LANGUAGE_ID,
+    validate,
+    completion: (doc, position, settings) => completeDevices(analyses.get(doc), position, settings.coercion.dialect),
+    hover: (doc, position, settings) =>
+      hoverDevices(analyses.get(doc), position, settings.coercion.dialect, { read: (ref) => read(doc.uri, ref) }),
+    documentSymbols: (doc) => documentSymbolsDevices(analyses.get(doc)),
+    foldingRanges: (doc) => foldingRangesDevices(analyses.get(doc)),
+    format: (doc, options) => formatDevices(doc, options),
+    definition: (doc, position) =>
+      definitionDevices(analyses.get(doc), position, {
+        existing: (ref) => {
+          const abs = resolveReference(doc.uri, ref);
+          return abs && referenceExists(documents, abs) ? abs : undefined;
+        },
+        toUri: (abs) => documents.all().find((d) => uriToPath(d.uri) === abs)?.uri ?? pathToUri(abs),
+      }),
+    references: (doc, position, includeDeclaration) => referencesDevices(analyses.get(doc), position, includeDeclaration),
+    forget: (uri) => {
+      analyses.forget(uri);
+      dependencies.delete(uri);
+    },
+  };
+}
