@@ -1,10 +1,11 @@
 /**
  * A small real LSP client for the protocol tests and benchmarks: spawns the bundled server
- * (`node dist/server.js --stdio`) and talks JSON-RPC to it, the same messages VS Code sends.
+ * (`node dist/server.js --stdio`, or `--node-ipc` like VS Code) and talks JSON-RPC to it, the
+ * same messages VS Code sends.
  * Server → client requests (workspace/configuration, client/registerCapability) are answered
  * like an editor would; diagnostics and log messages are collected for assertions.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +19,8 @@ import {
   ExitNotification,
   InitializedNotification,
   InitializeRequest,
+  IPCMessageReader,
+  IPCMessageWriter,
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
@@ -46,6 +49,8 @@ export function repoRoot(): string {
 export const SERVER_BUNDLE = path.join(repoRoot(), 'dist', 'server.js');
 
 export interface ClientOptions {
+  /** `stdio` (default) or `ipc`, the transport the VS Code client uses (`--node-ipc`). */
+  transport?: 'stdio' | 'ipc';
   /** What workspace/configuration answers for section `pacsWorkbench`. */
   settings?: { coercion?: { dialect?: string } };
   /** Set false to act like a client without workspace/configuration support. */
@@ -76,8 +81,15 @@ export class LspClient {
 
   static async start(options: ClientOptions = {}): Promise<LspClient> {
     if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
-    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    let child: ChildProcess;
+    let connection: ProtocolConnection;
+    if (options.transport === 'ipc') {
+      child = fork(SERVER_BUNDLE, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    } else {
+      child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    }
     const client = new LspClient(child, connection, options);
     child.stderr!.on('data', (chunk) => client.stderr.push(String(chunk)));
 

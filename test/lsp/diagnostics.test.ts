@@ -121,3 +121,18 @@ describe('LSP: client without workspace/configuration', function () {
     }
   });
 });
+
+describe('LSP: over Node IPC (the transport the VS Code client uses)', function () {
+  this.timeout(20_000);
+
+  it('initializes and publishes diagnostics', async () => {
+    const client = await LspClient.start({ transport: 'ipc' });
+    try {
+      assert.equal(client.initializeResult.serverInfo?.name, 'pacs-workbench-server');
+      const diagnostics = await client.open(docUri('ipc.coerce'), '(0010,0010)=concat("A"\n');
+      assert.deepEqual(codes(errors(diagnostics)), ['missing-paren']);
+    } finally {
+      await client.stop();
+    }
+  });
+});
