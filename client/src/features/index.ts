@@ -5,5 +5,7 @@
  */
 import type { Feature } from './feature';
 import { dialectStatus } from './dialectStatus';
+import { devicesFeature } from './devices';
+import { preview } from './preview';
 
-export const features: readonly Feature[] = [dialectStatus];
+export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview];

@@ -1,0 +1,277 @@
+/**
+ * The device commands (palette, view title and context menu): echo, ping, echo/ping all,
+ * enable, disable, add, edit, delete, refresh IP addresses, reveal in file. Edits go through
+ * fileEdits (one undoable step each); network commands need a trusted workspace.
+ *
+ * Programmatic use (other extensions, tests) passes `{ uri, id }` or `{ uri }` instead of a
+ * tree node, plus: add(file, newDevice) and edit(device, change) skip the prompts;
+ * delete(device, { confirm: false }) skips the confirmation.
+ */
+import * as vscode from 'vscode';
+import { addDevice, applyEdits, removeDevice, setEnabled, updateDevice, validateDeviceText, type NewDevice } from '../../../../core/src/devices';
+import { requireTrust } from '../../trust';
+import { addDeviceWizard } from './addDeviceWizard';
+import type { CheckLog } from './checkLog';
+import type { CheckResults } from './checkResults';
+import { devicesForBatch, deviceTarget, fileTarget } from './commandTargets';
+import type { DeviceChecks, CheckKind } from './deviceChecks';
+import { checkNewDevice } from './deviceFields';
+import type { DeviceFiles } from './deviceFiles';
+import { editDevicePrompt, type DeviceChange } from './editDevicePrompt';
+import { applyDeviceEdits } from './fileEdits';
+import { networkSettings, PASSPHRASE_SECRET } from './networkSettings';
+import { describeResolution, HostAddressMemory } from './refreshIp';
+import { GROUP_BY_SETTING, currentGroupBy, type DeviceTreeProvider } from './treeProvider';
+import { REVEAL_COMMAND, type DeviceTreeNode } from './treeModel';
+
+export const DEVICE_COMMANDS = {
+  echo: 'pacsWorkbench.devices.echo',
+  ping: 'pacsWorkbench.devices.ping',
+  echoAll: 'pacsWorkbench.devices.echoAll',
+  pingAll: 'pacsWorkbench.devices.pingAll',
+  enable: 'pacsWorkbench.devices.enable',
+  disable: 'pacsWorkbench.devices.disable',
+  add: 'pacsWorkbench.devices.add',
+  edit: 'pacsWorkbench.devices.edit',
+  delete: 'pacsWorkbench.devices.delete',
+  refreshIp: 'pacsWorkbench.devices.refreshIp',
+  reveal: REVEAL_COMMAND,
+  refresh: 'pacsWorkbench.devices.refresh',
+  toggleGroupBy: 'pacsWorkbench.devices.toggleGroupBy',
+  setTlsPassphrase: 'pacsWorkbench.devices.setTlsPassphrase',
+  clearTlsPassphrase: 'pacsWorkbench.devices.clearTlsPassphrase',
+  testState: 'pacsWorkbench.devices.testState',
+} as const;
+
+export interface DeviceCommandDeps {
+  files: DeviceFiles;
+  results: CheckResults;
+  log: CheckLog;
+  checks: DeviceChecks;
+  provider: DeviceTreeProvider;
+  secrets: vscode.SecretStorage;
+}
+
+export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposable[] {
+  const { files, results, log, checks, provider, secrets } = deps;
+  const hosts = new HostAddressMemory();
+
+  /** Commands report failures themselves (message + output channel) and resolve to undefined. */
+  const command = (id: string, run: (...args: any[]) => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(...args);
+      } catch (e) {
+        const message = (e as Error).message;
+        log.line(`${id.replace('pacsWorkbench.devices.', '')}: ${message}`);
+        void vscode.window.showErrorMessage(`PACS Devices: ${message}`);
+        return undefined;
+      }
+    });
+
+  const check = async (kind: CheckKind, arg: unknown) => {
+    if (!requireTrust(kind === 'echo' ? 'Echo' : 'Ping')) return undefined;
+    const ref = await deviceTarget(files, arg, `Device to ${kind}`);
+    if (!ref) return undefined;
+    log.show();
+    return kind === 'echo' ? checks.echo(ref) : checks.ping(ref);
+  };
+
+  const checkAll = async (kind: CheckKind, arg: unknown) => {
+    if (!requireTrust(kind === 'echo' ? 'Echo All' : 'Ping All')) return undefined;
+    const { refs, skipped } = await devicesForBatch(files, arg);
+    log.show();
+    if (skipped.length) log.line(`${kind} all: skipping disabled device(s) ${skipped.map((r) => r.device.id).join(', ')}`);
+    if (refs.length === 0) {
+      void vscode.window.showInformationMessage('No enabled devices to check.');
+      return [];
+    }
+    const out = await checks.many(kind, refs);
+    const failed = out.filter((r) => !r.ok && r.outcome !== 'cancelled').length;
+    void vscode.window.showInformationMessage(
+      `${kind === 'echo' ? 'Echo' : 'Ping'} all: ${out.filter((r) => r.ok).length} of ${out.length} ok${failed ? `, ${failed} failed (see the PACS Devices output)` : ''}.`,
+    );
+    return out;
+  };
+
+  const setDeviceEnabled = async (arg: unknown, enabled: boolean) => {
+    const ref = await deviceTarget(files, arg, `Device to ${enabled ? 'enable' : 'disable'}`);
+    if (!ref) return false;
+    const id = ref.device.id;
+    const changed = await applyDeviceEdits(ref.uri, (text) => setEnabled(text, id, enabled), `${enabled ? 'Enable' : 'Disable'} device ${id}`);
+    await files.load(ref.uri);
+    return changed;
+  };
+
+  return [
+    command(DEVICE_COMMANDS.echo, (arg) => check('echo', arg)),
+    command(DEVICE_COMMANDS.ping, (arg) => check('ping', arg)),
+    command(DEVICE_COMMANDS.echoAll, (arg) => checkAll('echo', arg)),
+    command(DEVICE_COMMANDS.pingAll, (arg) => checkAll('ping', arg)),
+    command(DEVICE_COMMANDS.enable, (arg) => setDeviceEnabled(arg, true)),
+    command(DEVICE_COMMANDS.disable, (arg) => setDeviceEnabled(arg, false)),
+
+    command(DEVICE_COMMANDS.add, async (arg?: unknown, given?: NewDevice) => {
+      const file = await fileTarget(files, arg, 'Device table to add the device to');
+      if (!file) return undefined;
+      const device = given ?? (await addDeviceWizard(file.table));
+      if (!device) return undefined;
+      const problems = checkNewDevice(device, file.table);
+      if (problems.length) throw new Error(`Cannot add device ${device.id ?? ''}: ${problems.join('; ')}`);
+      await applyDeviceEdits(file.uri, (text) => {
+        const edits = addDevice(text, device);
+        assertNewDeviceValid(applyEdits(text, edits), device.id);
+        return edits;
+      }, `Add device ${device.id}`);
+      await files.load(file.uri);
+      log.line(`added device ${device.id} to ${vscode.workspace.asRelativePath(file.uri)}`);
+      return device.id;
+    }),
+
+    command(DEVICE_COMMANDS.edit, async (arg?: unknown, given?: DeviceChange) => {
+      const ref = await deviceTarget(files, arg, 'Device to edit');
+      if (!ref) return false;
+      const change = given ?? (await editDevicePrompt(ref.device, ref.table));
+      if (!change) return false;
+      const id = ref.device.id;
+      const changed = await applyDeviceEdits(ref.uri, (text) => {
+        const edits = updateDevice(text, id, change);
+        assertNewDeviceValid(applyEdits(text, edits), id);
+        return edits;
+      }, `Edit device ${id}`);
+      await files.load(ref.uri);
+      return changed;
+    }),
+
+    command(DEVICE_COMMANDS.delete, async (arg?: unknown, options?: { confirm?: boolean }) => {
+      const ref = await deviceTarget(files, arg, 'Device to delete');
+      if (!ref) return false;
+      const { device } = ref;
+      if (options?.confirm !== false) {
+        const disableInstead = device.enabled ? 'Disable Instead' : undefined;
+        const choice = await vscode.window.showWarningMessage(
+          `Delete device ${device.id} (${device.ae ?? 'no AE'}) from ${vscode.workspace.asRelativePath(ref.uri)}?`,
+          { modal: true, detail: 'A device that is only offline for a while is better disabled: its configuration is kept. Undo (Ctrl+Z in the file) brings a deleted device back.' },
+          ...['Delete', disableInstead].filter((x): x is string => !!x),
+        );
+        if (choice === 'Disable Instead') return setDeviceEnabled(arg ?? { uri: ref.uri, id: device.id }, false);
+        if (choice !== 'Delete') return false;
+      }
+      await applyDeviceEdits(ref.uri, (text) => removeDevice(text, device.id), `Delete device ${device.id}`);
+      await files.load(ref.uri);
+      log.line(`deleted device ${device.id} from ${vscode.workspace.asRelativePath(ref.uri)}`);
+      if (device.type === 'parent' || device.type === 'child') {
+        log.line(`${device.id} was a ${device.type} link: remove it on the linked server too, then recollect the hierarchy (DotCom) info.`);
+      }
+      return true;
+    }),
+
+    command(DEVICE_COMMANDS.refreshIp, async (arg?: unknown) => {
+      if (!requireTrust('Refresh IP Addresses')) return undefined;
+      const { refs, skipped } = await devicesForBatch(files, arg);
+      // Disabled devices keep their host: their addresses are refreshed too.
+      const all = [...refs, ...skipped].map((r) => r.device);
+      log.show();
+      log.line(`refresh IP addresses: ${all.length} device(s)`);
+      const resolutions = await hosts.refresh(all, networkSettings().timeoutMs);
+      for (const r of resolutions) log.line('  ' + describeResolution(r));
+      const changed = resolutions.filter((r) => r.status === 'changed').length;
+      const unresolved = resolutions.filter((r) => r.status === 'unresolved').length;
+      void vscode.window.showInformationMessage(
+        `Refresh IP addresses: ${resolutions.length} host(s), ${changed} changed, ${unresolved} not resolved (details in the PACS Devices output).`,
+      );
+      return resolutions;
+    }),
+
+    command(DEVICE_COMMANDS.reveal, async (arg?: unknown) => {
+      const node = arg as Partial<DeviceTreeNode> | undefined;
+      let uri: vscode.Uri;
+      let range;
+      if (node && node.kind !== 'device' && node.uri && !('id' in node)) {
+        const file = files.get(String(node.uri));
+        if (!file) return false;
+        uri = file.uri;
+        range = file.table.server?.nameRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      } else {
+        const ref = await deviceTarget(files, arg, 'Device to reveal');
+        if (!ref) return false;
+        uri = ref.uri;
+        range = ref.device.idRange;
+      }
+      const selection = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+      await vscode.window.showTextDocument(uri, { selection, preserveFocus: false });
+      return true;
+    }),
+
+    command(DEVICE_COMMANDS.refresh, () => files.reloadAll()),
+
+    command(DEVICE_COMMANDS.toggleGroupBy, async () => {
+      const next = currentGroupBy() === 'category' ? 'type' : 'category';
+      const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      await vscode.workspace.getConfiguration('pacsWorkbench').update(GROUP_BY_SETTING, next, target);
+      return next;
+    }),
+
+    command(DEVICE_COMMANDS.setTlsPassphrase, async () => {
+      const value = await vscode.window.showInputBox({ prompt: 'Passphrase of the TLS client key (kept in VS Code\'s secret storage)', password: true, ignoreFocusOut: true });
+      if (value === undefined) return false;
+      await secrets.store(PASSPHRASE_SECRET, value);
+      return true;
+    }),
+
+    command(DEVICE_COMMANDS.clearTlsPassphrase, async () => {
+      await secrets.delete(PASSPHRASE_SECRET);
+      return true;
+    }),
+
+    // Test hook: what the view shows (through the provider itself) and what was logged.
+    command(DEVICE_COMMANDS.testState, async () => {
+      await files.settled();
+      return {
+        tree: await snapshot(provider),
+        results: Object.fromEntries(results.entries()),
+        log: log.recent(),
+      };
+    }),
+  ];
+}
+
+/** Refuses an edit that would leave the device with a validation error. */
+function assertNewDeviceValid(newText: string, id: string): void {
+  const { table, diagnostics } = validateDeviceText(newText);
+  const device = table.devices.find((d) => d.id === id);
+  if (!device) throw new Error(`device ${id} is not in the edited text`);
+  const errors = diagnostics.filter(
+    (d) => d.severity === 'error' && d.range.start.line >= device.range.start.line && d.range.end.line <= device.range.end.line,
+  );
+  if (errors.length) throw new Error(`device ${id} would not be valid: ${errors.map((e) => e.message).join(' ')}`);
+}
+
+export interface TreeSnapshot {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  icon?: string;
+  iconColor?: string;
+  children: TreeSnapshot[];
+}
+
+async function snapshot(provider: DeviceTreeProvider, node?: DeviceTreeNode): Promise<TreeSnapshot[]> {
+  const out: TreeSnapshot[] = [];
+  for (const child of provider.getChildren(node)) {
+    const item = provider.getTreeItem(child);
+    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
+    out.push({
+      label: typeof item.label === 'string' ? item.label : item.label?.label ?? '',
+      description: typeof item.description === 'string' ? item.description : undefined,
+      tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value,
+      contextValue: item.contextValue,
+      icon: icon?.id,
+      // ThemeColor keeps its id at run time; the 1.82 typings do not declare it.
+      iconColor: (icon?.color as { id?: string } | undefined)?.id,
+      children: await snapshot(provider, child),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+/**
+ * Applies core's device-file edits (enable/disable, add, edit, delete) to a .pacs file as one
+ * WorkspaceEdit, so Undo in the editor reverts the whole command, and saves the file so the
+ * change is on disk (where the CLI and deploy read it).
+ */
+import * as vscode from 'vscode';
+import type { TextEdit } from '../../../../core/src/devices';
+
+/**
+ * Computes edits against the document's current text (unsaved changes included) and applies
+ * them. Returns false when there was nothing to change.
+ */
+export async function applyDeviceEdits(uri: vscode.Uri, compute: (text: string) => TextEdit[], label: string): Promise<boolean> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const edits = compute(document.getText());
+  if (edits.length === 0) return false;
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) {
+    const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+    edit.replace(uri, range, e.newText, { label, needsConfirmation: false });
+  }
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit (${label}); is the file read-only?`);
+  await document.save();
+  return true;
+}

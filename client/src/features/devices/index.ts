@@ -1,0 +1,29 @@
+/**
+ * The PACS Devices view and its commands: a tree of every *.pacs device table in the
+ * workspace, with echo, ping, enable/disable, add, edit, delete, refresh IP and reveal.
+ * Everything it creates is disposed with the extension; in-flight checks are aborted then.
+ */
+import * as vscode from 'vscode';
+import type { Feature } from '../feature';
+import { CheckLog } from './checkLog';
+import { CheckResults } from './checkResults';
+import { registerDeviceCommands } from './commands';
+import { DeviceChecks } from './deviceChecks';
+import { DeviceFiles } from './deviceFiles';
+import { DeviceTreeProvider } from './treeProvider';
+
+export const DEVICES_VIEW_ID = 'pacsWorkbench.devices';
+
+export const devicesFeature: Feature = {
+  name: 'device tree',
+  register(context) {
+    const files = new DeviceFiles();
+    const results = new CheckResults();
+    const log = new CheckLog();
+    const checks = new DeviceChecks(results, log, context.secrets);
+    const provider = new DeviceTreeProvider(files, results);
+    const view = vscode.window.createTreeView(DEVICES_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+    context.subscriptions.push(files, results, log, provider, view, checks);
+    context.subscriptions.push(...registerDeviceCommands({ files, results, log, checks, provider, secrets: context.secrets }));
+  },
+};
