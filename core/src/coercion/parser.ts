@@ -75,10 +75,14 @@ export interface SplitRuleData {
 const HEX4 = /^[0-9A-Fa-f]{4}$/;
 const DIGITS = /^[0-9]+$/;
 const USER_FIELD = /^[A-Za-z0-9_]+$/;
+const SEQ_WORD = /^seq$/i;
+const USER_WORD = /^user$/i;
 const COMMENT_LINE = /^[ \t\uFEFF]*#/;
 const BLANK_LINE = /^[ \t\uFEFF]*$/;
 
-type ArgItem = { comma: IToken } | { expr: Expression } | { stray: IToken };
+/** Inside `( ... )`: an expression, or a token (a comma, or a stray `=`, `#`, other character). */
+type ArgItem = Expression | IToken;
+const isToken = (x: ArgItem): x is IToken => (x as IToken).tokenType !== undefined;
 
 interface ArgParts {
   open: IToken;
@@ -245,11 +249,11 @@ class RuleLineParser extends EmbeddedActionsParser {
   });
 
   private argAlts = [
-    { ALT: (): ArgItem => ({ comma: this.CONSUME(Comma) }) },
-    { ALT: (): ArgItem => ({ expr: this.SUBRULE(this.primary) }) },
-    { ALT: (): ArgItem => ({ stray: this.CONSUME(Equals) }) },
-    { ALT: (): ArgItem => ({ stray: this.CONSUME(Hash) }) },
-    { ALT: (): ArgItem => ({ stray: this.CONSUME(BadChar) }) },
+    { ALT: (): ArgItem => this.CONSUME(Comma) },
+    { ALT: (): ArgItem => this.SUBRULE(this.primary) },
+    { ALT: (): ArgItem => this.CONSUME(Equals) },
+    { ALT: (): ArgItem => this.CONSUME(Hash) },
+    { ALT: (): ArgItem => this.CONSUME(BadChar) },
   ];
   private argStep = (): void => {
     const item = this.OR(this.argAlts);
@@ -450,34 +454,33 @@ class RuleLineParser extends EmbeddedActionsParser {
     let expectArg = true;
     let end = tokenEnd(parts.open);
     for (const item of parts.items) {
-      if ('comma' in item) {
-        if (expectArg) {
-          args.push(this.missing(item.comma.startOffset));
-          this.err('syntax', `Expected an argument of ${label}, found ','`, this.tokRange(item.comma));
-        }
-        commas.push(this.tokRange(item.comma));
-        expectArg = true;
-        end = tokenEnd(item.comma);
-      } else if ('expr' in item) {
+      if (!isToken(item)) {
         if (!expectArg) {
-          this.err('syntax', `Expected ',' or ')' in ${label}, found ${this.describe(item.expr)}`, item.expr.range, {
+          this.err('syntax', `Expected ',' or ')' in ${label}, found ${this.describe(item)}`, item.range, {
             insert: ',',
-            at: item.expr.range.start,
+            at: item.range.start,
           });
         }
-        args.push(item.expr);
+        args.push(item);
         expectArg = false;
-        end = item.expr.range.end.character;
+        end = item.range.end.character;
+      } else if (item.tokenType === Comma) {
+        if (expectArg) {
+          args.push(this.missing(item.startOffset));
+          this.err('syntax', `Expected an argument of ${label}, found ','`, this.tokRange(item));
+        }
+        commas.push(this.tokRange(item));
+        expectArg = true;
+        end = tokenEnd(item);
       } else {
-        const t = item.stray;
         const msg =
-          t.tokenType === Hash
+          item.tokenType === Hash
             ? `'#' starts a comment only at the beginning of a line; quote it if it is part of a value`
-            : t.tokenType === Equals
+            : item.tokenType === Equals
               ? `Unexpected '=' in ${label}; quote it if it is part of a value`
-              : `Unexpected ${shown(t.image)} in ${label}`;
-        this.err('syntax', msg, this.tokRange(t));
-        end = tokenEnd(t);
+              : `Unexpected ${shown(item.image)} in ${label}`;
+        this.err('syntax', msg, this.tokRange(item));
+        end = tokenEnd(item);
       }
     }
     if (expectArg) {
@@ -501,9 +504,10 @@ class RuleLineParser extends EmbeddedActionsParser {
   }
 
   private makeCallLike(word: IToken, parts: ArgParts): Expression {
-    const upper = word.image.toUpperCase();
-    if (upper === 'SEQ') return this.makeSeq(word, parts);
-    if (upper === 'USER') return this.makeUser(word, parts);
+    const name = word.image;
+    // Length first: no upper-cased copy of every function name.
+    if (name.length === 3 && SEQ_WORD.test(name)) return this.makeSeq(word, parts);
+    if (name.length === 4 && USER_WORD.test(name)) return this.makeUser(word, parts);
     const label = `the call to ${word.image}`;
     const { args, commas, end } = this.collectArgs(parts, label);
     const lastTok = this.lastTokenOf(parts);
@@ -835,7 +839,9 @@ function assemble(texts: string[], results: LineResult[]): RuleFileNode {
   const lines = results.map((r) => r.node);
   const errorsByLine = results.map((r) => r.errors);
   markSplitRules(texts, results, lines, errorsByLine);
-  return { kind: 'RuleFile', lines, errors: errorsByLine.flat() };
+  const errors: SyntaxErrorInfo[] = [];
+  for (const list of errorsByLine) for (const e of list) errors.push(e);
+  return { kind: 'RuleFile', lines, errors };
 }
 
 /** Parses a whole rule file: one LineNode per physical line, errors of all lines in order. */
@@ -850,21 +856,93 @@ export interface IncrementalRuleParser {
 }
 
 /**
- * A parser for an editor that re-parses on every keystroke: a line whose text and line number
- * are unchanged since the previous call reuses its nodes (trees are immutable, so sharing them
- * between results is safe); other lines are parsed again. Typing inside a line therefore
- * re-parses one line. Inserting or deleting lines re-parses the lines below (their ranges
- * move); re-parsing a line costs about as much as copying its tree with new line numbers.
+ * A copy of a parsed line moved to another line number. Trees are immutable and shared, so a
+ * moved line gets new nodes and positions (sharing positions per character, like the parser).
+ */
+function relocate(result: LineResult, line: number): LineResult {
+  const positions: Position[] = [];
+  const P = (p: Position): Position => (positions[p.character] ??= { line, character: p.character });
+  const R = (r: Range): Range => ({ start: P(r.start), end: P(r.end) });
+  const tag = (t: TagNode): TagNode => ({ ...t, range: R(t.range) });
+  const expr = (e: Expression): Expression => {
+    switch (e.kind) {
+      case 'Tag':
+        return tag(e);
+      case 'String':
+      case 'Missing':
+        return { ...e, range: R(e.range) };
+      case 'Variable':
+        return { ...e, range: R(e.range), nameRange: R(e.nameRange) };
+      case 'User':
+        return { ...e, range: R(e.range), fieldRange: R(e.fieldRange) };
+      case 'Seq':
+        return {
+          ...e,
+          range: R(e.range),
+          keywordRange: R(e.keywordRange),
+          steps: e.steps.map((st) => (st.item ? { tag: tag(st.tag), item: { ...st.item, range: R(st.item.range) } } : { tag: tag(st.tag) })),
+          leaf: tag(e.leaf),
+        };
+      case 'RetiredSplit':
+        return { ...e, range: R(e.range), source: tag(e.source), delimiter: expr(e.delimiter) as StringNode, index: expr(e.index) as StringNode };
+      case 'Call': {
+        const c: CallNode = { ...e, range: R(e.range), nameRange: R(e.nameRange), args: e.args.map(expr), commaRanges: e.commaRanges.map(R) };
+        if (e.openParenRange) c.openParenRange = R(e.openParenRange);
+        if (e.closeParenRange) c.closeParenRange = R(e.closeParenRange);
+        return c;
+      }
+    }
+  };
+  const n = result.node;
+  let node: LineNode;
+  if (n.kind === 'Rule') {
+    const r: RuleNode = { ...n, range: R(n.range), target: expr(n.target) as RuleNode['target'], value: expr(n.value) };
+    if (n.equalsRange) r.equalsRange = R(n.equalsRange);
+    node = r;
+  } else {
+    node = { ...n, range: R(n.range) };
+  }
+  // Quick-fix data holds positions (`at`) or ranges (`around`).
+  const data = (d: unknown): unknown => {
+    if (!d || typeof d !== 'object') return d;
+    const o: Record<string, unknown> = { ...(d as Record<string, unknown>) };
+    if (o.at) o.at = P(o.at as Position);
+    if (o.around) o.around = R(o.around as Range);
+    return o;
+  };
+  const errors = result.errors.map((e) => (e.data === undefined ? { ...e, range: R(e.range) } : { ...e, range: R(e.range), data: data(e.data) }));
+  return { node, errors, shape: result.shape };
+}
+
+/**
+ * A parser for an editor that re-parses on every keystroke, with a cache keyed on line text:
+ * a line whose text is unchanged reuses its nodes (trees are immutable, so results share them),
+ * copied to its new line number when lines were inserted or deleted above it. Typing inside a
+ * line re-parses that line only; split-rule errors are recomputed over the whole file.
+ * A tree returned earlier is never changed by a later call.
  */
 export function createIncrementalParser(): IncrementalRuleParser {
   let prevTexts: string[] = [];
   let prevResults: LineResult[] = [];
+  let byText = new Map<string, LineResult>();
   return {
     parse(text: string): RuleFileNode {
       const texts = splitLines(text);
-      const results = texts.map((t, i) => (prevTexts[i] === t ? prevResults[i] : parseLineResult(t, i)));
+      const nextByText = new Map<string, LineResult>();
+      const results = texts.map((t, i) => {
+        let r: LineResult;
+        if (prevTexts[i] === t) {
+          r = prevResults[i]; // same text on the same line: the common case while typing
+        } else {
+          const moved = byText.get(t);
+          r = moved === undefined ? parseLineResult(t, i) : relocate(moved, i);
+        }
+        nextByText.set(t, r);
+        return r;
+      });
       prevTexts = texts;
       prevResults = results;
+      byText = nextByText;
       return assemble(texts, results);
     },
   };
