@@ -311,6 +311,18 @@ class RuleLineParser extends EmbeddedActionsParser {
     return (this.positions[character] ??= { line: this.lineNo, character });
   }
 
+  /** One copy of each name, tag text and value: rule files repeat them a lot, and each token
+   *  image is a fresh string. Bounded, so an editing session cannot grow it without limit. */
+  private strings = new Map<string, string>();
+
+  private intern(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    if (this.strings.size >= 50_000) this.strings.clear();
+    this.strings.set(s, s);
+    return s;
+  }
+
   private r(start: number, end: number): Range {
     return { start: this.pos(start), end: this.pos(end) };
   }
@@ -358,11 +370,12 @@ class RuleLineParser extends EmbeddedActionsParser {
         at: range.end,
       });
     }
-    return { kind: 'String', quoted: true, value: unescapeQuoted(body), text: t.image, range };
+    return { kind: 'String', quoted: true, value: this.intern(unescapeQuoted(body)), text: this.intern(t.image), range };
   }
 
   private unquoted(t: IToken): UnquotedStringNode {
-    return { kind: 'String', quoted: false, value: t.image, text: t.image, range: this.tokRange(t) };
+    const image = this.intern(t.image);
+    return { kind: 'String', quoted: false, value: image, text: image, range: this.tokRange(t) };
   }
 
   private badWord(t: IToken): UnquotedStringNode {
@@ -402,7 +415,7 @@ class RuleLineParser extends EmbeddedActionsParser {
       kind: 'Tag',
       group: this.hexPart(group, 'group'),
       element: this.hexPart(element, 'element'),
-      text: this.text.slice(open.startOffset, end),
+      text: this.intern(this.text.slice(open.startOffset, end)),
       range: this.r(open.startOffset, end),
     };
     if (group && element && !comma) {
@@ -428,7 +441,7 @@ class RuleLineParser extends EmbeddedActionsParser {
 
   private makeVariable(start: IToken, close?: IToken): VariableNode {
     const raw = start.image.slice(2);
-    const name = raw.trimStart();
+    const name = this.intern(raw.trimStart());
     const nameStart = start.startOffset + 2 + (raw.length - name.length);
     const node: VariableNode = {
       kind: 'Variable',
@@ -514,7 +527,7 @@ class RuleLineParser extends EmbeddedActionsParser {
     this.closeOrReport(parts.close, lastTok, label, word.startOffset);
     const node: CallNode = {
       kind: 'Call',
-      name: word.image,
+      name: this.intern(word.image),
       nameRange: this.tokRange(word),
       args,
       openParenRange: this.tokRange(parts.open),
@@ -549,7 +562,7 @@ class RuleLineParser extends EmbeddedActionsParser {
       kind: 'Tag',
       group: hex(g, 'group'),
       element: hex(e, 'element'),
-      text: this.text.slice(start, end),
+      text: this.intern(this.text.slice(start, end)),
       range: this.r(start, end),
     };
     if (!e || g.kind === 'Missing' || e.kind === 'Missing') node.incomplete = true;
