@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseDeviceFile } from '../../core/src/devices/parser';
 import { buildDeviceTable, dicomEndpoint } from '../../core/src/devices/model';
 import { formatDeviceFile } from '../../core/src/devices/format';
+import { validateDeviceText } from '../../core/src/devices/validate';
 import { parseRuleFile } from '../../core/src/coercion/parser';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -112,6 +113,18 @@ describe('device language: parser and model', () => {
       const r = parseDeviceFile(text);
       assert.ok(Array.isArray(r.errors));
       buildDeviceTable(r.ast);
+    }
+  });
+
+  it('parses and validates every one-line and one-character deletion of the example without throwing', function () {
+    this.timeout(30000);
+    const lines = example.split('\n');
+    const variants: string[] = [];
+    for (let i = 0; i < lines.length; i++) variants.push([...lines.slice(0, i), ...lines.slice(i + 1)].join('\n'));
+    for (let i = 0; i < example.length; i += 11) variants.push(example.slice(0, i) + example.slice(i + 1));
+    for (const text of variants) {
+      const { diagnostics } = validateDeviceText(text, { readFile: () => '' });
+      for (const d of diagnostics) assert.ok(d.range.start.line >= 0 && d.range.end.line < text.split('\n').length + 1, d.code);
     }
   });
 
