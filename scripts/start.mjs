@@ -4,10 +4,10 @@
 // - Otherwise: code-server on http://127.0.0.1:$PORT (default 8080) with the extension loaded;
 //   open the printed URL in a browser. Ctrl+C stops it. Installs code-server first if needed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isCodeServerInstalled, startCodeServer, workbenchUrl } from '../test/e2e/codeServer.mjs';
+import { isCodeServerInstalled, linkExtension, startCodeServer } from '../test/e2e/codeServer.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const folder = path.resolve(process.argv[2] ?? path.join(repo, 'examples', 'workspace'));
@@ -30,12 +30,15 @@ async function startInCodeServer() {
   }
   const port = Number(process.env.PORT || 8080);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`PORT must be a port number, got ${process.env.PORT}`);
+  // Kept between runs (git-ignored), so open editors and settings survive a restart.
+  const stateDir = process.env.PACSW_START_STATE_DIR || path.join(repo, '.e2e', 'start');
+  linkExtension(stateDir, repo);
+  writeDefaultUserSettings(path.join(stateDir, 'user-data', 'User', 'settings.json'));
   let server;
   try {
     server = await startCodeServer({
       port,
-      // Kept between runs (git-ignored), so open editors and settings survive a restart.
-      stateDir: process.env.PACSW_START_STATE_DIR || path.join(repo, '.e2e', 'start'),
+      stateDir,
       log: (text) => process.env.PACSW_VERBOSE && process.stdout.write(text),
     });
   } catch (error) {
@@ -54,8 +57,20 @@ async function startInCodeServer() {
     console.error(`code-server stopped (exit ${exitCode})`);
     process.exit(1);
   });
-  const url = workbenchUrl({ url: server.url, port, folder, extensionPath: repo });
+  const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
   console.log(`PACS Workbench is running in code-server (VS Code in the browser).\nOpen this URL:\n\n  ${url}\n\nCtrl+C stops it.`);
+}
+
+/** First start only: a quiet workbench that shows the extension rather than the AI chat. */
+function writeDefaultUserSettings(file) {
+  if (existsSync(file)) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+  };
+  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 function run(command, args) {

@@ -2,7 +2,7 @@
 // project runs VS Code on a machine that cannot download it. Shared by the e2e runner
 // (test/e2e/runner.mjs) and `npm start` (scripts/start.mjs). See docs/testing.md.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -106,6 +106,27 @@ export async function startCodeServer({ port, stateDir, smokeTestDriver = false,
     throw error;
   }
   return { url, port, pid: child.pid, stop, exited: exitPromise };
+}
+
+/**
+ * Makes the extension at `extensionPath` an installed extension of the code-server whose state
+ * is in `stateDir`, as a symbolic link, so that rebuilding is enough to pick up changes. Needed
+ * where the smoke-test driver is off: the web workbench then ignores the development payload.
+ */
+export function linkExtension(stateDir, extensionPath) {
+  const manifest = JSON.parse(readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
+  const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+  const extensionsDir = path.join(stateDir, 'extensions');
+  mkdirSync(extensionsDir, { recursive: true });
+  // Older links (other versions) would load the extension twice.
+  for (const entry of readdirSync(extensionsDir)) {
+    if (entry.toLowerCase().startsWith(`${id}-`) && lstatSync(path.join(extensionsDir, entry)).isSymbolicLink()) {
+      rmSync(path.join(extensionsDir, entry));
+    }
+  }
+  // VS Code keeps an index of installed extensions; rebuild it from the folders.
+  rmSync(path.join(extensionsDir, 'extensions.json'), { force: true });
+  symlinkSync(extensionPath, path.join(extensionsDir, `${id}-${manifest.version}`), 'dir');
 }
 
 /** The workbench URL that opens `folder` with our extension loaded for development (and tests). */

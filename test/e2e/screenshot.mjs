@@ -65,14 +65,19 @@ try {
   await editor.waitFor({ timeout: 30_000 });
 
   // The language server's diagnostics show as a red squiggle.
-  await page.locator('.squiggly-error').first().waitFor({ timeout: 120_000 });
+  await page.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
   console.log('red squiggle is shown');
 
-  // Start a new rule on the last line and ask for completion after `(`.
+  // The Problems panel shows the message of the squiggle.
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: 30_000 });
+
+  // Start a new rule on the last line and ask for completion of a keyword being typed (the
+  // editor closes the parenthesis itself; Escape hides the signature help that would cover the code).
   await editor.locator('.view-lines').click();
   await page.keyboard.press('Control+End');
-  await page.keyboard.type('(0008,1030)=concat((');
-  await page.keyboard.type('Stud');
+  await page.keyboard.type('(0008,1030)=concat("Imported ",StudyDes');
+  await page.keyboard.press('Escape');
   await page.keyboard.press('Control+Space');
   const suggest = page.locator('.suggest-widget.visible');
   await suggest.waitFor({ timeout: 30_000 });
@@ -83,6 +88,11 @@ try {
   mkdirSync(path.dirname(output), { recursive: true });
   await page.screenshot({ path: output });
   console.log(`saved ${path.relative(repo, output)}`);
+} catch (error) {
+  const page = browser?.contexts()[0]?.pages()[0];
+  const failure = path.join(os.tmpdir(), 'pacsw-screenshot-failure.png');
+  if (page) await page.screenshot({ path: failure }).then(() => console.error(`what the page showed: ${failure}`), () => undefined);
+  throw error;
 } finally {
   await browser?.close().catch(() => undefined);
   // start.mjs stops code-server on SIGTERM; the group kill covers the case where it could not.
