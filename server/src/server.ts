@@ -16,11 +16,15 @@ import {
   type ClientCapabilities,
   type Connection,
   type InitializeResult,
+  type SemanticTokens,
+  type SemanticTokensDelta,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageRegistry, DEFAULT_SETTINGS, type LanguageService, type ServerSettings } from './languages';
 import { SEMANTIC_LEGEND } from './semanticLegend';
+import { SemanticTokenHistory } from './semanticDelta';
 import { createCoercionService } from './coercion/service';
+import { createDeviceService } from './devices/service';
 import { COMPLETION_TRIGGER_CHARACTERS } from './coercion/completion';
 import { SIGNATURE_TRIGGER_CHARACTERS, SIGNATURE_RETRIGGER_CHARACTERS } from './coercion/signatureHelp';
 
@@ -34,12 +38,14 @@ const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const registry = new LanguageRegistry();
 registry.register(createCoercionService());
+registry.register(createDeviceService({ connection, documents, revalidate: (doc) => scheduleValidation(doc), capabilities: () => clientCapabilities, log: (m) => logError('devices', m) }));
 
 let clientCapabilities: ClientCapabilities = {};
 let hasConfigurationRequest = false;
 /** Settings pushed with didChangeConfiguration, for clients without workspace/configuration. */
 let pushedSettings: ServerSettings = DEFAULT_SETTINGS;
 const settingsByUri = new Map<string, Promise<ServerSettings>>();
+const tokenHistory = new SemanticTokenHistory();
 
 // ------------------------------------------------------------------ safety net
 
@@ -144,6 +150,7 @@ documents.onDidClose((e) => {
   if (pending) clearTimeout(pending);
   pendingValidation.delete(e.document.uri);
   settingsByUri.delete(e.document.uri);
+  tokenHistory.forget(e.document.uri);
   registry.get(e.document.languageId)?.forget?.(e.document.uri);
   // A closed file's problems disappear from the Problems panel.
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch((error) => logError('clearing diagnostics', error));
@@ -165,7 +172,7 @@ connection.onInitialize((params): InitializeResult => {
         triggerCharacters: SIGNATURE_TRIGGER_CHARACTERS,
         retriggerCharacters: SIGNATURE_RETRIGGER_CHARACTERS,
       },
-      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: false },
+      semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: { delta: true }, range: false },
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       documentFormattingProvider: true,
@@ -209,7 +216,12 @@ connection.onSignatureHelp((p) =>
   withService('signature help', p.textDocument.uri, null, (s, doc) => s.signatureHelp?.(doc, p.position) ?? null));
 
 connection.languages.semanticTokens.on((p) =>
-  withService('semantic tokens', p.textDocument.uri, { data: [] }, (s, doc) => s.semanticTokens?.(doc) ?? { data: [] }));
+  withService('semantic tokens', p.textDocument.uri, { data: [] }, (s, doc) =>
+    tokenHistory.full(doc.uri, s.semanticTokens?.(doc).data ?? [])));
+
+connection.languages.semanticTokens.onDelta((p) =>
+  withService('semantic tokens delta', p.textDocument.uri, { data: [] } as SemanticTokens | SemanticTokensDelta, (s, doc) =>
+    tokenHistory.delta(doc.uri, p.previousResultId, s.semanticTokens?.(doc).data ?? [])));
 
 connection.onDocumentSymbol((p) =>
   withService('document symbols', p.textDocument.uri, [], (s, doc) => s.documentSymbols?.(doc) ?? []));
