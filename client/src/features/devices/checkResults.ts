@@ -65,7 +65,7 @@ export function shortResult(r: NetResult): string {
 }
 
 export function formatMs(ms: number): string {
-  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  return `${ms < 1 ? ms.toFixed(2) : ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 }
 
 /** Local clock time of a result, e.g. `14:03:12`. */

@@ -247,6 +247,11 @@ function assertNewDeviceValid(newText: string, id: string): void {
   if (errors.length) throw new Error(`device ${id} would not be valid: ${errors.map((e) => e.message).join(' ')}`);
 }
 
+/** Tooltip Markdown as a reader sees it: no bold marks, no escapes, one line per entry. */
+function plain(markdown: string): string {
+  return markdown.replace(/\*\*/g, '').replace(/\\(.)/g, '$1').replace(/ {2}\n/g, '\n');
+}
+
 export interface TreeSnapshot {
   label: string;
   description?: string;
@@ -265,7 +270,7 @@ async function snapshot(provider: DeviceTreeProvider, node?: DeviceTreeNode): Pr
     out.push({
       label: typeof item.label === 'string' ? item.label : item.label?.label ?? '',
       description: typeof item.description === 'string' ? item.description : undefined,
-      tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value,
+      tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip && plain(item.tooltip.value),
       contextValue: item.contextValue,
       icon: icon?.id,
       // ThemeColor keeps its id at run time; the 1.82 typings do not declare it.

@@ -76,7 +76,7 @@ export function describeResolution(r: HostResolution): string {
     case 'unchanged':
       return `${r.host} (${who}): ${r.addresses!.join(', ')} (unchanged)`;
     case 'changed':
-      return `${r.host} (${who}): CHANGED ${r.previous!.join(', ')} → ${r.addresses!.join(', ')}`;
+      return `${r.host} (${who}): changed ${r.previous!.join(', ')} → ${r.addresses!.join(', ')}`;
     case 'unresolved':
       return `${r.host} (${who}): name not resolved — ${r.reason}${r.previous ? ` (was ${r.previous.join(', ')})` : ''}`;
   }

@@ -84,7 +84,7 @@ export function serverItem(uri: vscode.Uri, table: DeviceTable): vscode.TreeItem
   item.resourceUri = uri;
   item.description = server ? `${serverAddress(server)} · ${fileName}` : `${fileName} (no server block)`;
   const tip = new vscode.MarkdownString();
-  tip.appendMarkdown('**Server** ').appendText(server?.name ?? '(none)').appendMarkdown('  \n');
+  tip.appendMarkdown(`**Server** ${esc(server?.name ?? '(none)')}  \n`);
   if (server) {
     line(tip, 'Storage AE', server.ae);
     line(tip, 'Query AE', server.queryAe);
@@ -158,7 +158,7 @@ function latest(results: DeviceResults): boolean | undefined {
 
 function deviceTooltip(device: DeviceModel, results: DeviceResults, uri: vscode.Uri): vscode.MarkdownString {
   const tip = new vscode.MarkdownString();
-  tip.appendMarkdown('**').appendText(device.id).appendMarkdown('**');
+  tip.appendMarkdown(`**${esc(device.id)}**`);
   if (!device.enabled) tip.appendMarkdown(' — *disabled*');
   tip.appendMarkdown('  \n');
   line(tip, 'Type', device.type ? DEVICE_TYPES[device.type] : undefined);
@@ -188,7 +188,12 @@ function deviceTooltip(device: DeviceModel, results: DeviceResults, uri: vscode.
   return tip;
 }
 
+/** Backslash-escapes Markdown syntax so file text shows as typed (appendText would also turn spaces into &nbsp;). */
+export function esc(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
 function line(tip: vscode.MarkdownString, name: string, value: string | number | undefined): void {
   if (value === undefined) return;
-  tip.appendMarkdown(`${name}: `).appendText(String(value)).appendMarkdown('  \n');
+  tip.appendMarkdown(`${name}: ${esc(String(value))}  \n`);
 }
