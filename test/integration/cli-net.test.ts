@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closedPort, startOrthanc, startStorescp, stopAllPeers, tempDir, type OrthancPeer, type StorescpPeer } from './peers';
+import { closedPort, makeSelfSignedCert, startOrthanc, startStorescp, stopAllPeers, tempDir, type OrthancPeer, type StorescpPeer } from './peers';
 
 const commandsDir = path.resolve(__dirname, '../../cli/src/commands');
 
@@ -18,7 +18,8 @@ function pacsw(command: 'echo' | 'ping', args: string[]): Promise<{ code: number
 }
 
 describe('pacsw echo / pacsw ping', function () {
-  this.timeout(60000);
+  // Each case starts Node processes; on a loaded 2-core machine that alone can take seconds.
+  this.timeout(120000);
   let storescp: StorescpPeer;
   let orthanc: OrthancPeer;
   let dir: string;
@@ -100,6 +101,26 @@ describe('pacsw echo / pacsw ping', function () {
     const row = JSON.parse(r.stdout)[0];
     assert.ok(row.outcome === 'ok' || row.outcome === 'unavailable', JSON.stringify(row));
     assert.equal(r.code, row.outcome === 'ok' ? 0 : 1);
+  });
+
+  it('echoes a TLS-only device over TLS with --tls-ca, and fails TLS without it', async () => {
+    const certs = makeSelfSignedCert();
+    try {
+      const tlsPeer = await startStorescp({ aet: 'TLSSCP', tls: certs });
+      const tlsFile = path.join(dir, 'tls.pacs');
+      fs.writeFileSync(tlsFile, ['server LOCAL {', '  ae "PACSW"', '}', 'device SECURE {', '  type dicom', '  ae "TLSSCP"', '  host 127.0.0.1', '  tcp-port 0', `  tls-port ${tlsPeer.port}`, '}', ''].join('\n'));
+      const trusted = await pacsw('echo', ['--devices', tlsFile, '--tls-ca', certs.cert]);
+      assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+      assert.match(trusted.stdout, /^SECURE  ok .* C-ECHO succeeded\n$/);
+      const untrusted = await pacsw('echo', ['--devices', tlsFile]);
+      assert.equal(untrusted.code, 1);
+      assert.match(untrusted.stdout, /^SECURE  tls-failure .*TLS failure: self[- ]signed certificate/);
+      const badCa = await pacsw('echo', ['--devices', tlsFile, '--tls-ca', path.join(dir, 'nope.pem')]);
+      assert.equal(badCa.code, 2);
+      assert.match(badCa.stderr, /cannot read TLS CA file .*nope\.pem/);
+    } finally {
+      fs.rmSync(certs.dir, { recursive: true, force: true });
+    }
   });
 
   it('reports the file\'s errors on stderr and still echoes what it can', async () => {
