@@ -49,8 +49,8 @@ function renderChanges(sample: SamplePreview): string {
   }
   const rows = sample.changes.map(
     (c) =>
-      `<tr><td><code>${escapeHtml(c.path)}</code></td><td>${escapeHtml(c.keyword)}</td>` +
-      `<td>${value(c.before, 'absent')}</td><td>${value(c.after, 'deleted')}</td><td>${ruleLink(c)}</td></tr>`,
+      `<tr><td class="tag"><code>${escapeHtml(c.path)}</code></td><td>${escapeHtml(c.keyword)}</td>` +
+      `<td class="value">${value(c.before, 'absent')}</td><td class="value">${value(c.after, 'deleted')}</td><td class="link">${ruleLink(c)}</td></tr>`,
   );
   return (
     '<table class="changes"><thead><tr><th>Tag</th><th>Keyword</th><th>Before</th><th>After</th><th>Last changed by</th></tr></thead>' +
@@ -61,8 +61,8 @@ function renderChanges(sample: SamplePreview): string {
 function renderTrace(sample: SamplePreview): string {
   const rows = sample.trace.map(
     (t) =>
-      `<tr class="outcome-${t.outcome}"><td>${ruleLink(t)}</td><td><code>${escapeHtml(t.target)}</code></td>` +
-      `<td>${OUTCOME_TEXT[t.outcome]}</td><td>${t.outcome === 'error' || t.outcome === 'skipped' ? '' : value(t.value, 'NULL')}</td>` +
+      `<tr class="outcome-${t.outcome}"><td class="link">${ruleLink(t)}</td><td class="tag"><code>${escapeHtml(t.target)}</code></td>` +
+      `<td class="outcome">${OUTCOME_TEXT[t.outcome]}</td><td class="value">${t.outcome === 'error' || t.outcome === 'skipped' ? '' : value(t.value, 'NULL')}</td>` +
       `<td>${t.reason === undefined ? '' : escapeHtml(t.reason)}</td></tr>`,
   );
   const errors = sample.errors > 0 ? `, ${sample.errors} with errors` : '';
@@ -118,7 +118,9 @@ h1 { font-size: 1.2em; margin: 12px 0 4px; }
 h2 { font-size: 1.05em; margin: 0 0 6px; }
 section.sample { border-top: 1px solid var(--vscode-panel-border, #8884); padding: 10px 0; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; }
-th, td { text-align: left; vertical-align: top; padding: 2px 8px 2px 0; overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: 2px 8px 2px 0; overflow-wrap: break-word; }
+td.value { overflow-wrap: anywhere; min-width: 6em; }
+td.outcome { white-space: nowrap; }
 th { font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border, #8884); }
 code { font-family: var(--vscode-editor-font-family); }
 .badge { font-size: 0.85em; padding: 1px 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
@@ -131,7 +133,7 @@ code { font-family: var(--vscode-editor-font-family); }
 a.rule { color: var(--vscode-textLink-foreground); text-decoration: none; white-space: nowrap; }
 a.rule:hover { text-decoration: underline; }
 tr.outcome-skipped, tr.outcome-unchanged { opacity: 0.75; }
-tr.outcome-error td:nth-child(3), tr.outcome-stopped td:nth-child(3) { color: var(--vscode-errorForeground); }
+tr.outcome-error td.outcome, tr.outcome-stopped td.outcome { color: var(--vscode-errorForeground); }
 button { font: inherit; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: none; padding: 1px 8px; cursor: pointer; }
 `;
 

@@ -1,0 +1,312 @@
+/**
+ * The preview panel: one webview beside the editor that shows what the rule file being edited
+ * does to each sample. It follows the active coercion-rule editor, re-evaluates 150 ms after
+ * the last keystroke (in the rule file or in a global rules file), when the samples change, and
+ * when the settings do. Evaluation is local: no network, so it also runs in untrusted folders.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { parseRuleFile } from '../../../../core/src/coercion/parser';
+import type { RuleSetInput } from '../../../../core/src/coercion/evaluate';
+import { buildPreview, summarize, type PreviewModel, type PreviewSummary } from './model';
+import { renderBody, renderDocument } from './render';
+import type { SampleSet } from './samples';
+
+export const PREVIEW_VIEW_TYPE = 'pacsWorkbench.preview';
+export const COERCION_LANGUAGE = 'pacs-coercion';
+export const GLOBAL_RULES_SETTING = 'preview.globalRules';
+/** Long enough to skip most keystrokes of a word, short enough to feel live. */
+export const DEBOUNCE_MS = 150;
+
+/** What the test hook (`pacsWorkbench.preview.lastResult`) returns. */
+export interface PreviewState extends PreviewSummary {
+  /** Increases with every evaluation. */
+  generation: number;
+  /** The last generation the webview page acknowledged showing; -1 before the first. */
+  renderedGeneration: number;
+  /** What the page reported for that render: sections and rule links it holds. */
+  rendered?: { samples: number; links: number };
+  title: string;
+}
+
+export interface WaitOptions {
+  /** Resolve only once the preview shows this version (or a later one) of the rule document. */
+  documentVersion?: number;
+  /** ... of this rule document (its URI as a string, or the end of it, e.g. `/rules.coerce`). */
+  document?: string;
+  /** ... from an evaluation later than this generation. */
+  generationAfter?: number;
+  /** ... on this many samples. */
+  sampleCount?: number;
+  /** Also wait until the webview page has shown that evaluation. */
+  rendered?: boolean;
+  timeoutMs?: number;
+}
+
+type PageMessage =
+  | { type: 'ready' }
+  | { type: 'rendered'; generation: number; samples: number; links: number }
+  | { type: 'reveal'; uri: string; line: number }
+  | { type: 'pickSamples' };
+
+interface GlobalRules {
+  preceding?: string;
+  trailing?: string;
+}
+
+export class PreviewController implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private documentUri: vscode.Uri | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private generation = 0;
+  private model: PreviewModel | undefined;
+  private modelGeneration = 0;
+  private rendered: { generation: number; samples: number; links: number } = { generation: -1, samples: 0, links: 0 };
+  /** Rule files of the last evaluation: the only files a rule link may open. */
+  private ruleFiles = new Set<string>();
+  private readonly waiters = new Set<() => void>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly samples: SampleSet) {
+    this.subscriptions.push(
+      samples.onDidChange(() => this.schedule()),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (this.panel && this.watches(event.document.uri)) this.schedule();
+      }),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        const document = editor?.document;
+        if (this.panel && document?.languageId === COERCION_LANGUAGE && document.uri.toString() !== this.documentUri?.toString()) {
+          this.follow(document.uri);
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(`pacsWorkbench.${GLOBAL_RULES_SETTING}`)) this.schedule();
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the panel on `uri`, or on the active coercion-rule editor. */
+  async open(uri?: vscode.Uri): Promise<void> {
+    const target = uri ?? activeRuleDocument();
+    if (!target) {
+      void vscode.window.showInformationMessage('PACS Workbench: open a coercion rule file (.coerce) to preview it on sample data sets.');
+      return;
+    }
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel(
+        PREVIEW_VIEW_TYPE,
+        'Preview',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        // No local resources at all: the page is one self-contained document.
+        { enableScripts: true, localResourceRoots: [] },
+      );
+      this.panel.onDidDispose(() => this.closed(), null, this.subscriptions);
+      this.panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(message), null, this.subscriptions);
+      this.documentUri = target;
+      this.setPage();
+    } else {
+      this.panel.reveal(undefined, true);
+    }
+    this.follow(target);
+    // Opening waits for the first evaluation, so a caller can read the result straight away.
+    await this.update();
+  }
+
+  /** Reveals a rule's line, as a rule link in the page asks. */
+  async revealRule(uri: string, line: number): Promise<vscode.TextEditor> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    const lineNumber = Math.max(0, Math.min(line, document.lineCount - 1));
+    const range = document.lineAt(lineNumber).range;
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === document.uri.toString());
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One,
+      selection: new vscode.Selection(range.start, range.end),
+    });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return editor;
+  }
+
+  /** The test hook: the current preview, once it matches `options`. */
+  state(options: WaitOptions = {}): Promise<PreviewState | undefined> {
+    const ready = (): boolean => {
+      if (!this.panel) return true;
+      if (!this.model) return false;
+      const { uri, version } = this.model.document;
+      if (options.document !== undefined && !uri.endsWith(options.document)) return false;
+      if (options.documentVersion !== undefined && (version ?? -1) < options.documentVersion) return false;
+      if (options.generationAfter !== undefined && this.modelGeneration <= options.generationAfter) return false;
+      if (options.sampleCount !== undefined && this.model.samples.length !== options.sampleCount) return false;
+      if (options.rendered && this.rendered.generation < this.modelGeneration) return false;
+      return true;
+    };
+    if (ready()) return Promise.resolve(this.snapshot());
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!ready()) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(this.snapshot());
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`the preview did not reach ${JSON.stringify(options)}; it shows ${JSON.stringify(this.snapshot())}`));
+      }, options.timeoutMs ?? 30_000);
+      this.waiters.add(check);
+    });
+  }
+
+  private snapshot(): PreviewState | undefined {
+    if (!this.panel || !this.model) return undefined;
+    const state: PreviewState = {
+      ...summarize(this.model),
+      generation: this.modelGeneration,
+      renderedGeneration: this.rendered.generation,
+      title: this.panel.title,
+    };
+    if (this.rendered.generation >= 0) state.rendered = { samples: this.rendered.samples, links: this.rendered.links };
+    return state;
+  }
+
+  private follow(uri: vscode.Uri): void {
+    const changed = uri.toString() !== this.documentUri?.toString();
+    this.documentUri = uri;
+    if (this.panel) this.panel.title = `Preview: ${basename(uri)}`;
+    if (changed) this.schedule();
+  }
+
+  private watches(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    return key === this.documentUri?.toString() || this.ruleFiles.has(key);
+  }
+
+  private schedule(): void {
+    if (!this.panel) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.update(), DEBOUNCE_MS);
+  }
+
+  private async update(): Promise<void> {
+    clearTimeout(this.timer);
+    const documentUri = this.documentUri;
+    if (!this.panel || !documentUri) return;
+    const generation = ++this.generation;
+    const notes: string[] = [];
+    let model: PreviewModel;
+    let ruleFiles = [documentUri.toString()];
+    try {
+      const document = await vscode.workspace.openTextDocument(documentUri);
+      const globals = globalRuleFiles(documentUri);
+      const [preceding, trailing] = await Promise.all([
+        readRuleSet('Preceding Global', globals.preceding, documentUri, notes),
+        readRuleSet('Trailing Global', globals.trailing, documentUri, notes),
+      ]);
+      const sampleUris = await this.samples.current();
+      const inputs = await Promise.all(sampleUris.map((uri) => this.samples.read(uri)));
+      if (generation !== this.generation) return; // a newer update has started
+      // Text and version are taken together, after the last await: what is shown is this version.
+      const device: RuleSetInput = { name: basename(documentUri), uri: documentUri.toString(), file: parseRuleFile(document.getText()) };
+      const ruleSets = [preceding, device, trailing].filter((s): s is RuleSetInput => s !== undefined);
+      ruleFiles = ruleSets.map((s) => s.uri!);
+      model = buildPreview({ uri: device.uri!, name: device.name, version: document.version }, ruleSets, inputs, notes);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      model = buildPreview({ uri: documentUri.toString(), name: basename(documentUri) }, [], [], [
+        `The rule file could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      ]);
+    }
+    this.model = model;
+    this.modelGeneration = generation;
+    this.ruleFiles = new Set(ruleFiles);
+    await this.panel?.webview.postMessage({ type: 'render', html: renderBody(model), generation });
+    this.notifyWaiters();
+  }
+
+  private setPage(): void {
+    if (!this.panel) return;
+    const body = this.model ? renderBody(this.model) : '<p class="quiet">Evaluating…</p>';
+    this.panel.webview.html = renderDocument({
+      nonce: randomBytes(16).toString('base64'),
+      title: this.panel.title,
+      body,
+      generation: this.model ? this.modelGeneration : 0,
+    });
+  }
+
+  private onMessage(message: PageMessage): void {
+    switch (message?.type) {
+      case 'ready':
+        // The page (re)loaded, e.g. after being hidden: give it the latest evaluation.
+        if (this.model) void this.panel?.webview.postMessage({ type: 'render', html: renderBody(this.model), generation: this.modelGeneration });
+        return;
+      case 'rendered':
+        if (typeof message.generation === 'number' && message.generation >= this.rendered.generation) {
+          this.rendered = { generation: message.generation, samples: Number(message.samples), links: Number(message.links) };
+          this.notifyWaiters();
+        }
+        return;
+      case 'reveal':
+        // Only lines of the rule files being previewed: the page is not trusted to open anything else.
+        if (typeof message.uri === 'string' && this.ruleFiles.has(message.uri) && Number.isInteger(message.line)) {
+          void this.revealRule(message.uri, message.line);
+        }
+        return;
+      case 'pickSamples':
+        void vscode.commands.executeCommand('pacsWorkbench.preview.pickSamples');
+        return;
+    }
+  }
+
+  private notifyWaiters(): void {
+    for (const check of [...this.waiters]) check();
+  }
+
+  private closed(): void {
+    clearTimeout(this.timer);
+    this.panel = undefined;
+    this.model = undefined;
+    this.rendered = { generation: -1, samples: 0, links: 0 };
+    this.ruleFiles.clear();
+    this.notifyWaiters();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.panel?.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+function activeRuleDocument(): vscode.Uri | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  return document?.languageId === COERCION_LANGUAGE ? document.uri : undefined;
+}
+
+function basename(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+function globalRuleFiles(scope: vscode.Uri): GlobalRules {
+  const value = vscode.workspace.getConfiguration('pacsWorkbench', scope).get<unknown>(GLOBAL_RULES_SETTING);
+  if (typeof value !== 'object' || value === null) return {};
+  const { preceding, trailing } = value as Record<string, unknown>;
+  return {
+    preceding: typeof preceding === 'string' && preceding.trim() ? preceding.trim() : undefined,
+    trailing: typeof trailing === 'string' && trailing.trim() ? trailing.trim() : undefined,
+  };
+}
+
+/** A global rules file, with its unsaved edits when it is open; a note when it cannot be read. */
+async function readRuleSet(name: string, file: string | undefined, document: vscode.Uri, notes: string[]): Promise<RuleSetInput | undefined> {
+  if (!file) return undefined;
+  const folder = vscode.workspace.getWorkspaceFolder(document) ?? vscode.workspace.workspaceFolders?.[0];
+  const uri = /^(\/|[a-zA-Z]:[\\/])/.test(file) || !folder ? vscode.Uri.file(file) : vscode.Uri.joinPath(folder.uri, file);
+  // The file being previewed is not run twice when it is also a global rules file.
+  if (uri.toString() === document.toString()) return undefined;
+  try {
+    const text = await vscode.workspace.openTextDocument(uri);
+    return { name, uri: uri.toString(), file: parseRuleFile(text.getText()) };
+  } catch (error) {
+    notes.push(`${name} rules (${file}, setting pacsWorkbench.${GLOBAL_RULES_SETTING}) could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
