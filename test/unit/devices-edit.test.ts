@@ -82,6 +82,14 @@ describe('device language: edit helpers', () => {
     assert.equal(text.split('\n').length, TEXT.split('\n').length);
   });
 
+  it('replaces a multi-line services block and removes a limits block', () => {
+    const src = TEXT.replace('  port 104\n', '  port 104\n  services {\n    store U\n  }\n  limits {\n    store-in 4\n  }\n');
+    const text = applyEdits(src, updateDevice(src, 'CT1', { services: { roles: { store: { u: true, p: true } }, flags: { autortv: true } }, limits: null }));
+    assert.ok(text.includes('  port 104\n  services {\n    store U P\n    autortv\n  }\n}\n'), text);
+    assert.deepEqual(table(text).devices[0].limits, {});
+    assert.deepEqual(validateDeviceText(text).diagnostics, []);
+  });
+
   it('keeps CRLF line breaks', () => {
     const crlf = TEXT.replace(/\n/g, '\r\n');
     const text = applyEdits(crlf, setEnabled(crlf, 'CT1', false));
