@@ -13,10 +13,11 @@ export function formatDiagnostic(file: string, d: CoreDiagnostic): string {
 }
 
 /**
- * A rule set ready to run. Rule files with errors are refused as a whole: running the rest of a
- * broken file would coerce objects differently from what the author meant.
+ * A rule set ready to run. For apply, rule files with errors are refused as a whole: running the
+ * rest of a broken file would coerce objects differently from what the author meant. Trace runs
+ * them anyway (the broken rules show as `error`) and reports the errors through `onErrors`.
  */
-export function loadRuleSet(file: string, name: string, dialect: CoercionDialect = 'extended'): RuleSetInput {
+export function loadRuleSet(file: string, name: string, onErrors?: (messages: string[]) => void, dialect: CoercionDialect = 'extended'): RuleSetInput {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -25,20 +26,21 @@ export function loadRuleSet(file: string, name: string, dialect: CoercionDialect
   }
   const parsed = parseRuleFile(text);
   const errors = validateRuleFile(parsed, { dialect }).filter((d) => d.severity === 'error');
-  if (errors.length) {
+  if (errors.length && onErrors) onErrors(errors.map((d) => formatDiagnostic(file, d)));
+  else if (errors.length) {
     throw new RuleFileError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in the rules; nothing was applied (see pacsw check)\n${errors.map((d) => formatDiagnostic(file, d)).join('\n')}`);
   }
   return { name, file: parsed, uri: file };
 }
 
 /** --before (Preceding Global), --rules (device), --after (Trailing Global), in run order. */
-export function loadRuleSets(options: Map<string, string>): RuleSetInput[] {
+export function loadRuleSets(options: Map<string, string>, onErrors?: (messages: string[]) => void): RuleSetInput[] {
   const sets: RuleSetInput[] = [];
   const before = options.get('before');
   const rules = options.get('rules');
   const after = options.get('after');
-  if (before) sets.push(loadRuleSet(before, 'Preceding Global'));
-  if (rules) sets.push(loadRuleSet(rules, 'device'));
-  if (after) sets.push(loadRuleSet(after, 'Trailing Global'));
+  if (before) sets.push(loadRuleSet(before, 'Preceding Global', onErrors));
+  if (rules) sets.push(loadRuleSet(rules, 'device', onErrors));
+  if (after) sets.push(loadRuleSet(after, 'Trailing Global', onErrors));
   return sets;
 }

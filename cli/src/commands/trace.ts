@@ -10,7 +10,8 @@ export const usage = `usage: pacsw trace --rules FILE [--before FILE] [--after F
 Runs the rules (Preceding Global --before, device --rules, Trailing Global --after) on a Part 10
 file or a DICOM JSON file and prints, per rule, the target, the value and the outcome
 (assigned, deleted, unchanged, skipped, stopped, error), then the attributes that changed.
-Nothing is written. --json prints {file, stopped, stoppedBy, trace, changes} (lines 1-based).
+Nothing is written. Rule files with errors still run (the broken rules show as error; the
+errors are printed on stderr). --json prints {file, stopped, stoppedBy, trace, changes} (lines 1-based).
 Exit status: 1 when a rule failed or the data set cannot be read, 0 otherwise.`;
 
 const show = (v: string | null): string => (v === null ? 'NULL' : JSON.stringify(v));
@@ -46,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (!parsed.values.has('rules')) throw new UsageError('pacsw trace needs --rules FILE');
   if (parsed.positionals.length !== 1) throw new UsageError('pacsw trace takes exactly one DATASET');
-  const ruleSets = loadRuleSets(parsed.values);
+  const ruleSets = loadRuleSets(parsed.values, (messages) => process.stderr.write(`${messages.join('\n')}\n`));
   const file = parsed.positionals[0];
   const loaded = loadDatasetFile(file);
   const result = evaluateRules(ruleSets, loaded.access);

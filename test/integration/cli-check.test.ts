@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { pacsw, tempDir, writeRules } from './dicom-helpers';
+
+describe('pacsw check', function () {
+  this.timeout(30_000);
+  let dir: string;
+  before(() => {
+    dir = tempDir('cli-check');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints nothing and exits 0 for the documented examples', () => {
+    const file = writeRules(dir, 'good.coerce', [
+      '# documented examples',
+      '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())',
+      '(0010,0010)=concat(split((0010,0010),",",1),"^",split((0010,0010),",",2),if(split((0010,0010),",",3),"^",""),split((0010,0010),",",3))',
+      '$(@PROCESS)=if(equals((0008,0016),"1.2.840.10008.5.1.4.1.1.1.2.1"),NULL(),$(@PROCESS))',
+    ].join('\n'));
+    const r = pacsw(['check', file]);
+    assert.equal(r.stdout, '');
+    assert.equal(r.status, 0);
+  });
+
+  it('prints file:line:col: severity code message and exits 1 on an error', () => {
+    const file = writeRules(dir, 'bad.coerce', '(0010,0010)="A"\n(0010,0020)=nosuch((0010,0020))\n');
+    const r = pacsw(['check', file]);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:13: error unknown-function .+`, 'm'));
+  });
+
+  it('exits 0 when there are only warnings', () => {
+    const file = writeRules(dir, 'warn.coerce', '(0010,0020)=(0010,0010),"^",1\n');
+    const r = pacsw(['check', file]);
+    assert.match(r.stdout, /:1:\d+: warning retired-split /);
+    assert.equal(r.status, 0);
+  });
+
+  it('--json gives the same findings as objects, 1-based', () => {
+    const file = writeRules(dir, 'bad2.coerce', '(0010,0010)="A"\n(0010,0020)=nosuch((0010,0020))\n');
+    const r = pacsw(['check', '--json', file]);
+    assert.equal(r.status, 1);
+    const findings = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    assert.deepEqual(findings.map((f) => [f.file, f.line, f.column, f.severity, f.code]), [[file, 2, 13, 'error', 'unknown-function']]);
+  });
+
+  it('--dialect extended accepts extension functions that strict rejects', () => {
+    const file = writeRules(dir, 'ext.coerce', '(0010,0010)=upper((0010,0010))\n');
+    assert.equal(pacsw(['check', file]).status, 1);
+    assert.equal(pacsw(['check', '--dialect', 'extended', file]).status, 0);
+  });
+
+  it('reports an unreadable file as an error and a bad option as usage (exit 2)', () => {
+    const r = pacsw(['check', `${dir}/missing.coerce`]);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /missing\.coerce:1:1: error unreadable cannot read \(ENOENT\)/);
+    const u = pacsw(['check', '--frobnicate', 'x']);
+    assert.equal(u.status, 2);
+    assert.match(u.stderr, /unknown option --frobnicate/);
+  });
+});
+
+describe('pacsw dispatcher', function () {
+  this.timeout(30_000);
+  it('--help lists the commands that exist', () => {
+    const r = pacsw(['--help']);
+    assert.equal(r.status, 0);
+    for (const name of ['check', 'apply', 'trace']) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
+  });
+  it('an unknown command exits 2 with the list', () => {
+    const r = pacsw(['frobnicate']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown command "frobnicate"/);
+  });
+});
