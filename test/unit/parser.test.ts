@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CallNode, Expression, LineNode, RuleNode, SyntaxErrorInfo } from '../../core/src/coercion/ast';
 import { createIncrementalParser, parseRuleFile, parseRuleLine } from '../../core/src/coercion/parser';
-import { callAt, nodeAt, variablesOf, walkExpression } from '../../core/src/coercion/tree';
+import { formatRuleFile } from '../../core/src/coercion/format';
+import { callAt, childrenOf, nodeAt, variablesOf, walkExpression, type SyntaxNode } from '../../core/src/coercion/tree';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/coercion');
 const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -397,3 +398,46 @@ describe('coercion tree utilities', () => {
     assert.deepEqual(seen, ['if', 'Tag', 'concat', 'NULL']);
   });
 });
+
+describe('coercion parser robustness', () => {
+  // Deterministic pseudo-random inputs built from the language's pieces and some garbage.
+  const FRAGMENTS = ['(', ')', ',', '=', '"', '\\', '#', '$(', '$', '@', 'SEQ', 'USER', 'seq', 'concat', '0010', 'ab', '1.2', ' ',
+    '\t', '"x"', '(0010,0010)', '\u00e9', '\n', '\r\n', '\r', '_', '0', 'if(', 'NULL()', '\uFEFF', '\u{1F600}', '-'];
+  let seed = 20261127;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const inputs = Array.from({ length: 3000 }, () => {
+    let s = '';
+    for (let i = 1 + Math.floor(random() * 25); i > 0; i--) s += FRAGMENTS[Math.floor(random() * FRAGMENTS.length)];
+    return s;
+  });
+
+  function checkNesting(node: SyntaxNode, parent: SyntaxNode | undefined, line: number, length: number, input: string): void {
+    const r = node.range;
+    const where = `${JSON.stringify(input)}: ${node.kind} ${JSON.stringify(r)}`;
+    assert.ok(r.start.line === line && r.end.line === line, where);
+    assert.ok(r.start.character <= r.end.character && r.end.character <= length, where);
+    if (parent) assert.ok(r.start.character >= parent.range.start.character && r.end.character <= parent.range.end.character, `${where} outside ${parent.kind}`);
+    for (const child of childrenOf(node)) checkNesting(child, node, line, length, input);
+  }
+
+  it('never throws; one node per line; ranges inside their line and inside their parent', () => {
+    for (const input of inputs) {
+      const file = parseRuleFile(input);
+      const lines = input.split(/\r\n|\r|\n/);
+      assert.equal(file.lines.length, lines.length);
+      file.lines.forEach((l, i) => checkNesting(l, undefined, i, lines[i].length, input));
+      for (const e of file.errors) {
+        assert.ok(e.range.end.character <= lines[e.range.start.line].length, JSON.stringify(input));
+        assert.doesNotMatch(e.message, /Could not parse/, 'the grammar accepts every token sequence');
+      }
+    }
+  });
+
+  it('formatting never throws and is idempotent', () => {
+    for (const input of inputs) {
+      const once = formatRuleFile(input);
+      assert.equal(formatRuleFile(once), once, JSON.stringify(input));
+    }
+  });
+});
+

@@ -730,32 +730,33 @@ class RuleLineParser extends EmbeddedActionsParser {
     const placeholder = (at: number): UnquotedStringNode => ({
       kind: 'String', quoted: false, value: '', text: '', range: this.r(at, at), recovered: true,
     });
+    // What follows the form, if anything: the first junk token, else the end of the line.
+    const next = p.junk[0];
+    const nextAt = next ? next.startOffset : this.text.length;
+    const nextFound = next ? shown(next.image) : 'end of line';
     let end = tokenEnd(p.comma1!);
     let delimiter: StringNode;
     if (p.delimiter && p.delimiter.kind === 'String') {
       delimiter = p.delimiter;
-      end = p.delimiter.range.end.character;
     } else {
-      const at = p.delimiter ? p.delimiter.range.start.character : p.comma2 ? p.comma2.startOffset : this.text.length;
+      const at = p.delimiter ? p.delimiter.range.start.character : p.comma2 ? p.comma2.startOffset : nextAt;
       delimiter = placeholder(at);
-      const found = p.delimiter ? this.describe(p.delimiter) : p.comma2 ? "','" : 'end of line';
+      const found = p.delimiter ? this.describe(p.delimiter) : p.comma2 ? "','" : nextFound;
       this.err('syntax', `Expected the delimiter string of ${form}, found ${found}`, p.delimiter ? p.delimiter.range : this.tokRange(p.comma2 ?? p.comma1!));
-      if (p.delimiter) end = p.delimiter.range.end.character;
     }
-    let index: StringNode;
+    end = Math.max(end, (p.delimiter ?? delimiter).range.end.character);
     if (p.comma2) end = tokenEnd(p.comma2);
+    let index: StringNode;
     if (p.index && this.isPlainWord(p.index) && DIGITS.test(p.index.value)) {
       index = p.index;
-      end = p.index.range.end.character;
     } else {
-      const at = p.index ? p.index.range.start.character : this.text.length;
-      index = p.index && p.index.kind === 'String' ? p.index : placeholder(at);
-      const found = p.index ? this.describe(p.index) : 'end of line';
+      index = p.index && p.index.kind === 'String' ? p.index : placeholder(p.index ? p.index.range.start.character : nextAt);
+      const found = p.index ? this.describe(p.index) : nextFound;
       const where = p.index ? p.index.range : this.tokRange(p.comma2 ?? p.comma1!);
       const expected = p.comma2 ? 'the field number' : "',' and the field number";
       this.err('syntax', `Expected ${expected} of ${form}, found ${found}`, where);
-      if (p.index) end = p.index.range.end.character;
     }
+    end = Math.max(end, (p.index ?? index).range.end.character);
     return { kind: 'RetiredSplit', source, delimiter, index, range: this.r(source.range.start.character, end) };
   }
 }
