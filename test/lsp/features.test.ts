@@ -13,6 +13,7 @@ import {
   PrepareRenameRequest,
   ReferencesRequest,
   RenameRequest,
+  SemanticTokensDeltaRequest,
   SemanticTokensRequest,
   SignatureHelpRequest,
   type CodeAction,
@@ -228,5 +229,21 @@ describe('LSP: language features', function () {
       '2:24:3 string.deprecated',
       '2:28:1 string.deprecated',
     ]);
+  });
+
+  it('semantic token deltas rebuild exactly the full answer after an edit', async () => {
+    const text = Array.from({ length: 200 }, (_, i) => `(0010,0010)=concat("A${i}",$(v))`).join('\n');
+    const { uri } = await open(text);
+    const first = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+    assert.ok(first?.resultId);
+    await client.change(uri, [{ range: { start: at(100, 12), end: at(100, 18) }, text: 'NULL' }]); // concat → NULL: one function token shorter
+    const delta = await client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri }, previousResultId: first.resultId });
+    assert.ok(delta && 'edits' in delta, 'a delta, not a full answer');
+    assert.equal(delta.edits.length, 1);
+    assert.ok(delta.edits[0].data!.length < 50, `a small edit, got ${delta.edits[0].data!.length} numbers`);
+    const patched = [...first.data];
+    for (const e of delta.edits) patched.splice(e.start, e.deleteCount, ...(e.data ?? []));
+    const fresh = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+    assert.deepEqual(patched, fresh?.data);
   });
 });

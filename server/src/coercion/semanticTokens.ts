@@ -2,36 +2,55 @@
  * Semantic tokens for coercion rules. What TextMate cannot know comes from the tree and the
  * dictionary: control vs ordinary variables, retired tags and the retired split form
  * (modifier `deprecated`).
+ *
+ * VS Code asks again after every edit, and a 10,000-rule file has ~100,000 tokens: tokens are
+ * kept per line node (the incremental parser reuses the nodes of unchanged lines), so an edit
+ * recomputes one line and the rest is concatenation.
  */
 import type { SemanticTokens } from 'vscode-languageserver/node';
-import type { RuleFileNode, TagNode } from '../../../core/src/coercion/ast';
+import type { LineNode, RuleFileNode, TagNode } from '../../../core/src/coercion/ast';
+import type { SyntaxNode } from '../../../core/src/coercion/tree';
 import { getDictionary } from '../../../core/src/dictionary/index';
 import type { Range } from '../../../core/src/text/range';
 import { modifierBits, tokenTypeIndex, type TokenModifier, type TokenType } from '../semanticLegend';
 import { walkNode } from './syntax';
-import type { SyntaxNode } from '../../../core/src/coercion/tree';
 
-interface Token {
-  line: number;
-  start: number;
-  length: number;
-  type: TokenType;
-  modifiers: TokenModifier[];
-}
+/** Per line: [start, length, type, modifiers] for each token, sorted, non-overlapping. */
+const lineCache = new WeakMap<LineNode, number[]>();
 
 export function semanticTokensCoercion(file: RuleFileNode): SemanticTokens {
-  const tokens: Token[] = [];
+  const data: number[] = [];
+  let prevLine = 0;
+  file.lines.forEach((line, lineNo) => {
+    const tokens = tokensOfLine(line);
+    let prevStart = 0;
+    for (let i = 0; i < tokens.length; i += 4) {
+      const first = i === 0;
+      data.push(first ? lineNo - prevLine : 0, first ? tokens[i] : tokens[i] - prevStart, tokens[i + 1], tokens[i + 2], tokens[i + 3]);
+      prevStart = tokens[i];
+      prevLine = lineNo;
+    }
+  });
+  return { data };
+}
+
+function tokensOfLine(line: LineNode): number[] {
+  let cached = lineCache.get(line);
+  if (!cached) lineCache.set(line, (cached = computeLine(line)));
+  return cached;
+}
+
+function computeLine(line: LineNode): number[] {
+  const found: Array<[number, number, number, number]> = [];
   const push = (r: Range, type: TokenType, modifiers: TokenModifier[] = []): void => {
     if (r.start.line !== r.end.line || r.end.character <= r.start.character) return;
-    tokens.push({ line: r.start.line, start: r.start.character, length: r.end.character - r.start.character, type, modifiers });
+    found.push([r.start.character, r.end.character - r.start.character, tokenTypeIndex(type), modifierBits(modifiers)]);
   };
-  /** Parts of a retired split form, marked when its node is visited (before its parts). */
-  const retiredParts = new Set<SyntaxNode>();
-
-  for (const line of file.lines) {
-    if (line.kind === 'Comment') push(line.range, 'comment');
-    if (line.kind !== 'Rule') continue;
-    walkNode(line, (e: SyntaxNode) => {
+  if (line.kind === 'Comment') push(line.range, 'comment');
+  if (line.kind === 'Rule') {
+    /** Parts of a retired split form, marked when its node is visited (before its parts). */
+    const retiredParts = new Set<SyntaxNode>();
+    walkNode(line, (e) => {
       if (e.recovered) return;
       switch (e.kind) {
         case 'Tag':
@@ -60,24 +79,26 @@ export function semanticTokensCoercion(file: RuleFileNode): SemanticTokens {
       }
     });
   }
-
-  tokens.sort((a, b) => a.line - b.line || a.start - b.start);
-  const data: number[] = [];
-  let prevLine = 0;
-  let prevStart = 0;
-  let lastEnd = -1;
-  for (const t of tokens) {
-    if (t.line === prevLine && t.start < lastEnd) continue; // never overlap
-    const deltaLine = t.line - prevLine;
-    data.push(deltaLine, deltaLine === 0 ? t.start - prevStart : t.start, t.length, tokenTypeIndex(t.type), modifierBits(t.modifiers));
-    prevLine = t.line;
-    prevStart = t.start;
-    lastEnd = t.start + t.length;
+  found.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  let end = -1;
+  for (const t of found) {
+    if (t[0] < end) continue; // never overlap
+    out.push(...t);
+    end = t[0] + t[1];
   }
-  return { data };
+  return out;
 }
+
+const retiredCache = new Map<number, boolean>();
 
 function isRetired(tag: TagNode): boolean {
   if (tag.incomplete || tag.group < 0 || tag.element < 0) return false;
-  return getDictionary().byTag(tag.group, tag.element)?.retired === true;
+  const key = tag.group * 0x10000 + tag.element;
+  let retired = retiredCache.get(key);
+  if (retired === undefined) {
+    retired = getDictionary().byTag(tag.group, tag.element)?.retired === true;
+    retiredCache.set(key, retired);
+  }
+  return retired;
 }
