@@ -214,6 +214,7 @@ export class PreviewController implements vscode.Disposable {
         `The rule file could not be read: ${error instanceof Error ? error.message : String(error)}`,
       ]);
     }
+    if (!this.panel) return; // closed while evaluating
     this.model = model;
     this.modelGeneration = generation;
     this.ruleFiles = new Set(ruleFiles);
