@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeActionRequest,
   CompletionRequest,
   DefinitionRequest,
   DiagnosticSeverity,
@@ -21,6 +22,7 @@ import {
   FoldingRangeRequest,
   HoverRequest,
   ReferencesRequest,
+  type CodeAction,
   type CompletionItem,
   type Diagnostic,
   type DocumentSymbol,
@@ -521,6 +523,37 @@ describe('LSP: device-definition language (.pacs)', function () {
         textDocument: { uri }, position: where(SITE, 'category modalities', 'category m'.length, 0), context: { includeDeclaration: true },
       })) as Location[];
       assert.deepEqual(refs.map((r) => r.range), [rangeOf(SITE, 'modalities'), rangeOf(SITE, 'modalities', 1)]);
+    });
+  });
+
+  describe('quick fixes', () => {
+    async function fixes(text: string, code: string): Promise<{ uri: string; actions: CodeAction[] }> {
+      const { uri, diagnostics } = await open(text);
+      const d = byCode(diagnostics, code);
+      assert.equal(d.length, 1, `${code} in ${diagnostics.map((x) => x.code).join(', ')}`);
+      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri }, range: d[0].range, context: { diagnostics: d },
+      })) as CodeAction[];
+      return { uri, actions };
+    }
+
+    it('corrects a misspelt field name', async () => {
+      const text = 'device X {\n  type dicom\n  ae "X"\n  hots 10.0.0.1\n}\n';
+      const { uri, actions } = await fixes(text, 'unknown-field');
+      assert.deepEqual(actions.map((a) => a.title), ['Change to `host`']);
+      const fixed = applyEdits(text, actions[0].edit!.changes![uri]);
+      assert.equal(fixed, 'device X {\n  type dicom\n  ae "X"\n  host 10.0.0.1\n}\n');
+      assert.deepEqual((await client.change(uri, fixed)).map((d) => d.code), ['no-server'], 'only the missing server remains');
+    });
+
+    it('offers the coercion quick fixes inside inline rules, with edits at the .pacs position', async () => {
+      const text = 'device X {\n  type dicom\n  ae "X"\n  host 10.0.0.1\n  rules {\n    (0008,0050)=concta("A",(0008,0050))\n  }\n}\n';
+      const { uri, actions } = await fixes(text, 'unknown-function');
+      const fix = actions.find((a) => a.title === 'Change to concat()');
+      assert.ok(fix, actions.map((a) => a.title).join(', '));
+      const fixed = applyEdits(text, fix.edit!.changes![uri]);
+      assert.equal(fixed, text.replace('concta', 'concat'));
+      assert.deepEqual((await client.change(uri, fixed)).map((d) => d.code), ['no-server'], 'only the missing server remains');
     });
   });
 

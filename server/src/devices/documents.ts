@@ -22,6 +22,7 @@ export class DeviceAnalysis {
   readonly table: DeviceTable;
   readonly lines: string[];
   private readonly ruleTrees = new Map<InlineRulesNode, RuleFileNode>();
+  private readonly ruleTexts = new Map<InlineRulesNode, string>();
 
   constructor(readonly uri: string, readonly version: number, readonly text: string) {
     this.parsed = parseDeviceFile(text, uri);
@@ -49,14 +50,24 @@ export class DeviceAnalysis {
     return this.inlineRules().find(({ rules }) => line > rules.openRange.start.line && line <= lastRuleLine(rules));
   }
 
-  /** Coercion tree of an inline block, positioned like the .pacs file (lines before it are blank). */
-  ruleTree(rules: InlineRulesNode): RuleFileNode {
-    let tree = this.ruleTrees.get(rules);
-    if (!tree) {
+  /** An inline block as a rule file positioned like the .pacs file (lines before it are blank). */
+  ruleText(rules: InlineRulesNode): string {
+    let text = this.ruleTexts.get(rules);
+    if (text === undefined) {
       const first = rules.openRange.start.line + 1;
       const lines: string[] = new Array(first).fill('');
       for (const l of rules.lines) lines[l.line] = l.text;
-      tree = parseRuleFile(lines.join('\n'));
+      text = lines.join('\n');
+      this.ruleTexts.set(rules, text);
+    }
+    return text;
+  }
+
+  /** Coercion tree of an inline block, with the .pacs file's line and column numbers. */
+  ruleTree(rules: InlineRulesNode): RuleFileNode {
+    let tree = this.ruleTrees.get(rules);
+    if (!tree) {
+      tree = parseRuleFile(this.ruleText(rules));
       this.ruleTrees.set(rules, tree);
     }
     return tree;

@@ -14,6 +14,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { validateDeviceFile } from '../../../core/src/devices/validate';
+import type { CoreDiagnostic } from '../../../core/src/diagnostics';
+import { codeActionsDevices } from './codeActions';
 import type { LanguageService, ServerSettings } from '../languages';
 import { toLspDiagnostic } from '../convert';
 import { DeviceDocuments } from './documents';
@@ -41,6 +43,8 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
   /** .pacs URI → absolute paths its last validation read (or looked for). */
   const dependencies = new Map<string, Set<string>>();
   let watching = false;
+  /** Last validation per document: quick fixes need the diagnostics' `data`. */
+  const validated = new Map<string, { version: number; diagnostics: CoreDiagnostic[] }>();
 
   const read = (uri: string, reference: string): string | undefined => {
     const abs = resolveReference(uri, reference);
@@ -74,11 +78,11 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
       .catch((error: unknown) => host.log?.(`registering file watchers failed: ${String(error)}`));
   };
 
-  const validate = (doc: TextDocument, settings: ServerSettings) => {
+  /** Core validation; always fresh, since a referenced file may have changed since the last one. */
+  const check = (doc: TextDocument, settings: ServerSettings): CoreDiagnostic[] => {
     const analysis = analyses.get(doc);
     const deps = new Set<string>();
-    const canRead = uriToPath(doc.uri) !== undefined;
-    const readFile = canRead
+    const readFile = uriToPath(doc.uri) !== undefined
       ? (reference: string) => {
         const abs = resolveReference(doc.uri, reference);
         if (!abs) return undefined;
@@ -88,13 +92,20 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
       : undefined;
     const { diagnostics } = validateDeviceFile(analysis.parsed, { readFile, dialect: settings.coercion.dialect });
     dependencies.set(doc.uri, deps);
+    validated.set(doc.uri, { version: doc.version, diagnostics });
     watch();
-    return diagnostics.map(toLspDiagnostic);
+    return diagnostics;
+  };
+
+  /** The diagnostics the editor shows now (quick fixes key on them). */
+  const current = (doc: TextDocument, settings: ServerSettings): CoreDiagnostic[] => {
+    const hit = validated.get(doc.uri);
+    return hit && hit.version === doc.version ? hit.diagnostics : check(doc, settings);
   };
 
   return {
     languageId: DEVICES_LANGUAGE_ID,
-    validate,
+    validate: (doc, settings) => check(doc, settings).map(toLspDiagnostic),
     completion: (doc, position, settings) => completeDevices(analyses.get(doc), position, settings.coercion.dialect),
     hover: (doc, position, settings) =>
       hoverDevices(analyses.get(doc), position, settings.coercion.dialect, { read: (ref) => read(doc.uri, ref) }),
@@ -109,10 +120,19 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
         },
         toUri: (abs) => documents.all().find((d) => uriToPath(d.uri) === abs)?.uri ?? pathToUri(abs),
       }),
+    codeActions: (doc, range, context, settings) =>
+      codeActionsDevices({
+        analysis: analyses.get(doc),
+        current: current(doc, settings),
+        context,
+        range,
+        dialect: settings.coercion.dialect,
+      }),
     references: (doc, position, includeDeclaration) => referencesDevices(analyses.get(doc), position, includeDeclaration),
     forget: (uri) => {
       analyses.forget(uri);
       dependencies.delete(uri);
+      validated.delete(uri);
     },
   };
 }
