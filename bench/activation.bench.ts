@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 const EXTENSION_ID = 'pacs-workbench.pacs-workbench';
 
 export async function run(): Promise<void> {
-  const extension = vscode.extensions.getExtension<{ ready: Promise<void> }>(EXTENSION_ID);
+  const extension = vscode.extensions.getExtension<{ ready: Promise<void>; activationMs: number }>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
   if (extension.isActive) throw new Error('the extension was already active; the benchmark needs a workspace without .coerce/.pacs files');
 
@@ -40,7 +40,11 @@ export async function run(): Promise<void> {
   const diagnosed = performance.now();
 
   const result = {
+    // What the extension host waits for: loading dist/extension.js and activate(), along with
+    // whatever else the host is busy with right after start-up.
     activateMs: round(activated - t0),
+    // The body of activate() alone (the part this project controls; target < 100 ms).
+    activateBodyMs: round(api.activationMs),
     serverReadyMs: round(serverReady - t0),
     firstDiagnosticsMs: round(diagnosed - opened),
   };

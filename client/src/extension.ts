@@ -3,6 +3,7 @@
  * server starts in the background and `ready` tells callers (and tests) when it is up, so that
  * opening a file never waits on the server.
  */
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CLIENT_NAME, createLanguageClient } from './serverClient';
@@ -15,11 +16,14 @@ export interface PacsWorkbenchApi {
   client: LanguageClient;
   /** Resolves once the language server has started (again, after a restart). */
   readonly ready: Promise<void>;
+  /** Time spent inside activate(), for bench/activation.bench.ts. */
+  readonly activationMs: number;
 }
 
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
+  const started = performance.now();
   const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   context.subscriptions.push(outputChannel);
   const languageClient = createLanguageClient(context, outputChannel);
@@ -51,11 +55,13 @@ export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
     }
   }
 
+  const activationMs = performance.now() - started;
   return {
     client: languageClient,
     get ready() {
       return ready;
     },
+    activationMs,
   };
 }
 
