@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CompletionRequest } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, SemanticTokensDeltaRequest, SemanticTokensRequest } from 'vscode-languageserver-protocol/node';
 import { createIncrementalParser, parseRuleFile } from '../core/src/coercion/parser';
 import { validateRuleFile } from '../core/src/coercion/validate';
 import { LspClient, docUri, repoRoot } from '../test/lsp/client';
@@ -92,22 +92,36 @@ async function benchOverLsp(text: string, edits: number, completions: number): P
     await client.open(uri, withCursorLines);
     const spots = editSpots(text);
 
-    const diagnostics: number[] = [];
+    /**
+     * One-character edits, alternately inserted and deleted (the file keeps its size). With
+     * `alongside`, the semantic-token delta request VS Code sends after an edit goes out right
+     * behind the change and competes with validation for the server's one thread.
+     */
     let version = 1;
-    for (let i = 0; i < edits; i++) {
-      const spot = spots[(i * 37) % spots.length];
-      // Alternately insert and delete the same character, so the file stays the same size.
-      const insert = i % 2 === 0;
-      const range = insert ? { start: spot, end: spot } : { start: spot, end: { line: spot.line, character: spot.character + 1 } };
-      const target = spots[((i - 1) * 37) % spots.length];
-      const change = insert ? { range, text: 'x' } : { range: { start: target, end: { line: target.line, character: target.character + 1 } }, text: '' };
-      version += 1;
-      const published = client.nextDiagnostics(uri, version);
-      const t0 = performance.now();
-      await client.sendChange(uri, version, [change]);
-      await published;
-      diagnostics.push(performance.now() - t0);
-    }
+    let tokensResultId: string | undefined;
+    const editToDiagnostics = async (count: number, alongside: boolean): Promise<number[]> => {
+      const samples: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const insert = i % 2 === 0;
+        const spot = spots[((insert ? i : i - 1) * 37) % spots.length];
+        const end = insert ? spot : { line: spot.line, character: spot.character + 1 };
+        version += 1;
+        const published = client.nextDiagnostics(uri, version);
+        const t0 = performance.now();
+        await client.sendChange(uri, version, [{ range: { start: spot, end }, text: insert ? 'x' : '' }]);
+        if (alongside) {
+          const tokens = tokensResultId
+            ? await client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri }, previousResultId: tokensResultId })
+            : await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+          tokensResultId = tokens?.resultId;
+        }
+        await published;
+        samples.push(performance.now() - t0);
+      }
+      return samples;
+    };
+    const diagnostics = await editToDiagnostics(edits, false);
+    const withTokens = await editToDiagnostics(edits, true);
 
     const lastLine = withCursorLines.split('\n').length - 2;
     const positions = [
@@ -124,6 +138,7 @@ async function benchOverLsp(text: string, edits: number, completions: number): P
     }
     return [
       stats(`(b) LSP: 1-char didChange → publishDiagnostics, ${RULES.toLocaleString('en')} rules`, diagnostics, { metric: 'p95Ms', below: 100 }),
+      stats(`(b) same, with a semantic-tokens delta request right behind each edit`, withTokens, { metric: 'p95Ms', below: 100 }),
       stats(`(c) LSP: completion at a tag position (keyword / number), ${RULES.toLocaleString('en')}-rule file`, latency, { metric: 'p95Ms', below: 20 }),
     ];
   } finally {
@@ -138,7 +153,8 @@ async function main(): Promise<void> {
     ...benchInProcess(text, quick ? 3 : 15),
     ...(await benchOverLsp(text, quick ? 10 : 60, quick ? 40 : 200)),
   ];
-  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()}`;
+  // The load average says how busy the machine was; on a shared machine it explains outliers.
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()}, load ${os.loadavg()[0].toFixed(1)}`;
   console.log(`coercion benchmarks (${machine})`);
   for (const r of results) {
     const verdict = r.target ? `  target ${r.target}: ${r.met ? 'met' : 'MISSED'}` : '';

@@ -15,29 +15,45 @@ import type { Range } from '../../../core/src/text/range';
 import { modifierBits, tokenTypeIndex, type TokenModifier, type TokenType } from '../semanticLegend';
 import { walkNode } from './syntax';
 
-/** Per line: [start, length, type, modifiers] for each token, sorted, non-overlapping. */
+/**
+ * Per line: the line's tokens already in LSP's relative encoding (5 numbers per token, the
+ * first token's start absolute); only the first token's line delta depends on other lines.
+ */
 const lineCache = new WeakMap<LineNode, number[]>();
 
 export function semanticTokensCoercion(file: RuleFileNode): SemanticTokens {
-  const data: number[] = [];
+  const perLine: number[][] = new Array(file.lines.length);
+  let total = 0;
+  for (let i = 0; i < file.lines.length; i++) {
+    const line = file.lines[i];
+    let encoded = lineCache.get(line);
+    if (!encoded) lineCache.set(line, (encoded = encodeLine(computeLine(line))));
+    perLine[i] = encoded;
+    total += encoded.length;
+  }
+  const data: number[] = new Array(total);
+  let at = 0;
   let prevLine = 0;
-  file.lines.forEach((line, lineNo) => {
-    const tokens = tokensOfLine(line);
-    let prevStart = 0;
-    for (let i = 0; i < tokens.length; i += 4) {
-      const first = i === 0;
-      data.push(first ? lineNo - prevLine : 0, first ? tokens[i] : tokens[i] - prevStart, tokens[i + 1], tokens[i + 2], tokens[i + 3]);
-      prevStart = tokens[i];
-      prevLine = lineNo;
-    }
-  });
+  for (let i = 0; i < perLine.length; i++) {
+    const encoded = perLine[i];
+    if (encoded.length === 0) continue;
+    data[at] = i - prevLine;
+    for (let k = 1; k < encoded.length; k++) data[at + k] = encoded[k];
+    at += encoded.length;
+    prevLine = i;
+  }
   return { data };
 }
 
-function tokensOfLine(line: LineNode): number[] {
-  let cached = lineCache.get(line);
-  if (!cached) lineCache.set(line, (cached = computeLine(line)));
-  return cached;
+/** [start, length, type, modifiers]* → LSP's five numbers per token, line delta 0 throughout. */
+function encodeLine(tokens: number[]): number[] {
+  const out: number[] = [];
+  let prevStart = 0;
+  for (let i = 0; i < tokens.length; i += 4) {
+    out.push(0, i === 0 ? tokens[i] : tokens[i] - prevStart, tokens[i + 1], tokens[i + 2], tokens[i + 3]);
+    prevStart = tokens[i];
+  }
+  return out;
 }
 
 function computeLine(line: LineNode): number[] {
