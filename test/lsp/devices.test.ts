@@ -22,6 +22,7 @@ import {
   FoldingRangeRequest,
   HoverRequest,
   ReferencesRequest,
+  SemanticTokensRequest,
   type CodeAction,
   type CompletionItem,
   type Diagnostic,
@@ -484,6 +485,30 @@ describe('LSP: device-definition language (.pacs)', function () {
       const formatted = applyEdits(text, edits ?? []);
       assert.equal(formatted.replace(/\s+/g, ''), text.replace(/\s+/g, ''));
     });
+  });
+
+  it('colours inline rules with the coercion language\'s semantic tokens, at their .pacs lines', async () => {
+    const decode = (data: number[]) => {
+      const out: number[][] = [];
+      let line = 0;
+      let start = 0;
+      for (let i = 0; i < data.length; i += 5) {
+        line += data[i];
+        start = data[i] === 0 ? start + data[i + 1] : data[i + 1];
+        out.push([line, start, data[i + 2], data[i + 3], data[i + 4]]);
+      }
+      return out;
+    };
+    const text = 'device X {\n  rules {\n    (0010,0010)=concat("A",$(x))\n  }\n}\nserver S {\n  rules self {\n    $(@PROCESS)=NULL()\n  }\n}\n';
+    const { uri } = await open(text);
+    const pacs = decode((await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }))!.data);
+    const coerceUri = fileUri(`tokens-${n++}.coerce`);
+    await client.open(coerceUri, '    (0010,0010)=concat("A",$(x))\n    $(@PROCESS)=NULL()\n');
+    const alone = decode((await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: coerceUri } }))!.data);
+    assert.ok(alone.length >= 4, 'the rules have tokens');
+    const shifted = alone.map(([line, ...rest]) => [line === 0 ? 2 : 7, ...rest]);
+    assert.deepEqual(pacs, shifted);
+    assert.deepEqual(pacs[0].slice(0, 3), [2, 4, 11], 'the tag (0010,0010)');
   });
 
   describe('navigation', () => {

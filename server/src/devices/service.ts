@@ -23,6 +23,7 @@ import { completeDevices } from './completion';
 import { hoverDevices } from './hover';
 import { documentSymbolsDevices, foldingRangesDevices } from './outline';
 import { formatDevices } from './formatting';
+import { semanticTokensDevices } from './semanticTokens';
 import { definitionDevices, referencesDevices } from './navigation';
 import { pathToUri, readWorkspaceFile, referenceExists, resolveReference, uriToPath } from './files';
 
@@ -109,6 +110,7 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
     completion: (doc, position, settings) => completeDevices(analyses.get(doc), position, settings.coercion.dialect),
     hover: (doc, position, settings) =>
       hoverDevices(analyses.get(doc), position, settings.coercion.dialect, { read: (ref) => read(doc.uri, ref) }),
+    semanticTokens: (doc) => semanticTokensDevices(analyses.get(doc)),
     documentSymbols: (doc) => documentSymbolsDevices(analyses.get(doc)),
     foldingRanges: (doc) => foldingRangesDevices(analyses.get(doc)),
     format: (doc, options) => formatDevices(doc, options),
