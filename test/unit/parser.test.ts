@@ -224,6 +224,14 @@ describe('coercion parser', () => {
       assert.equal(parseOne('(0010,0010)"x"').errors[0].message, "Expected '=' after '(0010,0010)', found '\"x\"'");
     });
 
+    it('a stray character where a comma belongs is one error on that character', () => {
+      const { rule: r, errors } = parseOne('(0010,0010)=concat("A";"B")');
+      assert.deepEqual(errors.map((e) => [e.code, e.range.start.character, e.range.end.character, e.message]), [
+        ['syntax', 22, 23, "Expected ',' or ')' in the call to concat, found ';'"],
+      ]);
+      assert.equal(show(r.value), 'concat(Q"A"@19-22, Q"B"@23-26)@12-27');
+    });
+
     it('missing-equals, unterminated-string', () => {
       assert.deepEqual(codes(parseOne('(0010,0010)').errors), ['missing-equals']);
       const s = parseOne('(0010,0010)="abc');

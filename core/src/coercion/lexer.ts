@@ -49,6 +49,13 @@ export const Hash = createToken({ name: 'Hash', pattern: '#' });
 const ANY_CHAR: number[] = Array.from({ length: 0x10000 }, (_, i) => i);
 
 const BAD_WORD_RE = /[A-Za-z0-9]*[^A-Za-z0-9\s"(),=#$][^\s"(),=#$]*/y;
+const HAS_ALNUM = /[A-Za-z0-9]/;
+
+/** A run of characters between separators that is not a plain letter/digit word. */
+function badRun(text: string, offset: number): RegExpExecArray | null {
+  BAD_WORD_RE.lastIndex = offset;
+  return BAD_WORD_RE.exec(text);
+}
 
 /**
  * A run like `1.2.840`, `-1` or `my_name`: looks like a value but is not a plain letter/digit
@@ -58,8 +65,21 @@ export const BadWord = createToken({
   name: 'BadWord',
   pattern: {
     exec: (text: string, offset: number): RegExpExecArray | null => {
-      BAD_WORD_RE.lastIndex = offset;
-      return BAD_WORD_RE.exec(text);
+      const m = badRun(text, offset);
+      return m && HAS_ALNUM.test(m[0]) ? m : null;
+    },
+  },
+  line_breaks: false,
+  start_chars_hint: ANY_CHAR,
+});
+
+/** A run of punctuation without any letter or digit, e.g. `;` or `--`: never a value. */
+export const Punct = createToken({
+  name: 'Punct',
+  pattern: {
+    exec: (text: string, offset: number): RegExpExecArray | null => {
+      const m = badRun(text, offset);
+      return m && !HAS_ALNUM.test(m[0]) ? m : null;
     },
   },
   line_breaks: false,
@@ -84,6 +104,7 @@ export const ALL_TOKENS: TokenType[] = [
   Hash,
   Word,
   BadWord,
+  Punct,
   BadChar,
 ];
 

@@ -47,6 +47,7 @@ import {
   Hash,
   LParen,
   lexLine,
+  Punct,
   QuotedString,
   RParen,
   unescapeQuoted,
@@ -254,6 +255,7 @@ class RuleLineParser extends EmbeddedActionsParser {
     { ALT: (): ArgItem => this.CONSUME(Equals) },
     { ALT: (): ArgItem => this.CONSUME(Hash) },
     { ALT: (): ArgItem => this.CONSUME(BadChar) },
+    { ALT: (): ArgItem => this.CONSUME(Punct) },
   ];
   private argStep = (): void => {
     const item = this.OR(this.argAlts);
@@ -271,7 +273,7 @@ class RuleLineParser extends EmbeddedActionsParser {
     return parts;
   });
 
-  private anyAlts = [LParen, RParen, Comma, Equals, Hash, Word, BadWord, QuotedString, UnterminatedString, VariableStart, BadChar].map(
+  private anyAlts = [LParen, RParen, Comma, Equals, Hash, Word, BadWord, Punct, QuotedString, UnterminatedString, VariableStart, BadChar].map(
     (type) => ({ ALT: (): IToken => this.CONSUME(type) }),
   );
 
@@ -491,9 +493,13 @@ class RuleLineParser extends EmbeddedActionsParser {
             ? `'#' starts a comment only at the beginning of a line; quote it if it is part of a value`
             : item.tokenType === Equals
               ? `Unexpected '=' in ${label}; quote it if it is part of a value`
-              : `Unexpected ${shown(item.image)} in ${label}`;
+              : expectArg
+                ? `Unexpected ${shown(item.image)} in ${label}`
+                : `Expected ',' or ')' in ${label}, found ${shown(item.image)}`;
         this.err('syntax', msg, this.tokRange(item));
         end = tokenEnd(item);
+        // Where a comma belongs (`concat("A";"B")`), take the stray for one: one error, not two.
+        expectArg = true;
       }
     }
     if (expectArg) {
