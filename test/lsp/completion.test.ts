@@ -67,6 +67,18 @@ describe('LSP: completion', function () {
     assert.ok(item.filterText?.startsWith('(0010,0010)'), 'the filter text leads with the tag, as typed');
   });
 
+  it('inside a written tag, the edit replaces the whole tag, up to its ")"', async () => {
+    const list = await complete('(0010,0010)=(0008,00|50)');
+    const item = find(list, 'AccessionNumber');
+    assert.deepEqual(edit(item), { range: { start: { line: 0, character: 12 }, end: { line: 0, character: 23 } }, newText: '(0008,0050)' });
+  });
+
+  it('after "$" offers variables as $(name)', async () => {
+    const list = await complete('$(site)="A"\n(0008,0080)=$|');
+    assert.deepEqual(edit(find(list, '$(site)')), { range: { start: { line: 1, character: 12 }, end: { line: 1, character: 13 } }, newText: '$(site)' });
+    assert.equal(list.items.some((i) => i.label === 'concat'), false, 'only variables after "$"');
+  });
+
   it('before anything is typed, offers the tags the file uses, then common ones, not command elements', async () => {
     const list = await complete('(0008,1030)="x"\n(0008,1030)="y"\n(|');
     assert.equal(list.items[0].label, 'StudyDescription', 'the tag used twice in the file comes first');
