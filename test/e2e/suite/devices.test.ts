@@ -11,10 +11,12 @@ import { validateDeviceText } from '../../../core/src/devices';
 import {
   freePort,
   makeSelfSignedCert,
+  startOrthanc,
   startSilentListener,
   startStorescp,
   stopAllPeers,
   type CertFiles,
+  type OrthancPeer,
   type SilentPeer,
   type StorescpPeer,
 } from '../../integration/peers';
@@ -62,6 +64,7 @@ describe('device tree and commands', function () {
   let store: StorescpPeer;
   let tlsStore: StorescpPeer;
   let silent: SilentPeer;
+  let orthanc: OrthancPeer;
   let cert: CertFiles;
   let closed: number;
   let text: string;
@@ -69,10 +72,11 @@ describe('device tree and commands', function () {
   before(async () => {
     await activeApi();
     cert = makeSelfSignedCert();
-    [store, tlsStore, silent, closed] = await Promise.all([
+    [store, tlsStore, silent, orthanc, closed] = await Promise.all([
       startStorescp({ aet: 'STORESCP' }),
       startStorescp({ aet: 'TLSSCP', tls: cert }),
       startSilentListener(),
+      startOrthanc({ aet: 'ORTHANC_E2E', checkCalledAet: true }),
       freePort(),
     ]);
     text = [
@@ -119,6 +123,14 @@ describe('device tree and commands', function () {
       '  disabled',
       '}',
       '',
+      '# Orthanc answers to ORTHANC_E2E only: this row has the wrong AE title.',
+      'device WRONGAE {',
+      '  type dicom',
+      '  ae "NOT_ORTHANC"',
+      '  host 127.0.0.1',
+      `  port ${orthanc.dicomPort}`,
+      '}',
+      '',
       '# Only for Refresh IP Addresses: disabled, so echo all never calls it.',
       'device NAMED {',
       '  type viewer',
@@ -150,7 +162,7 @@ describe('device tree and commands', function () {
     const [modalities, none] = lab.children;
     assert.match(modalities.description ?? '', /2 devices · max 2 connections/);
     assert.deepEqual(modalities.children.map((d) => d.label), ['STORE', 'CLOSED']);
-    assert.deepEqual(none.children.map((d) => d.label), ['SECURE', 'HUNG', 'NAMED']);
+    assert.deepEqual(none.children.map((d) => d.label), ['SECURE', 'HUNG', 'WRONGAE', 'NAMED']);
 
     const [storeNode, closedNode] = modalities.children;
     assert.equal(storeNode.description, `STORESCP@127.0.0.1:${store.port}`);
@@ -201,6 +213,16 @@ describe('device tree and commands', function () {
     assert.ok(log.some((l) => /echo CLOSED .*refused after .* — connection refused/.test(l)), JSON.stringify(log));
   });
 
+  it('echo with a wrong called AE title: rejected, with the reason', async () => {
+    const result = await vscode.commands.executeCommand<{ outcome: string; reason: string }>(CMD + 'echo', { uri: fileUri(), id: 'WRONGAE' });
+    assert.equal(result?.outcome, 'rejected', result?.reason);
+    const { log } = await state();
+    assert.ok(
+      log.some((l) => /echo WRONGAE .*rejected after .* — association rejected: called AE title not recognised \(reason 7/.test(l)),
+      JSON.stringify(log.slice(-3)),
+    );
+  });
+
   it('echo of a silent peer ends at the timeout setting', async () => {
     await settings().update('network.timeoutMs', 1500, vscode.ConfigurationTarget.Workspace);
     try {
@@ -241,11 +263,11 @@ describe('device tree and commands', function () {
     const results = await vscode.commands.executeCommand<Array<{ id: string; ok: boolean; outcome: string }>>(CMD + 'echoAll', { uri: fileUri() });
     assert.deepEqual(
       results?.map((r) => [r.id, r.outcome]),
-      [['STORE', 'ok'], ['CLOSED', 'refused'], ['SECURE', 'ok']],
+      [['STORE', 'ok'], ['CLOSED', 'refused'], ['SECURE', 'ok'], ['WRONGAE', 'rejected']],
     );
     const { log } = await state();
     assert.ok(log.some((l) => l.includes('echo all: skipping disabled device(s) HUNG, NAMED')));
-    assert.ok(log.some((l) => l.includes('echo all: 2 ok, 1 failed')), JSON.stringify(log.slice(-5)));
+    assert.ok(log.some((l) => l.includes('echo all: 2 ok, 2 failed')), JSON.stringify(log.slice(-5)));
   });
 
   it('disable edits the file; undo in the editor restores it', async () => {
@@ -256,8 +278,11 @@ describe('device tree and commands', function () {
     assert.match(closedBlock, /\n  disabled\n\}$/);
     assert.equal((await labDevice('CLOSED'))?.contextValue, 'device.disabled');
 
+    // Undo goes to the editor with focus (the output channel's view is an editor too).
     const document = await vscode.workspace.openTextDocument(fileUri());
-    await vscode.window.showTextDocument(document);
+    await vscode.window.showTextDocument(document, { preserveFocus: false });
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), fileUri().toString());
     await vscode.commands.executeCommand('undo');
     assert.equal(document.getText(), before);
     assert.equal((await labDevice('CLOSED'))?.contextValue, 'device.enabled');

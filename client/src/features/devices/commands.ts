@@ -114,7 +114,7 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
     command(DEVICE_COMMANDS.add, async (arg?: unknown, given?: NewDevice) => {
       const file = await fileTarget(files, arg, 'Device table to add the device to');
       if (!file) return undefined;
-      const device = given ?? (await addDeviceWizard(file.table));
+      const device = isPlainObject(given) ? given : await addDeviceWizard(file.table);
       if (!device) return undefined;
       const problems = checkNewDevice(device, file.table);
       if (problems.length) throw new Error(`Cannot add device ${device.id ?? ''}: ${problems.join('; ')}`);
@@ -131,7 +131,7 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
     command(DEVICE_COMMANDS.edit, async (arg?: unknown, given?: DeviceChange) => {
       const ref = await deviceTarget(files, arg, 'Device to edit');
       if (!ref) return false;
-      const change = given ?? (await editDevicePrompt(ref.device, ref.table));
+      const change = isPlainObject(given) ? given : await editDevicePrompt(ref.device, ref.table);
       if (!change) return false;
       const id = ref.device.id;
       const changed = await applyDeviceEdits(ref.uri, (text) => {
@@ -147,7 +147,7 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
       const ref = await deviceTarget(files, arg, 'Device to delete');
       if (!ref) return false;
       const { device } = ref;
-      if (options?.confirm !== false) {
+      if (!isPlainObject(options) || options.confirm !== false) {
         const disableInstead = device.enabled ? 'Disable Instead' : undefined;
         const choice = await vscode.window.showWarningMessage(
           `Delete device ${device.id} (${device.ae ?? 'no AE'}) from ${vscode.workspace.asRelativePath(ref.uri)}?`,
@@ -234,6 +234,11 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
       };
     }),
   ];
+}
+
+/** A menu may pass the tree's selection (an array) as the second argument; that is not data. */
+function isPlainObject<T>(value: T | undefined): value is T {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Refuses an edit that would leave the device with a validation error. */
