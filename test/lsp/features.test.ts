@@ -78,6 +78,10 @@ describe('LSP: language features', function () {
       assert.match(text, /Assigned on lines 1, 4/);
     });
 
+    it('explains a SEQ item number', async () => {
+      assert.match(await hover('SEQ(0040,0275,0,0040,1001)="X"\n', at(0, 14)), /numbered from 0/);
+    });
+
     it('documents control variables', async () => {
       assert.match(await hover('$(@PROCESS)=NULL()\n', at(0, 4)), /stops processing/);
     });
@@ -182,6 +186,18 @@ describe('LSP: language features', function () {
       await assert.rejects(
         client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 3), newName: 'has space' }),
         /not a variable name/,
+      );
+      await assert.rejects(
+        client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 3), newName: '@PROCESS' }),
+        /reserved for control variables/,
+      );
+    });
+
+    it('refuses a rename that would merge two variables', async () => {
+      const { uri } = await open('$(a)="1"\n$(b)="2"\n(0010,0010)=concat($(a),$(b))\n');
+      await assert.rejects(
+        client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 2), newName: 'b' }),
+        /already exists/,
       );
     });
   });

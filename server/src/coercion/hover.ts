@@ -38,6 +38,8 @@ export function hoverCoercion(file: RuleFileNode, position: Position, dialect: C
       return markdown(describeVariable(file, node.name, node.isControl), node.range);
     case 'RetiredSplit':
       return markdown(retiredSplitText(node), node.range);
+    case 'ItemIndex':
+      return markdown(`Item ${node.value} of the sequence before it; items are numbered from 0.`, node.range);
     default:
       return null;
   }

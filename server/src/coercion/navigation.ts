@@ -54,6 +54,10 @@ export function renameCoercion(file: RuleFileNode, uri: string, position: Positi
   if (!VARIABLE_NAME.test(name)) {
     throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is not a variable name: use letters, digits, _, - and . only.`);
   }
+  // Renaming onto an existing variable would silently merge two values into one.
+  if (name !== placeholder && variableOccurrences(file).has(name)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `$(${name}) already exists in this file; renaming would merge the two variables.`);
+  }
   const occurrences = variableOccurrences(file).get(placeholder) ?? [];
   return { changes: { [uri]: occurrences.map((o) => ({ range: toLspRange(o.node.nameRange), newText: name })) } };
 }
