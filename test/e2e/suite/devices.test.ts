@@ -270,6 +270,15 @@ describe('device tree and commands', function () {
     assert.ok(log.some((l) => l.includes('echo all: 2 ok, 2 failed')), JSON.stringify(log.slice(-5)));
   });
 
+  it('ping all: TCP and ICMP for every enabled device, in one batch', async () => {
+    const results = await vscode.commands.executeCommand<Array<{ id: string; ok: boolean; outcome: string }>>(CMD + 'pingAll', { uri: fileUri() });
+    assert.deepEqual(results?.map((r) => r.id), ['STORE', 'CLOSED', 'SECURE', 'WRONGAE']);
+    assert.equal(results?.find((r) => r.id === 'STORE')?.ok, true);
+    const { log } = await state();
+    assert.ok(log.some((l) => /ping TCP CLOSED .*refused after/.test(l)), JSON.stringify(log.slice(-10)));
+    assert.ok(log.some((l) => l.startsWith('[') && l.includes('ping all: ')), 'a summary line');
+  });
+
   it('disable edits the file; undo in the editor restores it', async () => {
     const before = diskText();
     const changed = await vscode.commands.executeCommand<boolean>(CMD + 'disable', { uri: fileUri(), id: 'CLOSED' });
