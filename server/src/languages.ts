@@ -22,6 +22,10 @@ export const DEFAULT_SETTINGS: ServerSettings = { coercion: { dialect: 'strict' 
  *  ResponseError to refuse (e.g. rename of a control variable); other throws are logged. */
 export interface LanguageService {
   readonly languageId: string;
+  /** Characters that open completion / signature help in this language (the server announces the union). */
+  readonly completionTriggerCharacters?: readonly string[];
+  readonly signatureTriggerCharacters?: readonly string[];
+  readonly signatureRetriggerCharacters?: readonly string[];
   validate(doc: TextDocument, settings: ServerSettings): Diagnostic[];
   completion?(doc: TextDocument, position: Position, settings: ServerSettings): CompletionList | null;
   hover?(doc: TextDocument, position: Position, settings: ServerSettings): Hover | null;

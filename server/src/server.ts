@@ -25,8 +25,6 @@ import { SEMANTIC_LEGEND } from './semanticLegend';
 import { SemanticTokenHistory } from './semanticDelta';
 import { createCoercionService } from './coercion/service';
 import { createDeviceService } from './devices/service';
-import { COMPLETION_TRIGGER_CHARACTERS } from './coercion/completion';
-import { SIGNATURE_TRIGGER_CHARACTERS, SIGNATURE_RETRIGGER_CHARACTERS } from './coercion/signatureHelp';
 
 /** Section of the client's settings we read (package.json `contributes.configuration`). */
 const SETTINGS_SECTION = 'pacsWorkbench';
@@ -158,6 +156,11 @@ documents.onDidClose((e) => {
 
 // ------------------------------------------------------------------ lifecycle
 
+/** Capabilities are per server, not per language: the union over the registered languages. */
+function unionOf(pick: (service: LanguageService) => readonly string[] | undefined): string[] {
+  return [...new Set(registry.all().flatMap((service) => pick(service) ?? []))];
+}
+
 connection.onInitialize((params): InitializeResult => {
   clientCapabilities = params.capabilities;
   hasConfigurationRequest = clientCapabilities.workspace?.configuration === true;
@@ -166,11 +169,11 @@ connection.onInitialize((params): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
+      completionProvider: { triggerCharacters: unionOf((l) => l.completionTriggerCharacters), resolveProvider: false },
       hoverProvider: true,
       signatureHelpProvider: {
-        triggerCharacters: SIGNATURE_TRIGGER_CHARACTERS,
-        retriggerCharacters: SIGNATURE_RETRIGGER_CHARACTERS,
+        triggerCharacters: unionOf((l) => l.signatureTriggerCharacters),
+        retriggerCharacters: unionOf((l) => l.signatureRetriggerCharacters),
       },
       semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: { delta: true }, range: false },
       documentSymbolProvider: true,
@@ -188,9 +191,7 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   if (hasConfigurationRequest && clientCapabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
     void connection.client
-      .register(
-DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }
-      )
+      .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
       .catch((error: unknown) => logError('registering for configuration changes', error));
   }
 });

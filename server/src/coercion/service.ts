@@ -5,9 +5,9 @@ import type { CoreDiagnostic } from '../../../core/src/diagnostics';
 import type { CoercionDialect, LanguageService, ServerSettings } from '../languages';
 import { toLspDiagnostic } from '../convert';
 import { ParsedDocuments, lineText } from './documents';
-import { completeCoercion } from './completion';
+import { COMPLETION_TRIGGER_CHARACTERS, completeCoercion } from './completion';
 import { hoverCoercion } from './hover';
-import { signatureHelpCoercion } from './signatureHelp';
+import { SIGNATURE_RETRIGGER_CHARACTERS, SIGNATURE_TRIGGER_CHARACTERS, signatureHelpCoercion } from './signatureHelp';
 import { semanticTokensCoercion } from './semanticTokens';
 import { documentSymbolsCoercion } from './symbols';
 import { foldingRangesCoercion } from './folding';
@@ -33,6 +33,9 @@ export function createCoercionService(): LanguageService {
 
   return {
     languageId: COERCION_LANGUAGE_ID,
+    completionTriggerCharacters: COMPLETION_TRIGGER_CHARACTERS,
+    signatureTriggerCharacters: SIGNATURE_TRIGGER_CHARACTERS,
+    signatureRetriggerCharacters: SIGNATURE_RETRIGGER_CHARACTERS,
     validate: (doc, settings) => coreDiagnostics(doc, dialectOf(settings)).map(toLspDiagnostic),
     completion: (doc, position, settings) =>
       completeCoercion({ lineText: lineText(doc, position.line), position, file: parsed.get(doc), dialect: dialectOf(settings) }),
