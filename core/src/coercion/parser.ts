@@ -194,9 +194,26 @@ class RuleLineParser extends EmbeddedActionsParser {
     },
   };
 
+  // One rule for every value form (a Chevrotain rule invocation costs more than an alternative):
+  // tag, variable, strings, word or call, bad word. `callArgs` items recurse into `primary`.
   private primaryAlts = [
-    { ALT: (): Expression => this.SUBRULE(this.tag) },
-    { ALT: (): Expression => this.SUBRULE(this.variable) },
+    {
+      ALT: (): Expression => {
+        const open = this.CONSUME(LParen);
+        const group = this.OPTION(this.tagGroup);
+        const comma = this.OPTION2(this.tagComma);
+        const element = this.OPTION3(this.tagElement);
+        const close = this.OPTION4(this.tagClose);
+        return this.recording ? (open as never) : this.makeTag(open, group, comma, element, close);
+      },
+    },
+    {
+      ALT: (): Expression => {
+        const start = this.CONSUME(VariableStart);
+        const close = this.OPTION5(this.variableClose);
+        return this.recording ? (start as never) : this.makeVariable(start, close);
+      },
+    },
     {
       ALT: (): Expression => {
         const t = this.CONSUME(QuotedString);
@@ -209,7 +226,14 @@ class RuleLineParser extends EmbeddedActionsParser {
         return this.recording ? (t as never) : this.quotedString(t, false);
       },
     },
-    { ALT: (): Expression => this.SUBRULE(this.wordOrCall) },
+    {
+      ALT: (): Expression => {
+        const word = this.CONSUME3(Word);
+        const args = this.OPTION6(this.callArgs);
+        if (this.recording) return word as never;
+        return args ? this.makeCallLike(word, args) : this.unquoted(word);
+      },
+    },
     {
       ALT: (): Expression => {
         const t = this.CONSUME(BadWord);
@@ -218,39 +242,26 @@ class RuleLineParser extends EmbeddedActionsParser {
     },
   ];
 
-  private primary = this.RULE('primary', (): Expression => this.OR(this.primaryAlts));
-
   private tagGroup = (): IToken => this.CONSUME(Word);
-  private tagElement = (): IToken => this.CONSUME2(Word);
   private tagComma = (): IToken => this.CONSUME(Comma);
-  private closeParen = (): IToken => this.CONSUME(RParen);
+  private tagElement = (): IToken => this.CONSUME2(Word);
+  private tagClose = (): IToken => this.CONSUME(RParen);
+  private variableClose = (): IToken => this.CONSUME2(RParen);
+  private callClose = (): IToken => this.CONSUME3(RParen);
 
-  private tag = this.RULE('tag', (): TagNode => {
-    const open = this.CONSUME(LParen);
-    const group = this.OPTION(this.tagGroup);
-    const comma = this.OPTION2(this.tagComma);
-    const element = this.OPTION3(this.tagElement);
-    const close = this.OPTION4(this.closeParen);
-    return this.recording ? (open as never) : this.makeTag(open, group, comma, element, close);
-  });
-
-  private variable = this.RULE('variable', (): VariableNode => {
-    const start = this.CONSUME(VariableStart);
-    const close = this.OPTION(this.closeParen);
-    return this.recording ? (start as never) : this.makeVariable(start, close);
-  });
-
-  private callParts = (): ArgParts => this.SUBRULE(this.callArgs);
-
-  private wordOrCall = this.RULE('wordOrCall', (): Expression => {
-    const word = this.CONSUME(Word);
-    const args = this.OPTION(this.callParts);
-    if (this.recording) return word as never;
-    return args ? this.makeCallLike(word, args) : this.unquoted(word);
-  });
+  /** `( ... )` after a word: takes every token up to `)` or the end of the line. */
+  private callArgs = (): ArgParts => {
+    const open = this.CONSUME2(LParen);
+    const parts: ArgParts = { open, items: [] };
+    this.argStack.push(parts);
+    this.MANY(this.argStep);
+    this.argStack.pop();
+    parts.close = this.OPTION7(this.callClose);
+    return parts;
+  };
 
   private argAlts = [
-    { ALT: (): ArgItem => this.CONSUME(Comma) },
+    { ALT: (): ArgItem => this.CONSUME2(Comma) },
     { ALT: (): ArgItem => this.SUBRULE(this.primary) },
     { ALT: (): ArgItem => this.CONSUME(Equals) },
     { ALT: (): ArgItem => this.CONSUME(Hash) },
@@ -258,20 +269,11 @@ class RuleLineParser extends EmbeddedActionsParser {
     { ALT: (): ArgItem => this.CONSUME(Punct) },
   ];
   private argStep = (): void => {
-    const item = this.OR(this.argAlts);
+    const item = this.OR2(this.argAlts);
     this.argStack[this.argStack.length - 1].items.push(item);
   };
 
-  /** `( ... )`: takes every token up to `)` or the end of the line; actions sort them out. */
-  private callArgs = this.RULE('callArgs', (): ArgParts => {
-    const open = this.CONSUME(LParen);
-    const parts: ArgParts = { open, items: [] };
-    this.argStack.push(parts);
-    this.MANY(this.argStep);
-    this.argStack.pop();
-    parts.close = this.OPTION(this.closeParen);
-    return parts;
-  });
+  private primary = this.RULE('primary', (): Expression => this.OR(this.primaryAlts));
 
   private anyAlts = [LParen, RParen, Comma, Equals, Hash, Word, BadWord, Punct, QuotedString, UnterminatedString, VariableStart, BadChar].map(
     (type) => ({ ALT: (): IToken => this.CONSUME(type) }),
@@ -347,11 +349,6 @@ class RuleLineParser extends EmbeddedActionsParser {
 
   private found(t: IToken): string {
     return isEof(t) ? 'end of line' : shown(t.image);
-  }
-
-  /** Where something that is missing before token `t` would go (end of line for EOF). */
-  private placeOf(t: IToken): number {
-    return isEof(t) ? this.text.length : t.startOffset;
   }
 
   private missing(at: number): MissingNode {
