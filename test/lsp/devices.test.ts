@@ -477,6 +477,22 @@ describe('LSP: device-definition language (.pacs)', function () {
       assert.deepEqual(second, []);
     });
 
+    it('refuses to format when re-indenting would change a value (white space at the end of an open string)', async () => {
+      for (const text of [
+        'device X {\n      ae "abc   \n}\n',
+        'device X {\n      rules {\n  (0010,0010)="abc   \n  }\n}\n',
+      ]) {
+        const { uri } = await open(text);
+        const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+        assert.deepEqual(edits, [], JSON.stringify(text));
+      }
+      // The same files with their strings closed are formatted.
+      const closed = 'device X {\n      ae "abc"   \n}\n';
+      const { uri } = await open(closed);
+      const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      assert.equal(applyEdits(closed, edits ?? []), 'device X {\n  ae "abc"\n}\n');
+    });
+
     it('formats the example workspace file without changing it beyond white space', async () => {
       const file = path.join(repoRoot(), 'examples', 'workspace', 'devices', 'hospital.pacs');
       const text = fs.readFileSync(file, 'utf8');

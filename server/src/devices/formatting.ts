@@ -29,7 +29,7 @@ export function meaningOf(text: string): string {
         values: f.values.map((v) => v.text),
         block: f.block?.kind === 'ListBlock'
           ? { list: f.block.items.map((i) => i.text), closed: !!f.block.closeRange }
-          : f.block ? { rules: f.block.lines.map((l) => l.text.trim()), closed: !!f.block.closeRange } : undefined,
+          : f.block ? { rules: f.block.lines.map((l) => ruleLineMeaning(l.text)), closed: !!f.block.closeRange } : undefined,
       })),
     })),
     errors: errors.map((e) => e.code),
@@ -38,4 +38,19 @@ export function meaningOf(text: string): string {
 
 export function sameMeaning(a: string, b: string): boolean {
   return meaningOf(a) === meaningOf(b);
+}
+
+/**
+ * A rule line without the white space around it, except that trailing white space inside a
+ * string left open at the end of the line is part of that string.
+ */
+function ruleLineMeaning(line: string): string {
+  const t = line.trimStart();
+  if (t.startsWith('#')) return t.trimEnd();
+  let inString = false;
+  for (let i = 0; i < t.length; i++) {
+    if (inString && t[i] === '\\') i++;
+    else if (t[i] === '"') inString = !inString;
+  }
+  return inString ? t : t.trimEnd();
 }
