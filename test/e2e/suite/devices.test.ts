@@ -149,6 +149,8 @@ describe('device tree and commands', function () {
     await settings().update('network.timeoutMs', undefined, vscode.ConfigurationTarget.Workspace);
     await settings().update('network.tlsCaFile', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Later suites share the workspace: leave no device table pointing at stopped peers.
+    await vscode.workspace.fs.delete(fileUri()).then(undefined, () => undefined);
     await stopAllPeers();
     fs.rmSync(cert.dir, { recursive: true, force: true });
   });
