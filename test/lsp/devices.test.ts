@@ -338,6 +338,15 @@ describe('LSP: device-definition language (.pacs)', function () {
       assert.deepEqual(labels(category), ['max-connections']);
     });
 
+    it('offers fields after the `{` of a one-line block, replacing the word being typed', async () => {
+      const text = 'category c { max-c }\n';
+      const items = await complete(text, { line: 0, character: 18 });
+      assert.deepEqual(labels(items), ['max-connections']);
+      assert.deepEqual((items[0].textEdit as TextEdit).range, rangeOf(text, 'max-c'));
+      assert.deepEqual(await complete(text, { line: 0, character: 20 }), [], 'nothing after the closing brace');
+      assert.deepEqual(await complete(text, { line: 0, character: 9 }), [], 'nothing while naming the block');
+    });
+
     it('offers device types, without the retired Workstation', async () => {
       const text = 'device X {\n  type \n}\n';
       const names = labels(await complete(text, { line: 1, character: 7 }));
@@ -427,6 +436,11 @@ describe('LSP: device-definition language (.pacs)', function () {
       const text = await hover(SITE, where(SITE, '"rules/good.coerce"', 3, 1));
       assert.match(text, /Rule file `rules\/good.coerce`: 1 rule, no syntax errors/);
       assert.match(text, /Prefix accession numbers/);
+    });
+
+    it('explains a service and a device type', async () => {
+      assert.match(await hover(SITE, where(SITE, 'mwl U', 1)), /Modality Worklist/);
+      assert.match(await hover(SITE, where(SITE, 'type viewer', 6)), /workstation using prefetch/);
     });
 
     it('hands hover inside inline rules to the coercion language', async () => {

@@ -82,17 +82,18 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
   /** Core validation; always fresh, since a referenced file may have changed since the last one. */
   const check = (doc: TextDocument, settings: ServerSettings): CoreDiagnostic[] => {
     const analysis = analyses.get(doc);
-    const deps = new Set<string>();
+    // Read each file once per validation, however many devices share it.
+    const seen = new Map<string, string | undefined>();
     const readFile = uriToPath(doc.uri) !== undefined
       ? (reference: string) => {
         const abs = resolveReference(doc.uri, reference);
         if (!abs) return undefined;
-        deps.add(abs);
-        return readWorkspaceFile(documents, abs);
+        if (!seen.has(abs)) seen.set(abs, readWorkspaceFile(documents, abs));
+        return seen.get(abs);
       }
       : undefined;
     const { diagnostics } = validateDeviceFile(analysis.parsed, { readFile, dialect: settings.coercion.dialect });
-    dependencies.set(doc.uri, deps);
+    dependencies.set(doc.uri, new Set(seen.keys()));
     validated.set(doc.uri, { version: doc.version, diagnostics });
     watch();
     return diagnostics;
