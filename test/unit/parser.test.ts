@@ -344,6 +344,17 @@ describe('coercion parser', () => {
       assert.equal(t1.lines[0].range.start.line, 0, 'earlier trees are not changed');
     });
 
+    it('moves errors and their quick-fix data with a moved line', () => {
+      const p = createIncrementalParser();
+      const v1 = '(0010,0010)=concat(a,SEQ(0040,0275,0,0040,0009)\n(0010,0020)=1.2\n(0010,0030)="x';
+      p.parse(v1);
+      const v2 = '# new first line\n\n' + v1;
+      const t2 = p.parse(v2);
+      assert.deepEqual(t2, parseRuleFile(v2));
+      assert.deepEqual(t2.errors.map((e) => [e.code, e.range.start.line]), [['missing-paren', 2], ['syntax', 3], ['unterminated-string', 4]]);
+      assert.equal((t2.errors[0].data as { at: { line: number } }).at.line, 2);
+    });
+
     it('recomputes split-rule errors across reused lines', () => {
       const p = createIncrementalParser();
       p.parse('(0010,0010)=concat(a,\n"b")');

@@ -68,6 +68,24 @@ export interface MissingEqualsData {
   at: Position;
 }
 
+/** Data of an `unterminated-string` error: the closing quote to add at the end of the line. */
+export interface UnterminatedStringData {
+  insert: '"';
+  at: Position;
+}
+
+/** Data of a `syntax` error for a missing comma (`concat(a b)`, `(0010 0010)`). */
+export interface MissingCommaData {
+  insert: ',';
+  at: Position;
+}
+
+/** Data of a `syntax` error for a word that must be quoted (`1.2.840`): quote `around`. */
+export interface QuoteWordData {
+  insert: '"';
+  around: Range;
+}
+
 /** Data of a `split-rule` error: the 0-based line this line should be joined to. */
 export interface SplitRuleData {
   joinTo: number;
@@ -367,7 +385,7 @@ class RuleLineParser extends EmbeddedActionsParser {
       this.err('unterminated-string', 'This string has no closing \'"\' before the end of the line', range, {
         insert: '"',
         at: range.end,
-      });
+      } satisfies UnterminatedStringData);
     }
     return { kind: 'String', quoted: true, value: this.intern(unescapeQuoted(body)), text: this.intern(t.image), range };
   }
@@ -383,7 +401,7 @@ class RuleLineParser extends EmbeddedActionsParser {
       'syntax',
       `${shown(t.image)} must be quoted: only letters and digits may be written without quotes`,
       node.range,
-      { insert: '"', around: node.range },
+      { insert: '"', around: node.range } satisfies QuoteWordData,
     );
     this.badWordErrors.set(node, e);
     return node;
@@ -422,7 +440,7 @@ class RuleLineParser extends EmbeddedActionsParser {
       this.err('syntax', `Expected ',' between the group and the element of the tag, found ${shown(element.image)}`, this.tokRange(element), {
         insert: ',',
         at: this.pos(tokenEnd(group)),
-      });
+      } satisfies MissingCommaData);
     } else if (!group || !comma || !element) {
       node.incomplete = true;
       let expected: string;
@@ -471,7 +489,7 @@ class RuleLineParser extends EmbeddedActionsParser {
           this.err('syntax', `Expected ',' or ')' in ${label}, found ${this.describe(item)}`, item.range, {
             insert: ',',
             at: item.range.start,
-          });
+          } satisfies MissingCommaData);
         }
         args.push(item);
         expectArg = false;
