@@ -10,8 +10,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
 import {
   CodeActionRequest,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type RegistrationParams,
   CompletionRequest,
   DefinitionRequest,
   DiagnosticSeverity,
@@ -34,7 +46,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../core/src/coercion/quickfix';
 import { parseDeviceFile } from '../../core/src/devices/parser';
-import { LspClient, repoRoot } from './client';
+import { LspClient, repoRoot, SERVER_BUNDLE } from './client';
 
 const LANGUAGE = 'pacs-devices';
 
@@ -610,6 +622,36 @@ describe('LSP: device-definition language (.pacs)', function () {
       assert.equal(fixed, text.replace('concta', 'concat'));
       assert.deepEqual((await client.change(uri, fixed)).map((d) => d.code), ['no-server'], 'only the missing server remains');
     });
+  });
+
+  it('asks a client that allows it to watch rule files and .pacs files on disk', async () => {
+    // A client of its own, declaring dynamic registration of file watchers as VS Code does.
+    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const registered = new Promise<RegistrationParams>((resolve) =>
+      connection.onRequest(RegistrationRequest.type, (params) => {
+        if (params.registrations.some((r) => r.method === DidChangeWatchedFilesNotification.method)) resolve(params);
+      }));
+    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => null));
+    connection.listen();
+    try {
+      await connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid, rootUri: null, workspaceFolders: null,
+        capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      });
+      await connection.sendNotification(InitializedNotification.type, {});
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri: fileUri('watch.pacs'), languageId: LANGUAGE, version: 1, text: SITE },
+      });
+      const params = await registered;
+      const watch = params.registrations.find((r) => r.method === DidChangeWatchedFilesNotification.method)!;
+      assert.deepEqual((watch.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((w) => w.globPattern), ['**/*.coerce', '**/*.pacs']);
+    } finally {
+      await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
+      await connection.sendNotification(ExitNotification.type).catch(() => undefined);
+      await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+      connection.dispose();
+    }
   });
 
   it('keeps the server alive through every request on a damaged file', async () => {
