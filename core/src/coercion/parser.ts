@@ -14,7 +14,13 @@
  * - `SEQ` and `USER` are recognised in any letter case, like function names;
  * - variable names use letters, digits, `_`, `-`, `.`; control variables start with `@`;
  * - `USER(...)` field names use letters, digits and `_`;
- * - in quoted strings an unknown escape `\x` is kept as the two characters `\x`.
+ * - in quoted strings an unknown escape `\x` is kept as the two characters `\x`;
+ * - a rule split over lines is recognised (`split-rule`) when a line starts with `,` or `)` right
+ *   after a rule line, or has no `=` after a line that left parentheses open or ended with `=`.
+ *
+ * Speed: a 10,000-rule file parses in roughly 90-100 ms of CPU on the project's 2-core machine
+ * (most of it is building and collecting the ~20 MB tree); an editor should use
+ * createIncrementalParser(), which re-parses only changed lines (a keystroke: a few ms).
  */
 import { EmbeddedActionsParser, EOF, type IToken } from 'chevrotain';
 import { range as mkRange, type Position, type Range } from '../text/range';
