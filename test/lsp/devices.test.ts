@@ -269,6 +269,23 @@ describe('LSP: device-definition language (.pacs)', function () {
       assert.equal(d.range.start.character, 16);
     });
 
+    it('checks inline rules in the coercion dialect of the settings', async () => {
+      const text = 'device X {\n  rules {\n    (0010,0010)=upper((0010,0010))\n  }\n}\n';
+      const { uri, diagnostics: strict } = await open(text);
+      const [d] = byCode(strict, 'extension-function');
+      assert.equal(d?.severity, DiagnosticSeverity.Error);
+      assert.deepEqual(d.range.start, where(text, 'upper'));
+      try {
+        const republished = client.nextDiagnostics(uri);
+        await client.changeSettings({ coercion: { dialect: 'extended' } });
+        assert.equal(byCode((await republished).diagnostics, 'extension-function')[0]?.severity, DiagnosticSeverity.Information);
+      } finally {
+        const back = client.nextDiagnostics(uri);
+        await client.changeSettings({ coercion: { dialect: 'strict' } });
+        await back;
+      }
+    });
+
     it('reports a missing rule file and a rule file with errors, on the path', () => {
       assert.deepEqual(byCode(diagnostics, 'rule-file-missing').map((d) => d.range), [rangeOf(BROKEN, '"rules/missing.coerce"')]);
       const [bad] = byCode(diagnostics, 'rule-file-errors');
