@@ -233,7 +233,19 @@ class Evaluation {
   }
 }
 
+/** Target texts by rule node: a batch runs the same rules on every file. */
+const targetTexts = new WeakMap<object, string>();
+
 function targetText(t: RuleNode['target']): string {
+  let text = targetTexts.get(t);
+  if (text === undefined) {
+    text = describeTarget(t);
+    targetTexts.set(t, text);
+  }
+  return text;
+}
+
+function describeTarget(t: RuleNode['target']): string {
   switch (t.kind) {
     case 'Tag': return formatRef(tagRef(t));
     case 'Seq': return formatRef(seqRef(t));

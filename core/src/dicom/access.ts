@@ -51,7 +51,9 @@ export function formatRef(ref: AttributeRef): string {
   return `SEQ(${parts.join(',')},${hex(ref.group)},${hex(ref.element)})`;
 }
 
-/** A stable map key for a reference. */
+/** A stable map key for a reference (cheap: called for every assignment). */
 export function refKey(ref: AttributeRef): string {
-  return formatRef(ref);
+  let key = String(((ref.group << 16) | ref.element) >>> 0);
+  for (const s of ref.sequence) key = `${((s.group << 16) | s.element) >>> 0}.${s.item}/${key}`;
+  return key;
 }

@@ -22,7 +22,8 @@ export interface FileOutcome {
 export function coerceFile(ruleSets: RuleSetInput[], input: string, output: string, options: EvaluateOptions = {}): FileOutcome {
   let loaded;
   try {
-    loaded = loadDatasetFile(input);
+    // The evaluation result holds only strings, so the read buffer can serve the next file.
+    loaded = loadDatasetFile(input, { reuseBuffer: true });
   } catch (error) {
     if (error instanceof DicomFileError) return { input, status: 'failed', reason: error.reason };
     throw error;
@@ -37,10 +38,10 @@ export function coerceFile(ruleSets: RuleSetInput[], input: string, output: stri
     return { input, status: 'failed', reason: `left untouched: ${reasons.join('; ')}`, result };
   }
   try {
-    if (fs.existsSync(output) && fs.realpathSync(output) === fs.realpathSync(input)) {
+    if (path.resolve(output) === path.resolve(input)) {
       return { input, status: 'failed', reason: 'the output path is the input file itself; choose another --out folder', result };
     }
-    writeFileAtomic(output, loaded.serialize());
+    writeFileAtomic(output, loaded.serializeChunks());
   } catch (error) {
     return { input, status: 'failed', reason: `cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, result };
   }

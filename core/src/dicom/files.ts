@@ -25,6 +25,8 @@ export interface LoadedDataset {
   readonly changed: boolean;
   /** The bytes to write: the input itself when nothing changed. */
   serialize(): Uint8Array;
+  /** The same bytes as consecutive pieces (cheaper to write than one joined buffer). */
+  serializeChunks(): Uint8Array[];
   /** Part 10 only: the transfer syntax UID. */
   transferSyntax?: string;
 }
@@ -55,6 +57,7 @@ export function loadDatasetBytes(bytes: Uint8Array, name: string): LoadedDataset
     transferSyntax: file.transferSyntax,
     get changed() { return access.hasEdits; },
     serialize: () => access.serialize(),
+    serializeChunks: () => access.serializeChunks(),
   };
 }
 
@@ -80,18 +83,44 @@ function loadJson(bytes: Uint8Array, name: string): LoadedDataset {
   const root = parsed as JsonDataset;
   const access = new JsonDatasetAccess(root);
   const indent = /^\s*[[{]\s*\n(\s*)/.exec(text)?.[1].length ?? 0;
+  const serialize = (): Uint8Array => (access.hasEdits ? Buffer.from(serializeJsonDataset(wrapped ? [root] : root, indent), 'utf8') : bytes);
   return {
     format: 'json',
     access,
     get changed() { return access.hasEdits; },
-    serialize: () => (access.hasEdits ? Buffer.from(serializeJsonDataset(wrapped ? [root] : root, indent), 'utf8') : bytes),
+    serialize,
+    serializeChunks: () => [serialize()],
   };
 }
 
-export function loadDatasetFile(file: string): LoadedDataset {
+let scratch = Buffer.alloc(0);
+
+/** Reads into one buffer reused from call to call: a batch then allocates (and collects) nothing. */
+function readIntoScratch(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, Math.floor(scratch.length * 1.5)));
+    let done = 0;
+    while (done < size) {
+      const n = fs.readSync(fd, scratch, done, size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return scratch.subarray(0, done);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads and walks a file. With `reuseBuffer`, the bytes live in a buffer that the next call
+ * overwrites: the caller must be done with the result (write it out) before reading another.
+ */
+export function loadDatasetFile(file: string, options: { reuseBuffer?: boolean } = {}): LoadedDataset {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = options.reuseBuffer ? readIntoScratch(file) : fs.readFileSync(file);
   } catch (error) {
     throw new DicomFileError(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
@@ -99,16 +128,48 @@ export function loadDatasetFile(file: string): LoadedDataset {
 }
 
 let counter = 0;
+/** Folders already created in this process: a batch writes many files into few folders. */
+const madeDirs = new Set<string>();
 
-/** Writes via a temporary file in the same folder and a rename, so readers see all or nothing. */
-export function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++counter}.pacsw-tmp`);
+/**
+ * Writes via a temporary file in the same folder and a rename, so readers see all or nothing.
+ * `data` may be pieces of the file, written in order without joining them first.
+ */
+export function writeFileAtomic(file: string, data: Uint8Array | Uint8Array[]): void {
+  const dir = path.dirname(file);
+  if (!madeDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}.pacsw-tmp`);
   try {
-    fs.writeFileSync(temp, bytes);
+    const fd = fs.openSync(temp, 'w');
+    try {
+      const chunks = Array.isArray(data) ? data : [data];
+      for (let i = 0; i < chunks.length; i += 512) writeAll(fd, chunks.slice(i, i + 512));
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') madeDirs.delete(dir);
     throw error;
+  }
+}
+
+function writeAll(fd: number, chunks: Uint8Array[]): void {
+  let pending = chunks.filter((c) => c.length > 0);
+  while (pending.length) {
+    let written = fs.writevSync(fd, pending);
+    const rest: Uint8Array[] = [];
+    for (const c of pending) {
+      if (written >= c.length) written -= c.length;
+      else {
+        rest.push(written > 0 ? c.subarray(written) : c);
+        written = 0;
+      }
+    }
+    pending = rest;
   }
 }

@@ -200,11 +200,16 @@ export class Part10Dataset implements DatasetAccess {
 
   /** The output file: the input bytes with the edits spliced in. */
   serialize(): Uint8Array {
-    if (!this.hasEdits) return this.file.bytes;
+    return Buffer.concat(this.serializeChunks());
+  }
+
+  /** The output as consecutive pieces, mostly views of the input (no copy of pixel data). */
+  serializeChunks(): Uint8Array[] {
+    if (!this.hasEdits) return [this.file.bytes];
     const chunks: Uint8Array[] = [this.file.bytes.subarray(0, this.file.datasetStart)];
     this.writeContainer(this.top, this.tree, this.file.syntax, true, chunks);
     chunks.push(this.file.bytes.subarray(this.file.trailerStart));
-    return Buffer.concat(chunks);
+    return chunks;
   }
 
   /** Appends the container's elements to `out`; returns the number of bytes appended. */

@@ -207,8 +207,19 @@ class Walker {
   }
 }
 
+const implicitVrCache = new Map<number, string>();
+
 /** VR for implicit VR files: the dictionary's first alternative, 'UN' for unknown/private tags. */
 export function implicitVr(tag: number): string {
+  let vr = implicitVrCache.get(tag);
+  if (vr === undefined) {
+    vr = lookupImplicitVr(tag);
+    implicitVrCache.set(tag, vr);
+  }
+  return vr;
+}
+
+function lookupImplicitVr(tag: number): string {
   const group = tag >>> 16;
   const element = tag & 0xffff;
   if (element === 0) return 'UL';

