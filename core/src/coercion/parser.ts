@@ -315,7 +315,6 @@ class RuleLineParser extends EmbeddedActionsParser {
     this.badWordErrors.clear();
     this.tokens = lexLine(lineText);
     this.argStack = [];
-    this.positions = [];
     this.input = this.tokens;
     let node: LineNode;
     try {
@@ -331,12 +330,15 @@ class RuleLineParser extends EmbeddedActionsParser {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Position objects of the current line, one per character offset: ranges share them to keep
-   *  the tree small (a 10,000-rule file has ~400,000 ranges), so treat positions as immutable. */
+  /** Position objects by character offset: ranges share them to keep the tree small (a
+   *  10,000-rule file has ~400,000 ranges), so positions are immutable. One array for all lines
+   *  (an entry from another line is replaced), to allocate nothing per line. */
   private positions: Position[] = [];
 
   private pos(character: number): Position {
-    return (this.positions[character] ??= { line: this.lineNo, character });
+    const known = this.positions[character];
+    if (known !== undefined && known.line === this.lineNo) return known;
+    return (this.positions[character] = { line: this.lineNo, character });
   }
 
   /** One copy of each name, tag text and value: rule files repeat them a lot, and each token
