@@ -63,7 +63,7 @@ describe('DICOM I/O: lossless round trip and broken inputs', function () {
     expectBroken(input, /file ends inside the value of \(7FE0,0010\) \(needs 1048576 bytes, 1047576 left\) at byte offset 920 \(element \(7FE0,0010\)\)/);
   });
 
-  it('refuses a file truncated inside a sequence, naming the sequence', () => {
+  it('refuses a file truncated inside a sequence item, naming the element there', () => {
     const full = generate('ct-with-sequences', dir, ['+te', '-e'], 'ct-full.dcm');
     const bytes = fs.readFileSync(full);
     const at = bytes.indexOf(Buffer.from('Head scan'));
