@@ -5,7 +5,7 @@
 //   node scripts/run-tests.mjs desktop    e2e suite in a locally installed desktop VS Code
 // Exits non-zero when a test failed, a suite could not run, or no test ran at all.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -117,7 +117,7 @@ async function runDesktopSuite() {
   const { runTests } = await import('@vscode/test-electron');
   try {
     await runTests({
-      vscodeExecutablePath: code,
+      vscodeExecutablePath: desktopExecutable(code),
       extensionDevelopmentPath: repo,
       extensionTestsPath: path.join(repo, 'out', 'test', 'e2e', 'suite', 'index.js'),
       launchArgs: [path.join(repo, 'examples', 'workspace'), '--disable-extensions', '--disable-workspace-trust'],
@@ -128,6 +128,16 @@ async function runDesktopSuite() {
     problems.push(`desktop: ${error.message ?? error}`);
     totals.failed += 1;
   }
+}
+
+/**
+ * `code` on the PATH is usually the CLI script; test-electron wants the program itself. On
+ * Linux the script is <install>/bin/code and the program <install>/code.
+ */
+function desktopExecutable(cli) {
+  const script = realpathSync(cli);
+  const program = path.join(path.dirname(script), '..', 'code');
+  return path.basename(path.dirname(script)) === 'bin' && existsSync(program) ? program : script;
 }
 
 function add(suite, { passed, failed, skipped = 0 }) {
