@@ -13,7 +13,7 @@ interface CommandModule {
 
 /** Commands in the order --help lists them; those whose module is absent are not listed. */
 const COMMANDS: Array<{ name: string; summary: string }> = [
-  { name: 'check', summary: 'report problems in coercion rule files (as the editor shows them)' },
+  { name: 'check', summary: 'report problems in coercion rule files and device tables (as the editor shows them)' },
   { name: 'apply', summary: 'apply rules to DICOM files and folders, writing the results to --out' },
   { name: 'trace', summary: 'show what each rule does to one data set (nothing is written)' },
   { name: 'echo', summary: 'C-ECHO a device (DICOM verification)' },

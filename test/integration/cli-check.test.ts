@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { pacsw, tempDir, writeRules } from './dicom-helpers';
+import * as path from 'node:path';
+import { pacsw, REPO, tempDir, writeRules } from './dicom-helpers';
 
 describe('pacsw check', function () {
   this.timeout(30_000);
@@ -57,6 +58,25 @@ describe('pacsw check', function () {
     const u = pacsw(['check', '--frobnicate', 'x']);
     assert.equal(u.status, 2);
     assert.match(u.stderr, /unknown option --frobnicate/);
+  });
+});
+
+describe('pacsw check on device tables', function () {
+  this.timeout(30_000);
+  it('checks the example .pacs files (with their rule files) clean and a broken one with located errors', () => {
+    const examples = path.join(REPO, 'examples', 'workspace', 'devices');
+    const good = fs.readdirSync(examples).filter((f) => f.endsWith('.pacs')).map((f) => path.join(examples, f));
+    assert.ok(good.length > 0);
+    const ok = pacsw(['check', ...good]);
+    assert.equal(ok.stdout.split('\n').filter((l) => / error /.test(l)).join('\n'), '');
+    assert.equal(ok.status, 0);
+    const dir = tempDir('cli-check-pacs');
+    const broken = path.join(dir, 'broken.pacs');
+    fs.writeFileSync(broken, 'server main {\n  name Main\n');
+    const bad = pacsw(['check', broken]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: error `, 'm'));
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

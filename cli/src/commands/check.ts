@@ -1,18 +1,35 @@
-/** `pacsw check FILES...`: the editor's diagnostics for coercion rule files. */
+/** `pacsw check FILES...`: the editor's diagnostics for coercion rule files and device tables. */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseRuleFile } from '../../../core/src/coercion/parser';
 import { validateRuleFile, type CoercionDialect } from '../../../core/src/coercion/validate';
+import { validateDeviceText } from '../../../core/src/devices/validate';
+import type { CoreDiagnostic } from '../../../core/src/diagnostics';
 import { parseArgs, UsageError } from '../args';
 import { formatDiagnostic } from '../rules';
 
-export const summary = 'report problems in coercion rule files (as the editor shows them)';
+export const summary = 'report problems in coercion rule files and device tables (as the editor shows them)';
 export const usage = `usage: pacsw check [--dialect strict|extended] [--json] FILES...
 
+FILES are coercion rule files, or device tables (*.pacs; rule files they reference are read
+relative to the .pacs file and checked too).
 Prints one line per problem: file:line:col: severity code message
 --json       print a JSON array of {file, line, column, endLine, endColumn, severity, code, message}
              (line and column 1-based)
 --dialect    strict (default): only what eRAD PACS documents; extended: also our extension functions
 Exit status: 1 when any file has an error (or cannot be read), 0 otherwise.`;
+
+function diagnosticsOf(file: string, text: string, dialect: CoercionDialect): CoreDiagnostic[] {
+  if (!file.toLowerCase().endsWith('.pacs')) return validateRuleFile(parseRuleFile(text), { dialect });
+  const readFile = (ref: string): string | undefined => {
+    try {
+      return fs.readFileSync(path.resolve(path.dirname(file), ref), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return validateDeviceText(text, { readFile, dialect }, file).diagnostics;
+}
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args, { values: ['dialect'], flags: ['json'] });
@@ -37,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
       else console.log(`${file}:1:1: error unreadable ${message}`);
       continue;
     }
-    for (const d of validateRuleFile(parseRuleFile(text), { dialect: dialect as CoercionDialect })) {
+    for (const d of diagnosticsOf(file, text, dialect as CoercionDialect)) {
       if (d.severity === 'error') errors++;
       if (parsed.flags.has('json')) {
         json.push({
