@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MOCHA_SUITES = ['unit', 'lsp', 'integration'];
 const ALL_SUITES = [...MOCHA_SUITES, 'e2e'];
+// Bounds for one suite, so CI fails with a reason instead of hanging (override in minutes).
+const SUITE_TIMEOUT_MS = Number(process.env.PACSW_SUITE_TIMEOUT_MIN || 20) * 60_000;
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => ![...ALL_SUITES, 'desktop'].includes(name));
@@ -74,20 +76,32 @@ async function runMochaSuite(suite) {
   const child = spawn(process.execPath, [mocha, '--reporter', 'spec', '--no-color', ...files], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Own process group, so a hung suite can be ended with every DICOM peer it started.
+    detached: true,
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+  }, SUITE_TIMEOUT_MS);
   let output = '';
   child.stdout.on('data', (chunk) => {
     output += chunk;
     process.stdout.write(chunk);
   });
   const status = await new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
+  clearTimeout(timer);
+  if (timedOut) {
+    problems.push(`${suite}: stopped after ${SUITE_TIMEOUT_MS / 60_000} minutes (a test or a handle it left open hangs)`);
+    totals.failed += 1;
+  }
   const count = (word) => {
     const all = [...output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))];
     return all.length ? Number(all[all.length - 1][1]) : 0;
   };
   const result = { passed: count('passing'), failed: count('failing'), skipped: count('pending') };
   add(suite, result);
-  if (status !== 0 && result.failed === 0) {
+  if (status !== 0 && result.failed === 0 && !timedOut) {
     // Mocha stopped before its summary, e.g. a test file failed to load.
     problems.push(`${suite}: mocha exited with ${status} without reporting a failing test`);
     totals.failed += 1;
@@ -98,7 +112,7 @@ async function runE2ESuite() {
   console.log('\n== e2e (VS Code in code-server, driven by headless Chromium)');
   const { runE2E } = await import('../test/e2e/runner.mjs');
   try {
-    const result = await runE2E();
+    const result = await runE2E({ timeoutMs: Number(process.env.PACSW_E2E_TIMEOUT_MIN || 5) * 60_000 });
     add('e2e', result);
     if (result.passed + result.failed === 0) problems.push('e2e: no test ran');
   } catch (error) {
