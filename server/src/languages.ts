@@ -8,8 +8,9 @@ import type {
   SignatureHelp, TextEdit, WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CoercionDialect } from '../../core/src/coercion/validate';
 
-export type CoercionDialect = 'strict' | 'extended';
+export type { CoercionDialect };
 
 /** What the server reads from the `pacsWorkbench` configuration section. */
 export interface ServerSettings {

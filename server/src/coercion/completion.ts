@@ -1,8 +1,8 @@
 /**
  * Completion for coercion rules: DICOM tags (by keyword, by words of the name, by number),
  * functions with argument snippets, variables assigned earlier, control variables, SEQ/USER.
- * The context comes from the line's text (completionContext.ts); the tree only supplies which
- * variables exist, and a slightly stale tree is fine for that.
+ * The context comes from the line's text (completionContext.ts), which half-typed input does not
+ * disturb; the tree only supplies which variables exist and which tags the file already uses.
  */
 import {
   CompletionItemKind,
@@ -30,7 +30,7 @@ export const TAG_ITEM_LIMIT = 60;
 export interface CompletionInput {
   lineText: string;
   position: Position;
-  /** A recent tree of the whole file, for the variables assigned so far. */
+  /** The tree of the whole file, for the variables assigned so far. */
   file: RuleFileNode;
   dialect: CoercionDialect;
 }
