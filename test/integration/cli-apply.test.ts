@@ -71,6 +71,15 @@ describe('pacsw apply', function () {
     assert.equal(lines[0].output, path.join(out, 'explicit_little.dcm'));
   });
 
+  it('reports a missing input as failed and still processes the others', () => {
+    const out = path.join(dir, 'out-missing');
+    const r = pacsw(['apply', '--rules', rules, '--out', out, path.join(dir, 'nowhere.dcm'), path.join(inputs, 'utf8-names.dcm')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /failed: .*nowhere\.dcm: no such file or folder/);
+    assert.equal(r.stdout.trim(), '2 files: 1 changed, 0 unchanged, 0 stopped, 1 failed');
+    assert.ok(fs.existsSync(path.join(out, 'utf8-names.dcm')));
+  });
+
   it('needs --rules and --out', () => {
     const r = pacsw(['apply', '--out', dir, inputs]);
     assert.equal(r.status, 2);

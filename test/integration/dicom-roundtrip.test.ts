@@ -83,6 +83,14 @@ describe('DICOM I/O: lossless round trip and broken inputs', function () {
     expectBroken(tiny, /too short for a DICOM Part 10 file \(4 bytes\)/);
   });
 
+  it('refuses sequences nested absurdly deep instead of exhausting the stack', () => {
+    const base = fs.readFileSync(generate('ascii-only', dir, ['+te'], 'deep-base.dcm'));
+    const level = Buffer.from([0x08, 0x00, 0x40, 0x11, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]);
+    const input = path.join(dir, 'deep.dcm');
+    fs.writeFileSync(input, Buffer.concat([base, ...Array.from({ length: 5000 }, () => level)]));
+    expectBroken(input, /sequences nested more than 64 levels deep at byte offset \d+ \(element \(0008,1140\)\)/);
+  });
+
   it('refuses broken DICOM JSON with the attribute that is wrong', () => {
     const bad = path.join(dir, 'bad.json');
     fs.writeFileSync(bad, '{"00100010": {"Value": ["x"]}}');

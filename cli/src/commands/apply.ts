@@ -57,14 +57,16 @@ export async function run(args: string[]): Promise<number> {
   const counts: Record<FileStatus, number> = { changed: 0, unchanged: 0, stopped: 0, failed: 0 };
   const progress = new Progress(inputs.length, !json && process.stderr.isTTY === true);
   const claimed = new Map<string, string>();
-  inputs.forEach(({ file, relative }, index) => {
+  inputs.forEach(({ file, relative, missing }, index) => {
     progress.update(index, relative);
     const output = path.join(outDir, relative);
     const earlier = claimed.get(path.resolve(output));
-    const outcome = earlier
-      ? { input: file, status: 'failed' as const, reason: `${file} and ${earlier} both map to ${output}; give them separately` }
-      : coerceFile(ruleSets, file, output);
-    claimed.set(path.resolve(output), file);
+    const outcome = missing
+      ? { input: file, status: 'failed' as const, reason: missing }
+      : earlier
+        ? { input: file, status: 'failed' as const, reason: `${file} and ${earlier} both map to ${output}; give them separately` }
+        : coerceFile(ruleSets, file, output);
+    if (!missing) claimed.set(path.resolve(output), file);
     counts[outcome.status]++;
     if (json) {
       console.log(JSON.stringify({ input: file, output: outcome.status === 'changed' || outcome.status === 'unchanged' ? output : null, status: outcome.status, reason: outcome.reason ?? null, changes: outcome.result?.changes.length ?? 0 }));

@@ -20,6 +20,15 @@ export interface FileOutcome {
 }
 
 export function coerceFile(ruleSets: RuleSetInput[], input: string, output: string, options: EvaluateOptions = {}): FileOutcome {
+  try {
+    return coerceFileOrThrow(ruleSets, input, output, options);
+  } catch (error) {
+    // A bug must cost one file, not the batch; the message says it is ours.
+    return { input, status: 'failed', reason: `internal error (please report): ${(error as Error).stack ?? String(error)}` };
+  }
+}
+
+function coerceFileOrThrow(ruleSets: RuleSetInput[], input: string, output: string, options: EvaluateOptions): FileOutcome {
   let loaded;
   try {
     // The evaluation result holds only strings, so the read buffer can serve the next file.
@@ -48,9 +57,12 @@ export function coerceFile(ruleSets: RuleSetInput[], input: string, output: stri
   return { input, output, status: loaded.changed && result.changes.length > 0 ? 'changed' : 'unchanged', result };
 }
 
-/** Input files with the relative path each keeps under --out; folders are walked recursively. */
-export function collectInputs(inputs: string[], exclude?: string): Array<{ file: string; relative: string }> {
-  const out: Array<{ file: string; relative: string }> = [];
+/**
+ * Input files with the relative path each keeps under --out; folders are walked recursively.
+ * An input that does not exist is returned with `missing` set, so the batch can report it and go on.
+ */
+export function collectInputs(inputs: string[], exclude?: string): Array<{ file: string; relative: string; missing?: string }> {
+  const out: Array<{ file: string; relative: string; missing?: string }> = [];
   const excluded = exclude ? path.resolve(exclude) : undefined;
   const walk = (dir: string, base: string): void => {
     const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -63,8 +75,8 @@ export function collectInputs(inputs: string[], exclude?: string): Array<{ file:
   };
   for (const input of inputs) {
     const stat = fs.statSync(input, { throwIfNoEntry: false });
-    if (!stat) throw new DicomFileError(input, 'no such file or folder');
-    if (stat.isDirectory()) walk(input, input);
+    if (!stat) out.push({ file: input, relative: path.basename(input), missing: 'no such file or folder' });
+    else if (stat.isDirectory()) walk(input, input);
     else out.push({ file: input, relative: path.basename(input) });
   }
   return out;

@@ -78,8 +78,12 @@ export interface Part10File {
 
 export const tagText = (tag: number): string => formatTag(tag >>> 16, tag & 0xffff);
 
+/** Real objects nest a handful of levels; a crafted file must not exhaust the stack. */
+const MAX_DEPTH = 64;
+
 class Walker {
   private readonly view: DataView;
+  private depth = 0;
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -175,6 +179,15 @@ class Walker {
   }
 
   items(at: number, end: number, syntax: Syntax, parseContents: boolean, untilDelimiter: boolean, owner: number): { items: ItemNode[]; next: number } {
+    if (++this.depth > MAX_DEPTH) throw new DicomParseError(`sequences nested more than ${MAX_DEPTH} levels deep`, at, tagText(owner));
+    try {
+      return this.itemsAt(at, end, syntax, parseContents, untilDelimiter, owner);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private itemsAt(at: number, end: number, syntax: Syntax, parseContents: boolean, untilDelimiter: boolean, owner: number): { items: ItemNode[]; next: number } {
     const items: ItemNode[] = [];
     const le = syntax.littleEndian;
     while (at < end) {
