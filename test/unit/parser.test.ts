@@ -255,6 +255,19 @@ describe('coercion parser', () => {
       assert.equal(file.lines[2].kind, 'Rule');
     });
 
+    it('a repeated line gets its own nodes, ranges and error data on each line', () => {
+      const line = '(0010,0010)=concat(SEQ(0040,0275,0,0040,',
+        text = `${line}\n\n${line}`;
+      const file = parseRuleFile(text);
+      assert.notEqual(file.lines[2], file.lines[0]);
+      assert.equal(file.lines[2].range.start.line, 2);
+      assert.deepEqual(file.lines[2], parseRuleLine(line, 2).node);
+      assert.deepEqual(file.errors.map((e) => [e.code, e.range.start.line, (e.data as { at: { line: number } }).at.line]), [
+        ['missing-paren', 0, 0],
+        ['missing-paren', 2, 2],
+      ]);
+    });
+
     it('one bad line never hides the errors of another (errors on lines 2 and 5)', () => {
       const file = parseRuleFile('(0010,0010)=x\n(0010,0010)=concat(\n(0010,0020)=y\n# c\n(0010,0030)=1.2\n');
       assert.deepEqual(file.errors.map((e) => e.range.start.line + 1), [2, 5]);
@@ -449,6 +462,20 @@ describe('coercion parser robustness', () => {
         assert.ok(e.range.end.character <= lines[e.range.start.line].length, JSON.stringify(input));
         assert.doesNotMatch(e.message, /Could not parse/, 'the grammar accepts every token sequence');
       }
+    }
+  });
+
+  it('a repeated line (copied, not re-parsed) equals a fresh parse of that line', () => {
+    for (const input of inputs) {
+      const twice = `${input}\n${input}`;
+      const file = parseRuleFile(twice);
+      const lines = twice.split(/\r\n|\r|\n/);
+      lines.forEach((text, i) => {
+        const alone = parseRuleLine(text, i);
+        if (file.lines[i].kind === 'Invalid' && file.errors.some((e) => e.code === 'split-rule' && e.range.start.line === i)) return;
+        assert.deepEqual(file.lines[i], alone.node, JSON.stringify(text));
+        assert.deepEqual(file.errors.filter((e) => e.range.start.line === i), alone.errors, JSON.stringify(text));
+      });
     }
   });
 
