@@ -45,7 +45,8 @@ export function loadDatasetBytes(bytes: Uint8Array, name: string): LoadedDataset
   if (looksLikeJson(bytes)) return loadJson(bytes, name);
   let file;
   try {
-    file = parsePart10(bytes, (d) => inflateRawSync(d));
+    // A cap keeps a crafted "deflate bomb" from taking all memory.
+    file = parsePart10(bytes, (d) => inflateRawSync(d, { maxOutputLength: 1 << 30 }));
   } catch (error) {
     if (error instanceof DicomParseError) throw new DicomFileError(name, error.message);
     throw error;
