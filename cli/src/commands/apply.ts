@@ -19,6 +19,9 @@ Rule files with errors are refused before any file is touched (exit status 2).
 --json prints one JSON object per file and the summary as JSON.
 Exit status: 1 when any file failed, 0 otherwise.`;
 
+/** Terminal width; a pseudo-terminal without a size reports 0. */
+const columns = (): number => Math.max(40, process.stderr.columns || 80);
+
 /** A one-line progress bar on stderr, redrawn at most ten times a second. */
 class Progress {
   private last = 0;
@@ -30,12 +33,11 @@ class Progress {
     this.last = now;
     const width = 30;
     const filled = Math.round((done / Math.max(1, this.total)) * width);
-    const columns = process.stderr.columns ?? 80;
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total} ${current}`;
-    process.stderr.write(`\r${line.slice(0, columns - 1).padEnd(columns - 1)}`);
+    process.stderr.write(`\r${line.slice(0, columns() - 1).padEnd(columns() - 1)}`);
   }
   clear(): void {
-    if (this.enabled) process.stderr.write(`\r${' '.repeat((process.stderr.columns ?? 80) - 1)}\r`);
+    if (this.enabled) process.stderr.write(`\r${' '.repeat(columns() - 1)}\r`);
   }
 }
 
