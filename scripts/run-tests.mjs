@@ -15,6 +15,15 @@ const ALL_SUITES = [...MOCHA_SUITES, 'e2e'];
 // Bounds for one suite, so CI fails with a reason instead of hanging (override in minutes).
 const SUITE_TIMEOUT_MS = Number(process.env.PACSW_SUITE_TIMEOUT_MIN || 20) * 60_000;
 
+// Suites run in their own process groups; Ctrl+C must end them too (via the 'exit' handlers).
+const childGroups = new Set();
+process.on('exit', () => {
+  for (const pid of childGroups) {
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => ![...ALL_SUITES, 'desktop'].includes(name));
 if (unknown.length) {
@@ -79,6 +88,7 @@ async function runMochaSuite(suite) {
     // Own process group, so a hung suite can be ended with every DICOM peer it started.
     detached: true,
   });
+  childGroups.add(child.pid);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -91,6 +101,7 @@ async function runMochaSuite(suite) {
   });
   const status = await new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
   clearTimeout(timer);
+  childGroups.delete(child.pid);
   if (timedOut) {
     problems.push(`${suite}: stopped after ${SUITE_TIMEOUT_MS / 60_000} minutes (a test or a handle it left open hangs)`);
     totals.failed += 1;

@@ -84,17 +84,26 @@ export async function startCodeServer({ port, stateDir, smokeTestDriver = false,
   child.stdout.on('data', (chunk) => log(String(chunk)));
   child.stderr.on('data', (chunk) => log(String(chunk)));
   let exited = false;
+  // If this process ends first (Ctrl+C, a crash), the detached group must not outlive it.
+  const killGroup = () => {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+  };
+  process.on('exit', killGroup);
   const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => {
     exited = true;
     resolve({ code, signal });
   }));
 
   const stop = async () => {
-    if (exited) return;
+    process.off('exit', killGroup);
+    if (exited) {
+      killGroup(); // extension hosts may outlive the main process
+      return;
+    }
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
     const gone = await Promise.race([exitPromise.then(() => true), delay(5000).then(() => false)]);
     // The group may still hold extension hosts even after the main process left.
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    killGroup();
     if (!gone) await exitPromise;
   };
 

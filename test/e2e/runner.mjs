@@ -53,6 +53,8 @@ export async function runInVSCode({ testsModule, workspaceSource, timeoutMs, ver
   if (!existsSync(path.join(repo, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
 
   const temp = mkdtempSync(path.join(os.tmpdir(), 'pacsw-e2e-'));
+  const removeTemp = () => process.env.PACSW_E2E_KEEP || rmSync(temp, { recursive: true, force: true });
+  process.on('exit', removeTemp); // also when interrupted
   const workspace = path.join(temp, 'workspace');
   cpSync(workspaceSource, workspace, { recursive: true });
 
@@ -92,7 +94,8 @@ export async function runInVSCode({ testsModule, workspaceSource, timeoutMs, ver
     clearTimeout(timer);
     await browser?.close().catch(() => undefined);
     await server?.stop();
-    if (!process.env.PACSW_E2E_KEEP) rmSync(temp, { recursive: true, force: true });
+    process.off('exit', removeTemp);
+    removeTemp();
   }
 }
 
@@ -106,6 +109,8 @@ function testOutput(text) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Exiting runs the 'exit' handlers that end code-server's process group.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
   runE2E()
     .then(({ passed, failed, skipped }) => {
       console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

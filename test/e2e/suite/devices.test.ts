@@ -257,7 +257,7 @@ describe('device tree and commands', function () {
     assert.ok(['ok', 'unavailable'].includes(result!.icmp.outcome), `ICMP: ${result!.icmp.outcome} ${result!.icmp.reason}`);
     assert.equal(result?.ok, true);
     const node = await labDevice('STORE');
-    assert.match(node?.description ?? '', /· ping ok$/);
+    assert.match(node?.description ?? '', /· ping ok [\d.]+ ms$/);
     assert.match(node?.tooltip ?? '', /Last ping: TCP ok [\d.]+ ms; ICMP (ok|unavailable)/);
   });
 
