@@ -35,6 +35,13 @@ describe('language service', () => {
     await waitForDiagnostics(broken.uri, (ds) => !ds.some(isError), 'the error to go away after the fix');
   });
 
+  it('checks an untitled rule document too', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'pacs-coercion', content: '(0010,0010)=frobnicate((0010,0010))\n' });
+    await vscode.window.showTextDocument(document);
+    const diagnostics = await waitForDiagnostics(document.uri, (ds) => ds.some(isError), 'an error in the untitled document');
+    assert.match(diagnostics.find(isError)!.message, /frobnicate/);
+  });
+
   it('completes DICOM attribute tags from a partly typed tag', async () => {
     const document = await openNewFile('test-complete-tag.coerce', '(0008,0050)=concat((0008,0050),"^")\n(0010,\n');
     const position = new vscode.Position(1, 6);
