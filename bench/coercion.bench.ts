@@ -120,6 +120,7 @@ async function benchOverLsp(text: string, edits: number, completions: number): P
       }
       return samples;
     };
+    await editToDiagnostics(10, false); // warm-up: the server's JIT has not seen edits yet
     const cpuBefore = serverCpuMs(client);
     const diagnostics = await editToDiagnostics(edits, false);
     const cpuPerEdit = cpuBefore === undefined ? undefined : (serverCpuMs(client)! - cpuBefore) / edits;

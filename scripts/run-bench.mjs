@@ -1,13 +1,14 @@
 // Runs the project's benchmarks and ends with a summary. Usage:
 //   node scripts/run-bench.mjs              build, compile, then every benchmark
 //   node scripts/run-bench.mjs coercion     only benchmarks whose file name contains "coercion"
-//   node scripts/run-bench.mjs --quick      fewer runs (passed on to each benchmark)
+//   node scripts/run-bench.mjs --quick      fewer runs: passed on to the benchmarks whose source
+//                                          mentions `--quick` (others take positional numbers)
 // A benchmark is a bench/**/*.bench.mjs driver, or a compiled out/bench/**/*.bench.js that has
 // no driver of the same name (a driver such as activation.bench.mjs loads its .js into VS Code
 // itself). Each runs in its own Node process. Summary lines are the benchmark's `BENCH {json}`
 // lines, or else its last line of output. Exits non-zero when a benchmark failed or missed a target.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,7 +70,9 @@ process.exitCode = failed ? 1 : 0;
 
 function run(file) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file, ...passOn], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    const source = readFileSync(file, 'utf8');
+    const flags = passOn.filter((flag) => source.includes(flag));
+    const child = spawn(process.execPath, [file, ...flags], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
