@@ -1,19 +1,20 @@
 /**
  * Generates large, realistic and valid coercion-rule files for benchmarks and the protocol
- * tests (never stored: made on the fly, deterministic for a given size).
+ * tests (never stored: made on the fly, deterministic for a given size). Every rule line is
+ * different (a number in a literal), so that nothing benefits from identical lines.
  */
 
 const TEMPLATES: Array<(i: number) => string> = [
   (i) => `$(acc${i})=(0008,0050)`,
-  () => '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())',
-  () => '(0010,0010)=concat(split((0010,0010),",",1),"^",split((0010,0010),",",2))',
+  (i) => `(0008,0050)=if((0008,0050),concat("PFX${i}",(0008,0050)),NULL())`,
+  (i) => `(0010,0010)=concat(split((0010,0010),",",1),"^",split((0010,0010),",",2),"${i}")`,
   (i) => `(0008,1030)=if(equals((0008,1030),""),concat("Imported ",$(acc${i - 3})),(0008,1030))`,
-  () => 'SEQ(0040,0275,0,0040,1001)=if(SEQ(0040,0275,0,0040,1001),concat("EXT-",SEQ(0040,0275,0,0040,1001)),NULL())',
-  (i) => `(0008,0080)="Outside Hospital ${i % 97}"`,
-  () => '(0008,0090)=NULL()',
-  () => '(0010,0020)=codenumber((0010,0020))',
-  () => '$(@PROCESS)=if(equals((0008,0016),"1.2.840.10008.5.1.4.1.1.1.2.1"),NULL(),$(@PROCESS))',
-  () => '(0020,4000)=or((0020,4000),"Imported",USER(SiteNote))',
+  (i) => `SEQ(0040,0275,0,0040,1001)=if(SEQ(0040,0275,0,0040,1001),concat("EXT${i}-",SEQ(0040,0275,0,0040,1001)),NULL())`,
+  (i) => `(0008,0080)="Outside Hospital ${i}"`,
+  (i) => `(0008,0090)=if(equals((0008,0090),"DR${i}"),NULL(),(0008,0090))`,
+  (i) => `(0010,0020)=concat("ID${i}-",codenumber((0010,0020)))`,
+  (i) => `$(@PROCESS)=if(equals((0008,0016),"1.2.840.10008.5.1.4.1.1.1.2.${i}"),NULL(),$(@PROCESS))`,
+  (i) => `(0020,4000)=or((0020,4000),"Imported ${i}",USER(SiteNote))`,
 ];
 
 /** `rules` rule lines (plus a comment line before every 50th rule), joined with `\n`. */
