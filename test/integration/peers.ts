@@ -200,6 +200,10 @@ export interface OrthancPeer extends Peer {
   /** Authorization header value for the configured user (first one), if any. */
   authHeader?: string;
   output(): string;
+  /** Kills the process at once (SIGKILL), keeping its storage and index, as a crash would. */
+  kill(): Promise<void>;
+  /** Starts Orthanc again on the same config, ports and storage (after kill()). */
+  restart(): Promise<void>;
 }
 
 /** Starts Orthanc with its own config, storage and index in a temp dir; waits for `/system`. */
@@ -228,7 +232,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
   };
   const configFile = path.join(dir, 'config.json');
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const { child, output } = spawnTracked('Orthanc', [configFile], process.env, dir);
+  let { child, output } = spawnTracked('Orthanc', [configFile], process.env, dir);
   const firstUser = options.users ? Object.entries(options.users)[0] : undefined;
   const authHeader = firstUser ? 'Basic ' + Buffer.from(`${firstUser[0]}:${firstUser[1]}`).toString('base64') : undefined;
   const url = `http://127.0.0.1:${httpPort}`;
@@ -247,10 +251,25 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
     aet,
     dir,
     authHeader,
-    output,
+    output: () => output(),
     async stop() {
       await stopChild(child);
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    kill: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    }),
+    async restart() {
+      ({ child, output } = spawnTracked('Orthanc', [configFile], process.env, dir));
+      try {
+        await waitForHttp(`${url}/system`, options.startTimeoutMs ?? 20000, child, authHeader);
+        await waitForPort(dicomPort, 5000, child);
+      } catch (e) {
+        await stopChild(child);
+        throw new Error(`Orthanc did not restart: ${(e as Error).message}\n${output()}`);
+      }
     },
   });
 }
