@@ -117,13 +117,14 @@ export class ExportFolderTarget implements DeployTarget {
     take('devices.tsv');
     take('categories.tsv');
     for (const sub of ['rules', 'global']) {
-      let names: string[] = [];
+      let entries: fs.Dirent[] = [];
       try {
-        names = fs.readdirSync(path.join(this.label, sub));
+        entries = fs.readdirSync(path.join(this.label, sub), { withFileTypes: true });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      for (const n of names.sort()) if (n.endsWith('.txt')) take(`${sub}/${n}`);
+      const names = entries.filter((e) => e.isFile() && e.name.endsWith('.txt')).map((e) => e.name);
+      for (const n of names.sort()) take(`${sub}/${n}`);
     }
     const state: FolderState = { files };
     return { kind: this.kind, target: this.label, takenAt: new Date().toISOString(), state };
