@@ -15,6 +15,7 @@ import type { DeviceTable } from '../devices/model';
 import { diffItems, isEmptyDiff, type DeployDiff, type ItemMap } from './diff';
 import { ExportFolderTarget, exportRoot, fileNameOf, writeFileAtomic } from './exportFolder';
 import { OrthancTarget } from './orthanc';
+import { OrthancClient } from './orthancClient';
 import type { DeployTarget, Operation, Snapshot } from './target';
 
 export interface Credentials {
@@ -139,7 +140,8 @@ export async function makeTargets(table: DeviceTable, options: DeployOptions): P
   for (const t of table.server?.deploy ?? []) {
     if (options.selectTarget && !options.selectTarget(t.kind, t.target)) continue;
     if (t.kind === 'orthanc') {
-      const creds = await options.credentials?.(t.target.replace(/\/+$/, ''));
+      // Keyed by the URL as the client normalises it, the same string reports show.
+      const creds = await options.credentials?.(new OrthancClient({ url: t.target }).url);
       out.push(new OrthancTarget(table, { url: t.target, username: creds?.username, password: creds?.password, ca: options.ca, timeoutMs: options.timeoutMs }));
     } else if (t.kind === 'folder') {
       out.push(new ExportFolderTarget(table, exportRoot(table, t.target, baseDir), readFile));
