@@ -7,5 +7,6 @@ import type { Feature } from './feature';
 import { dialectStatus } from './dialectStatus';
 import { devicesFeature } from './devices';
 import { preview } from './preview';
+import { deployFeature } from './deploy';
 
-export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview];
+export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature];
