@@ -22,6 +22,17 @@ import { PlanDocuments } from './planDocument';
 
 export const CA_SETTING = 'deploy.caFile';
 
+/**
+ * Second argument of the commands, for scripts and tests: `confirm: false` applies without the
+ * modal question (the plan document is still shown); import takes its URL and file instead of
+ * asking. The commands resolve to their DeployReport / import result.
+ */
+export interface DeployCommandOptions {
+  confirm?: boolean;
+  url?: string;
+  out?: string;
+}
+
 interface Deps {
   creds: DeployCredentials;
   plans: PlanDocuments;
@@ -41,21 +52,22 @@ export const deployFeature: Feature = {
     context.subscriptions.push(
       deps.plans,
       deps.log,
-      vscode.commands.registerCommand('pacsWorkbench.deploy.toServer', (uri?: vscode.Uri) => guarded('Deploy to Server', () => deployOne(deps, uri, false))),
+      vscode.commands.registerCommand('pacsWorkbench.deploy.toServer', (uri?: vscode.Uri, o?: DeployCommandOptions) => guarded('Deploy to Server', () => deployOne(deps, uri, false, o))),
       vscode.commands.registerCommand('pacsWorkbench.deploy.dryRun', (uri?: vscode.Uri) => guarded('Deploy Dry Run', () => deployOne(deps, uri, true))),
       vscode.commands.registerCommand('pacsWorkbench.deploy.deployAll', () => guarded('Deploy All', () => deployAll(deps))),
-      vscode.commands.registerCommand('pacsWorkbench.deploy.import', () => guarded('Import from Server', () => importServer(deps))),
+      vscode.commands.registerCommand('pacsWorkbench.deploy.import', (o?: DeployCommandOptions) => guarded('Import from Server', () => importServer(deps, o))),
       vscode.commands.registerCommand('pacsWorkbench.deploy.forgetCredentials', () => forgetCredentials(deps)),
     );
   },
 };
 
-async function guarded(action: string, run: () => Promise<unknown>): Promise<void> {
-  if (!requireTrust(action)) return;
+async function guarded<T>(action: string, run: () => Promise<T>): Promise<T | undefined> {
+  if (!requireTrust(action)) return undefined;
   try {
-    await run();
+    return await run();
   } catch (e) {
     void vscode.window.showErrorMessage(`PACS Workbench: ${action}: ${(e as Error).message}`);
+    return undefined;
   }
 }
 
@@ -99,11 +111,13 @@ function unsavedText(file: string): string | undefined {
   return doc?.isDirty ? doc.getText() : undefined;
 }
 
-async function deployOne(deps: Deps, uri: vscode.Uri | undefined, dryRun: boolean): Promise<void> {
+async function deployOne(deps: Deps, uri: vscode.Uri | undefined, dryRun: boolean, o: DeployCommandOptions = {}): Promise<DeployReport | undefined> {
   const file = await pickFile(uri);
-  if (!file) return;
-  const report = await runDeploy(deps, file, dryRun);
-  if (report) await offerHierarchy(deps, report);
+  if (!file) return undefined;
+  const report = await runDeploy(deps, file, dryRun, o.confirm !== false);
+  // Offered without waiting: a script (or test) gets its report now, a person sees the offer.
+  if (report) void offerHierarchy(deps, report);
+  return report;
 }
 
 async function deployAll(deps: Deps): Promise<void> {
@@ -115,7 +129,7 @@ async function deployAll(deps: Deps): Promise<void> {
 }
 
 /** One deploy of `file` with progress, cancellation and confirmation; asks for credentials on 401 and retries once. */
-async function runDeploy(deps: Deps, file: string, dryRun: boolean): Promise<DeployReport | undefined> {
+async function runDeploy(deps: Deps, file: string, dryRun: boolean, ask = true): Promise<DeployReport | undefined> {
   const ca = caFromSettings();
   const name = path.basename(file);
   const run = (): Thenable<DeployReport> =>
@@ -134,7 +148,7 @@ async function runDeploy(deps: Deps, file: string, dryRun: boolean): Promise<Dep
             snapshotDir: deps.snapshotDir,
             credentials: (url) => deps.creds.get(url),
             progress: (e) => progress.report({ message: e.done !== undefined ? `${e.message} (${e.done + 1}/${e.total})` : e.message }),
-            confirm: (plans) => confirm(deps, file, plans),
+            confirm: (plans) => (ask ? confirm(deps, file, plans) : deps.plans.showPlans(file, plans).then(() => true)),
           });
         } finally {
           sub.dispose();
@@ -201,8 +215,8 @@ async function offerHierarchy(deps: Deps, report: DeployReport): Promise<void> {
   }
 }
 
-async function importServer(deps: Deps): Promise<void> {
-  const url = await vscode.window.showInputBox({
+async function importServer(deps: Deps, o: DeployCommandOptions = {}): Promise<{ file: string; server: string; devices: number } | undefined> {
+  const url = o.url ?? await vscode.window.showInputBox({
     title: 'Import from Orthanc',
     prompt: 'URL of the Orthanc REST API (no user name or password in it)',
     value: 'http://127.0.0.1:8042',
@@ -218,7 +232,7 @@ async function importServer(deps: Deps): Promise<void> {
       }
     },
   });
-  if (!url) return;
+  if (!url) return undefined;
   const key = url.replace(/\/+$/, '');
   const ca = caFromSettings();
   const attempt = async (): Promise<Awaited<ReturnType<typeof importFromOrthanc>>> => {
@@ -237,19 +251,20 @@ async function importServer(deps: Deps): Promise<void> {
     result = await attempt();
   } catch (e) {
     if (!(e instanceof OrthancHttpError && e.status === 401)) throw e;
-    if (!(await deps.creds.prompt(key, 'The server refused the request (HTTP 401).'))) return;
+    if (!(await deps.creds.prompt(key, 'The server refused the request (HTTP 401).'))) return undefined;
     result = await attempt();
   }
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({
+  const target = o.out ? vscode.Uri.file(o.out) : await vscode.window.showSaveDialog({
     title: `Save the device table imported from ${key}`,
     defaultUri: folder ? vscode.Uri.joinPath(folder, `${result.server.replace(/[^A-Za-z0-9_.-]/g, '_')}.pacs`) : undefined,
     filters: { 'Device tables': ['pacs'] },
   });
-  if (!target) return;
+  if (!target) return undefined;
   writeFileAtomic(target.fsPath, result.text);
   await vscode.window.showTextDocument(target);
   void vscode.window.showInformationMessage(`Imported ${result.devices} device(s) of ${result.server} from ${key}.`);
+  return { file: target.fsPath, server: result.server, devices: result.devices };
 }
 
 async function forgetCredentials(deps: Deps): Promise<void> {
