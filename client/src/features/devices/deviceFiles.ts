@@ -37,9 +37,12 @@ export class DeviceFiles implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((document) => {
         if (isPacs(document)) this.setText(document.uri, document.getText());
       }),
-      // A closed document may have been left unsaved: the disk is the truth again.
+      // A closed document may have been left unsaved: the disk is the truth again. A file
+      // from outside the workspace was only shown while it was open.
       vscode.workspace.onDidCloseTextDocument((document) => {
-        if (isPacs(document)) this.track(this.load(document.uri));
+        if (!isPacs(document)) return;
+        if (vscode.workspace.getWorkspaceFolder(document.uri)) this.track(this.load(document.uri));
+        else this.forget(document.uri);
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.track(this.reloadAll())),
     );

@@ -131,7 +131,12 @@ export function deviceItem(node: DeviceNode, device: DeviceModel, results: Devic
   const parts = [addressOf(device) + (ep?.tls ? ' TLS' : '')];
   if (!device.enabled) parts.push('disabled');
   if (results.echo) parts.push(`echo ${shortResult(results.echo)}`);
-  if (results.ping) parts.push(`ping ${results.ping.ok ? 'ok' : 'failed'}`);
+  if (results.ping) {
+    // The TCP connect says most (the DICOM port answers); ICMP stands in when there is none.
+    const { tcp, icmp, ok } = results.ping;
+    const shown = tcp && (tcp.ok || !icmp.ok) ? tcp : icmp;
+    parts.push(`ping ${ok ? 'ok' : 'failed'} ${formatMs(shown.ms)}`);
+  }
   item.description = parts.join(' · ');
   item.contextValue = device.enabled ? 'device.enabled' : 'device.disabled';
   item.iconPath = new vscode.ThemeIcon(device.type ? TYPE_ICONS[device.type] : 'question', iconColor(device, results));
