@@ -1,7 +1,7 @@
 /**
  * Coercion-language benchmarks (docs/benchmarks.md, section "Coercion language"):
  *  (a) parse + validate a generated 10,000-rule file in-process (core API), full and after a
- *      one-character edit through the incremental parser;
+ *      one-character edit through the incremental parser and validator;
  *  (b) over real LSP (node dist/server.js --stdio): one-character didChange → publishDiagnostics
  *      on the 10,000-rule file;
  *  (c) over real LSP: completion latency at a tag position in that file.
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompletionRequest, SemanticTokensDeltaRequest, SemanticTokensRequest } from 'vscode-languageserver-protocol/node';
 import { createIncrementalParser, parseRuleFile } from '../core/src/coercion/parser';
-import { validateRuleFile } from '../core/src/coercion/validate';
+import { createIncrementalValidator, validateRuleFile } from '../core/src/coercion/validate';
 import { LspClient, docUri, repoRoot } from '../test/lsp/client';
 import { generateRuleFile } from './generate-rules';
 
@@ -62,24 +62,54 @@ function benchInProcess(text: string, runs: number): Measurement[] {
     validateRuleFile(parseRuleFile(text), { dialect: 'strict' });
     full.push(performance.now() - t0);
   }
-  // What the server does per keystroke: incremental re-parse, then a full validation.
-  const parser = createIncrementalParser();
-  parser.parse(text);
   const spots = editSpots(text);
   const lines = text.split('\n');
-  const edited: number[] = [];
-  for (let i = 0; i < runs * 4; i++) {
+  /** The n-th one-character edit: a digit typed inside a string. */
+  const edit = (i: number): string => {
     const spot = spots[(i * 37) % spots.length];
     const copy = [...lines];
     copy[spot.line] = copy[spot.line].slice(0, spot.character) + String(i % 10) + copy[spot.line].slice(spot.character);
-    const changed = copy.join('\n');
+    return copy.join('\n');
+  };
+  // Incremental re-parse, then a full validation (what the server did before it validated incrementally).
+  const parser = createIncrementalParser();
+  parser.parse(text);
+  const edited: number[] = [];
+  for (let i = 0; i < runs * 4; i++) {
+    const changed = edit(i);
     const t0 = performance.now();
     validateRuleFile(parser.parse(changed), { dialect: 'strict' });
     edited.push(performance.now() - t0);
   }
+  // What the server does per keystroke: incremental re-parse and incremental validation.
+  const parser2 = createIncrementalParser();
+  const validator = createIncrementalValidator();
+  validator.validate(parser2.parse(text), { dialect: 'strict' });
+  const incremental: number[] = [];
+  for (let i = 0; i < runs * 4; i++) {
+    const changed = edit(i);
+    const t0 = performance.now();
+    validator.validate(parser2.parse(changed), { dialect: 'strict' });
+    incremental.push(performance.now() - t0);
+  }
+  // A line break typed in the middle of the file: the half of the lines below it move down.
+  const moved: number[] = [];
+  const middle = Math.floor(lines.length / 2);
+  for (let i = 0; i < runs; i++) {
+    const copy = [...lines];
+    copy.splice(middle + (i % 2), 0, '');
+    const changed = copy.join('\n');
+    const t0 = performance.now();
+    validator.validate(parser2.parse(changed), { dialect: 'strict' });
+    moved.push(performance.now() - t0);
+    validator.validate(parser2.parse(text), { dialect: 'strict' }); // and back, unmeasured
+  }
+  const n = RULES.toLocaleString('en');
   return [
-    stats(`(a) parse+validate ${RULES.toLocaleString('en')} rules, in-process, from scratch`, full),
-    stats(`(a) re-parse+validate ${RULES.toLocaleString('en')} rules after a 1-char edit, in-process`, edited),
+    stats(`(a) parse+validate ${n} rules, in-process, from scratch`, full),
+    stats(`(a) incremental re-parse + full validation of ${n} rules after a 1-char edit, in-process`, edited),
+    stats(`(a) incremental re-parse + incremental validation after a 1-char edit, in-process`, incremental),
+    stats(`(a) incremental re-parse + incremental validation after a line break in the middle, in-process`, moved),
   ];
 }
 

@@ -995,6 +995,18 @@ function relocate(result: LineResult, line: number): LineResult {
   return { node, errors, shape: result.shape };
 }
 
+/** Node a moved line was copied from, by the incremental parser: the first parse of its text. */
+const origins = new WeakMap<LineNode, LineNode>();
+
+/**
+ * The line node `node` was copied from when the incremental parser moved an unchanged line to
+ * another line number, or `node` itself. Lets a cache keyed on line nodes (validation) reuse
+ * what it knew about the line before it moved.
+ */
+export function lineOrigin(node: LineNode): LineNode {
+  return origins.get(node) ?? node;
+}
+
 /**
  * A parser for an editor that re-parses on every keystroke, with a cache keyed on line text:
  * a line whose text is unchanged reuses its nodes (trees are immutable, so results share them),
@@ -1016,7 +1028,12 @@ export function createIncrementalParser(): IncrementalRuleParser {
           r = prevResults[i]; // same text on the same line: the common case while typing
         } else {
           const moved = byText.get(t);
-          r = moved === undefined ? parseLineResult(t, i) : relocate(moved, i);
+          if (moved === undefined) {
+            r = parseLineResult(t, i);
+          } else {
+            r = relocate(moved, i);
+            origins.set(r.node, lineOrigin(moved.node));
+          }
         }
         nextByText.set(t, r);
         return r;

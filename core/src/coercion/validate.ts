@@ -3,19 +3,20 @@
  * own — unknown functions and tags, arity, values that cannot be valid for the target's VR,
  * variable use, dialect portability. Every code is documented in docs/diagnostics.md.
  *
- * Runs on every keystroke in the language server, so it is one pass over the tree with cached
+ * Runs on every keystroke in the language server: an editor uses createIncrementalValidator(),
+ * which checks only the lines that changed; a full check is one pass over the tree with cached
  * dictionary lookups and no regular expressions compiled per rule.
  */
 import type { CoreDiagnostic, Severity } from '../diagnostics';
-import { comparePositions, type Range } from '../text/range';
+import { comparePositions, type Position, type Range } from '../text/range';
 import { getDictionary, isPrivateGroup } from '../dictionary/index';
 import type { DictionaryEntry } from '../dictionary/types';
 import type {
-  CallNode, Expression, LValue, RetiredSplitNode, RuleFileNode, RuleNode, SeqNode, TagNode,
+  CallNode, Expression, LineNode, LValue, RetiredSplitNode, RuleFileNode, RuleNode, SeqNode, SyntaxErrorInfo, TagNode,
   UnquotedStringNode, UserFieldNode, VariableNode, MissingNode,
 } from './ast';
 import { CONTROL_VARIABLES, FUNCTIONS, lookupFunction, type FunctionInfo } from './functions';
-import { parseRuleFile } from './parser';
+import { lineOrigin, parseRuleFile } from './parser';
 import { checkValueForVr, isCoercibleVr } from './vr-rules';
 
 export type CoercionDialect = 'strict' | 'extended';
@@ -48,14 +49,181 @@ export function validateRuleText(text: string, options?: ValidateOptions): CoreD
 
 /** The parser's syntax errors (as errors) followed by semantic findings, sorted by position. */
 export function validateRuleFile(file: RuleFileNode, options?: ValidateOptions): CoreDiagnostic[] {
-  const out: CoreDiagnostic[] = file.errors.map((e) => {
-    const d: CoreDiagnostic = { range: e.range, severity: 'error', code: e.code, message: e.message };
-    if (e.data !== undefined) d.data = e.data;
+  const dialect = options?.dialect ?? 'strict';
+  return validateLines(file, (line) => checkRule(line, dialect));
+}
+
+/** Validates every version of one document; unchanged lines are not checked again. */
+export interface IncrementalValidator {
+  /** Same result as validateRuleFile(file, options). */
+  validate(file: RuleFileNode, options?: ValidateOptions): CoreDiagnostic[];
+}
+
+/**
+ * A validator for an editor that validates on every keystroke. Almost every finding depends on
+ * its own line only, so the findings of a rule line are kept per line node (trees are immutable)
+ * and, for a line the incremental parser moved to another line number, per the node it was
+ * copied from (lineOrigin), shifted to the new line. What reaches across lines — variables read
+ * before they are assigned, rules after an unconditional stop, split rules — is recomputed over
+ * the whole file each time, from the cached per-line summaries. Findings of unchanged lines come
+ * back as the same objects, so a caller may cache what it derives from them.
+ */
+export function createIncrementalValidator(): IncrementalValidator {
+  // One cache per dialect: the dialect changes the findings of extension functions.
+  const caches = new Map<CoercionDialect, WeakMap<LineNode, LineFindings>>();
+  return {
+    validate(file, options) {
+      const dialect = options?.dialect ?? 'strict';
+      let cache = caches.get(dialect);
+      if (!cache) caches.set(dialect, (cache = new WeakMap()));
+      const byNode = cache;
+      return validateLines(file, (line) => {
+        let hit = byNode.get(line);
+        if (hit) return hit;
+        const origin = lineOrigin(line);
+        const moved = origin === line ? undefined : byNode.get(origin);
+        hit = moved ? shiftFindings(moved, line.range.start.line) : checkRule(line, dialect);
+        byNode.set(line, hit);
+        return hit;
+      });
+    },
+  };
+}
+
+/** A variable read, judged once the whole file's assignments are known. */
+interface VariableRead { read: VariableNode }
+
+/** What one rule line contributes, whatever the other lines say. */
+interface LineFindings {
+  /** Findings in the order the checks make them, with variable reads in their place. */
+  items: Array<CoreDiagnostic | VariableRead>;
+  /** True when `items` has variable reads. */
+  hasReads: boolean;
+  /** The ordinary variable this rule assigns. */
+  assigns?: string;
+  /** True for `$(@PROCESS)=NULL()`. */
+  stops: boolean;
+  /** `items` sorted by position, for a line with nothing that depends on other lines. */
+  sorted?: CoreDiagnostic[];
+}
+
+const byPosition = (a: CoreDiagnostic, b: CoreDiagnostic): number =>
+  comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end);
+
+function checkRule(rule: RuleNode, dialect: CoercionDialect): LineFindings {
+  const items: LineFindings['items'] = [];
+  const checker = new RuleChecker(dialect, items);
+  checker.rule(rule);
+  const target = rule.target;
+  return {
+    items,
+    hasReads: checker.hasReads,
+    assigns: target.kind === 'Variable' && !target.isControl ? target.name : undefined,
+    stops: isUnconditionalStop(rule),
+  };
+}
+
+/** The findings of a line moved to `line`: same findings, ranges on the new line. */
+function shiftFindings(f: LineFindings, line: number): LineFindings {
+  const positions: Position[] = [];
+  const P = (p: Position): Position => positions[p.character] ?? (positions[p.character] = { line, character: p.character });
+  const R = (r: Range): Range => ({ start: P(r.start), end: P(r.end) });
+  const items = f.items.map((item): CoreDiagnostic | VariableRead => {
+    if ('read' in item) {
+      const v = item.read;
+      return { read: { kind: 'Variable', name: v.name, nameRange: R(v.nameRange), isControl: v.isControl, range: R(v.range) } };
+    }
+    const d: CoreDiagnostic = { range: R(item.range), severity: item.severity, code: item.code, message: item.message };
+    if (item.tags) d.tags = item.tags;
+    if (item.data !== undefined) d.data = item.data; // semantic data holds no positions
     return d;
   });
-  new Validator(file, options?.dialect ?? 'strict', out).run();
-  // Stable sort: on equal positions the parser's errors stay first.
-  return out.sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end));
+  return { items, hasReads: f.hasReads, assigns: f.assigns, stops: f.stops };
+}
+
+/**
+ * The file's diagnostics from per-line findings: syntax errors first, then semantic findings
+ * in line order, each line stably sorted by position — the same order as one global stable
+ * sort, since every range lies on its own line.
+ */
+function validateLines(file: RuleFileNode, findingsOf: (rule: RuleNode) => LineFindings): CoreDiagnostic[] {
+  const lines = file.lines;
+  const findings: Array<LineFindings | undefined> = new Array(lines.length);
+  const firstAssignment = new Map<string, number>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.kind !== 'Rule') continue;
+    const f = findingsOf(line);
+    findings[i] = f;
+    if (f.assigns !== undefined && !firstAssignment.has(f.assigns)) firstAssignment.set(f.assigns, i);
+  }
+  const out: CoreDiagnostic[] = [];
+  const errors = file.errors;
+  let e = 0;
+  let stopLine: number | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const f = findings[i];
+    const hasErrors = e < errors.length && errors[e].range.start.line === i;
+    const unreachable = f !== undefined && stopLine !== undefined;
+    if (!hasErrors && !unreachable) {
+      if (f && f.items.length) {
+        if (f.hasReads) pushSorted(out, lineDiagnostics(f, i, firstAssignment, []));
+        else for (const d of (f.sorted ??= [...(f.items as CoreDiagnostic[])].sort(byPosition))) out.push(d);
+      }
+    } else {
+      const list: CoreDiagnostic[] = [];
+      for (; e < errors.length && errors[e].range.start.line === i; e++) list.push(syntaxDiagnostic(errors[e]));
+      if (unreachable) {
+        list.push({
+          range: lines[i].range, severity: 'hint', code: 'unreachable-after-stop',
+          message: `This rule never runs: $(@PROCESS)=NULL() on line ${stopLine! + 1} stops processing of every object before it.`,
+          tags: ['unnecessary'],
+        });
+      }
+      pushSorted(out, f ? lineDiagnostics(f, i, firstAssignment, list) : list);
+    }
+    if (f && stopLine === undefined && f.stops) stopLine = i;
+  }
+  // Errors are per line and in order; anything left (none expected) keeps its place at the end.
+  for (; e < errors.length; e++) out.push(syntaxDiagnostic(errors[e]));
+  return out;
+}
+
+function pushSorted(out: CoreDiagnostic[], list: CoreDiagnostic[]): void {
+  if (list.length > 1) list.sort(byPosition);
+  for (const d of list) out.push(d);
+}
+
+function syntaxDiagnostic(e: SyntaxErrorInfo): CoreDiagnostic {
+  const d: CoreDiagnostic = { range: e.range, severity: 'error', code: e.code, message: e.message };
+  if (e.data !== undefined) d.data = e.data;
+  return d;
+}
+
+/** A line's findings appended to `list`, variable reads judged against the file's assignments. */
+function lineDiagnostics(f: LineFindings, line: number, firstAssignment: Map<string, number>, list: CoreDiagnostic[]): CoreDiagnostic[] {
+  for (const item of f.items) {
+    if (!('read' in item)) {
+      list.push(item);
+      continue;
+    }
+    const v = item.read;
+    const assigned = firstAssignment.get(v.name);
+    if (assigned === undefined) {
+      // Names are case-sensitive; a near miss in case is the likely mistake.
+      const lower = v.name.toLowerCase();
+      let similar: string | undefined;
+      for (const name of firstAssignment.keys()) if (name.toLowerCase() === lower) similar = name;
+      const hint = similar ? ` Did you mean $(${similar})? Variable names are case-sensitive.` : '';
+      list.push({ range: v.range, severity: 'warning', code: 'variable-unassigned', message: `$(${v.name}) is never assigned, so it is always NULL here.${hint}` });
+    } else if (assigned >= line) {
+      list.push({
+        range: v.range, severity: 'warning', code: 'variable-unassigned',
+        message: `$(${v.name}) is read before it is assigned (first assigned on line ${assigned + 1}), so it is NULL here; rules run top to bottom.`,
+      });
+    }
+  }
+  return list;
 }
 
 // ---- dictionary access, cached across calls: a rule file names the same few tags many times ----
@@ -196,34 +364,14 @@ const isUnconditionalStop = (rule: RuleNode): boolean =>
 const CONTROL_NAMES = new Set(CONTROL_VARIABLES.map((c) => c.name));
 const CONTROL_NAMES_UPPER = new Map(CONTROL_VARIABLES.map((c) => [c.name.toUpperCase(), c.name]));
 
-class Validator {
-  /** 0-based line of the first rule assigning each variable. */
-  private readonly firstAssignment = new Map<string, number>();
+/** The checks of one rule on its own; variable reads are left for the file-level pass. */
+class RuleChecker {
+  hasReads = false;
 
   constructor(
-    private readonly file: RuleFileNode,
     private readonly dialect: CoercionDialect,
-    private readonly out: CoreDiagnostic[],
+    private readonly out: LineFindings['items'],
   ) {}
-
-  run(): void {
-    for (const line of this.file.lines) {
-      if (line.kind === 'Rule' && line.target.kind === 'Variable' && !line.target.isControl && !this.firstAssignment.has(line.target.name)) {
-        this.firstAssignment.set(line.target.name, line.range.start.line);
-      }
-    }
-    let stopLine: number | undefined;
-    for (const line of this.file.lines) {
-      if (line.kind !== 'Rule') continue;
-      if (stopLine !== undefined) {
-        this.report(line.range, 'hint', 'unreachable-after-stop',
-          `This rule never runs: $(@PROCESS)=NULL() on line ${stopLine + 1} stops processing of every object before it.`,
-          { tags: ['unnecessary'] });
-      }
-      this.rule(line);
-      if (stopLine === undefined && isUnconditionalStop(line)) stopLine = line.range.start.line;
-    }
-  }
 
   private report(range: Range, severity: Severity, code: string, message: string,
     extra: { tags?: CoreDiagnostic['tags']; data?: unknown } = {}): void {
@@ -233,9 +381,9 @@ class Validator {
     this.out.push(d);
   }
 
-  private rule(rule: RuleNode): void {
+  rule(rule: RuleNode): void {
     const targetEntry = this.target(rule.target);
-    this.expression(rule.value, rule.range.start.line);
+    this.expression(rule.value);
     if (rule.target.kind === 'Variable' && rule.target.name === '@PROCESS') this.stopValue(rule.value);
     if (targetEntry && isCoercibleVr(targetEntry.entry.vr)) this.valueForTarget(rule.value, targetEntry.entry, targetEntry.text);
   }
@@ -344,7 +492,7 @@ class Validator {
     return false;
   }
 
-  private expression(e: Expression, line: number): void {
+  private expression(e: Expression): void {
     if (e.recovered) return;
     switch (e.kind) {
       case 'Tag':
@@ -357,34 +505,22 @@ class Validator {
         this.userField(e);
         return;
       case 'Variable':
-        if (this.controlVariable(e) && !e.isControl) this.variableRead(e, line);
+        if (this.controlVariable(e) && !e.isControl) {
+          this.out.push({ read: e });
+          this.hasReads = true;
+        }
         return;
       case 'String':
         if (!e.quoted) this.wordValue(e);
         return;
       case 'Call':
-        this.call(e, line);
+        this.call(e);
         return;
       case 'RetiredSplit':
         this.retiredSplit(e);
         return;
       default:
         return;
-    }
-  }
-
-  private variableRead(v: VariableNode, line: number): void {
-    const assigned = this.firstAssignment.get(v.name);
-    if (assigned === undefined) {
-      // Names are case-sensitive; a near miss in case is the likely mistake.
-      const lower = v.name.toLowerCase();
-      let similar: string | undefined;
-      for (const name of this.firstAssignment.keys()) if (name.toLowerCase() === lower) similar = name;
-      const hint = similar ? ` Did you mean $(${similar})? Variable names are case-sensitive.` : '';
-      this.report(v.range, 'warning', 'variable-unassigned', `$(${v.name}) is never assigned, so it is always NULL here.${hint}`);
-    } else if (assigned >= line) {
-      this.report(v.range, 'warning', 'variable-unassigned',
-        `$(${v.name}) is read before it is assigned (first assigned on line ${assigned + 1}), so it is NULL here; rules run top to bottom.`);
     }
   }
 
@@ -397,7 +533,7 @@ class Validator {
       `${s.value} here is the literal string '${s.value}'; did you mean ${tag} (${entry.name})?`, { data });
   }
 
-  private call(c: CallNode, line: number): void {
+  private call(c: CallNode): void {
     const info = functionFor(c.name);
     if (!info) {
       const suggestions = nearestFunctionNames(c.name);
@@ -418,7 +554,7 @@ class Validator {
       // A call without its `)` already has a syntax error; its argument count means little.
       if (c.closeParenRange) this.arity(c, info.name, info.minArgs, info.maxArgs);
     }
-    for (const a of c.args) this.expression(a, line);
+    for (const a of c.args) this.expression(a);
   }
 
   private arity(c: CallNode, name: string, min: number, max: number): void {
