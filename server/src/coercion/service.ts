@@ -1,7 +1,8 @@
 /** The coercion language (`pacs-coercion`, `*.coerce`) as a LanguageService. */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { validateRuleFile } from '../../../core/src/coercion/validate';
+import { createIncrementalValidator, type IncrementalValidator } from '../../../core/src/coercion/validate';
 import type { CoreDiagnostic } from '../../../core/src/diagnostics';
+import type { Diagnostic } from 'vscode-languageserver/node';
 import type { CoercionDialect, LanguageService, ServerSettings } from '../languages';
 import { toLspDiagnostic } from '../convert';
 import { ParsedDocuments, lineText } from './documents';
@@ -22,10 +23,22 @@ export function createCoercionService(): LanguageService {
   /** Last validation per document: code actions need the diagnostics' `data`. */
   const validated = new Map<string, { version: number; dialect: CoercionDialect; diagnostics: CoreDiagnostic[] }>();
 
+  /** Per document: re-checks only changed lines, and returns unchanged lines' findings as the same objects. */
+  const validators = new Map<string, IncrementalValidator>();
+  /** LSP form of each finding, so that unchanged lines are not converted again on every keystroke. */
+  const converted = new WeakMap<CoreDiagnostic, Diagnostic>();
+  const toLsp = (d: CoreDiagnostic): Diagnostic => {
+    let lsp = converted.get(d);
+    if (!lsp) converted.set(d, (lsp = toLspDiagnostic(d)));
+    return lsp;
+  };
+
   const coreDiagnostics = (doc: TextDocument, dialect: CoercionDialect): CoreDiagnostic[] => {
     const hit = validated.get(doc.uri);
     if (hit && hit.version === doc.version && hit.dialect === dialect) return hit.diagnostics;
-    const diagnostics = validateRuleFile(parsed.get(doc), { dialect });
+    let validator = validators.get(doc.uri);
+    if (!validator) validators.set(doc.uri, (validator = createIncrementalValidator()));
+    const diagnostics = validator.validate(parsed.get(doc), { dialect });
     validated.set(doc.uri, { version: doc.version, dialect, diagnostics });
     return diagnostics;
   };
@@ -36,7 +49,7 @@ export function createCoercionService(): LanguageService {
     completionTriggerCharacters: COMPLETION_TRIGGER_CHARACTERS,
     signatureTriggerCharacters: SIGNATURE_TRIGGER_CHARACTERS,
     signatureRetriggerCharacters: SIGNATURE_RETRIGGER_CHARACTERS,
-    validate: (doc, settings) => coreDiagnostics(doc, dialectOf(settings)).map(toLspDiagnostic),
+    validate: (doc, settings) => coreDiagnostics(doc, dialectOf(settings)).map(toLsp),
     completion: (doc, position, settings) =>
       completeCoercion({ lineText: lineText(doc, position.line), position, file: parsed.get(doc), dialect: dialectOf(settings) }),
     hover: (doc, position, settings) => hoverCoercion(parsed.get(doc), position, dialectOf(settings)),
@@ -57,6 +70,7 @@ export function createCoercionService(): LanguageService {
     forget: (uri) => {
       parsed.forget(uri);
       validated.delete(uri);
+      validators.delete(uri);
     },
   };
 }
