@@ -89,6 +89,21 @@ describe('deploy to an export folder', () => {
     assert.deepEqual(Object.keys(tree(root)).filter((k) => k.includes('.tmp')), []);
   });
 
+  it('a changed Parent/Child row offers every other server of the hierarchy (links followed)', async () => {
+    const link = (id: string, type: string, to: string): Device => ({ id, lines: [`type ${type}`, `ae "${id}"`, 'host 10.0.0.1', 'port 104', `link "${to}"`] });
+    writePacs(dir, 'central.pacs', pacsText(['deploy folder "export"'], [link('MAIN', 'child', 'site.pacs'), link('REGION', 'parent', 'region.pacs')]).replace('PACS_TEST', 'CENTRAL'));
+    writePacs(dir, 'region.pacs', pacsText([], [link('CENTRAL', 'child', 'central.pacs')]).replace('PACS_TEST', 'REGION'));
+    const f = file([CT1, link('PARENT', 'parent', 'central.pacs')]);
+    const first = await deploy(opts(f, { dryRun: true }));
+    assert.deepEqual(first.hierarchy.sort(), [path.join(dir, 'central.pacs'), path.join(dir, 'region.pacs')]);
+    await deploy(opts(f));
+    // Only a plain device changes: nothing to offer.
+    const ct1 = { id: 'CT1', lines: CT1.lines.map((l) => l.replace('port 104', 'port 105')) };
+    const second = await deploy(opts(file([ct1, link('PARENT', 'parent', 'central.pacs')]), { dryRun: true }));
+    assert.deepEqual(second.targets[0].diff.changed.map((c) => c.id), ['device CT1']);
+    assert.deepEqual(second.hierarchy, []);
+  });
+
   it('a write that fails half-way is rolled back: every file as it was', async () => {
     await deploy(opts(file([CT1, ARCHIVE])));
     const before = tree(root);

@@ -80,25 +80,45 @@ export interface ProxyPeer {
   stop(): Promise<void>;
 }
 
-/**
- * Forwards every request to Orthanc; the `failWrite`-th PUT/DELETE (1-based) is answered with
- * HTTP 500 and an Orthanc-style error body instead of being forwarded.
- */
-export function startProxy(orthanc: OrthancPeer, failWrite?: number): Promise<ProxyPeer> {
+export interface Injection {
+  /** Which PUT/DELETE (1-based) is hit. */
+  write: number;
+  /**
+   * http-500: answered with HTTP 500 and an Orthanc-style error body, not forwarded.
+   * hang-up: forwarded (Orthanc applies it), then the connection is cut before the answer.
+   * hang-up-and-stop: the same, and from then on every connection is cut (a dead server).
+   */
+  as: 'http-500' | 'hang-up' | 'hang-up-and-stop';
+}
+
+/** Forwards every request to Orthanc, recording it; `inject` breaks one write on purpose. */
+export function startProxy(orthanc: OrthancPeer, inject?: Injection): Promise<ProxyPeer> {
   const requests: string[] = [];
   let writes = 0;
+  let dead = false;
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
+    if (dead) {
+      req.socket.destroy();
+      return;
+    }
     requests.push(`${req.method} ${req.url}`);
     const isWrite = req.method === 'PUT' || req.method === 'DELETE';
     if (isWrite) writes++;
-    if (isWrite && writes === failWrite) {
+    const hit = isWrite && inject !== undefined && writes === inject.write;
+    if (hit && inject.as === 'http-500') {
       req.resume();
       res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ HttpStatus: 500, Message: 'Internal error', Details: 'injected by the test proxy' }));
       return;
     }
     const up = http.request(`${orthanc.url}${req.url}`, { method: req.method, headers: req.headers, agent: false }, (upRes) => {
+      if (hit) {
+        upRes.resume();
+        if (inject.as === 'hang-up-and-stop') dead = true;
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);
     });

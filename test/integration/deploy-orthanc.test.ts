@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { deploy, restoreSnapshotFile, type DeployOptions } from '../../core/src/deploy/deploy';
 import { importFromOrthanc } from '../../core/src/deploy/import';
 import { modalityOf } from '../../core/src/deploy/orthancMapping';
+import { formatTargetReport } from '../../core/src/deploy/report';
 import { validateDeviceText } from '../../core/src/devices/validate';
 import {
   ARCHIVE, CT1, MR1_DISABLED, READ1, WEB, modalities, orthancRequest, pacsText, startProxy, writePacs, type Device,
 } from './deploy-helpers';
-import { startOrthanc, stopAllPeers, tempDir, type OrthancPeer } from './peers';
+import { startOrthanc, startSilentListener, stopAllPeers, tempDir, type OrthancPeer } from './peers';
 
 const PERSIST = { config: { DicomModalitiesInDatabase: true } };
 
@@ -219,7 +220,7 @@ describe('deploy to a real Orthanc', function () {
 
     it('HTTP 500 on the 3rd write (through a proxy): clear message, rolled back, server as before', async () => {
       const { orthanc, before } = await deployed();
-      const proxy = await startProxy(orthanc, 3);
+      const proxy = await startProxy(orthanc, { write: 3, as: 'http-500' });
       const report = await deploy(opts(fileFor(proxy.url, changedTable)));
       await proxy.stop();
       const t = report.targets[0];
@@ -231,6 +232,45 @@ describe('deploy to a real Orthanc', function () {
       assert.deepEqual(await modalities(orthanc), before);
       // Rollback writes went through the proxy after the failure: READ1 back, ARCHIVE back.
       assert.deepEqual(proxy.writes().slice(3).sort(), ['PUT /modalities/ARCHIVE', 'PUT /modalities/READ1']);
+    });
+
+    it('connection cut after the server applied a write: that write is reported unknown, the rollback puts everything back', async () => {
+      const { orthanc, before } = await deployed();
+      const proxy = await startProxy(orthanc, { write: 2, as: 'hang-up' });
+      const report = await deploy(opts(fileFor(proxy.url, changedTable)));
+      await proxy.stop();
+      const t = report.targets[0];
+      assert.equal(t.outcome, 'failed');
+      assert.match(t.error!, /PUT \/modalities\/ARCHIVE: connection reset/);
+      assert.deepEqual(t.applied, ['DELETE /modalities/READ1']);
+      assert.equal(t.inFlight, 'PUT /modalities/ARCHIVE');
+      assert.deepEqual(t.rollback, { ok: true });
+      assert.deepEqual(await modalities(orthanc), before);
+    });
+
+    it('server gone with a write in flight: the report names the unknown write, the snapshot is kept', async () => {
+      const { orthanc, before } = await deployed();
+      const proxy = await startProxy(orthanc, { write: 2, as: 'hang-up-and-stop' });
+      const report = await deploy(opts(fileFor(proxy.url, changedTable), { timeoutMs: 3000 }));
+      await proxy.stop();
+      const t = report.targets[0];
+      assert.equal(t.outcome, 'failed');
+      assert.deepEqual(t.applied, ['DELETE /modalities/READ1']);
+      assert.equal(t.inFlight, 'PUT /modalities/ARCHIVE');
+      assert.deepEqual(t.notApplied, ['PUT /modalities/CT1', 'PUT /modalities/NEW1', 'PUT /modalities/NEW2']);
+      assert.equal(t.rollback?.ok, false);
+      const text = formatTargetReport(t).join('\n');
+      assert.match(text, /rollback FAILED/);
+      assert.match(text, /applied: {5}DELETE \/modalities\/READ1/);
+      assert.match(text, /UNKNOWN: {5}PUT \/modalities\/ARCHIVE \(sent, no answer\)/);
+      assert.match(text, /not applied: PUT \/modalities\/NEW2/);
+      assert.match(text, /pacsw deploy --restore /);
+      const saved = JSON.parse(fs.readFileSync(t.snapshotFile!, 'utf8'));
+      assert.deepEqual(saved.state.modalities, before);
+      // The proxy was the casualty: put the snapshot back straight to Orthanc.
+      const restored = await restoreSnapshotFile(t.snapshotFile!, { url: orthanc.url });
+      assert.deepEqual(restored, { target: orthanc.url, ok: true });
+      assert.deepEqual(await modalities(orthanc), before);
     });
 
     it('cancelled half-way: stops, rolls back, server as before', async () => {
@@ -280,6 +320,13 @@ describe('deploy to a real Orthanc', function () {
       const right = await deploy(opts(file, { credentials: (url) => (url === orthanc.url ? { username: 'admin', password: 'right-password' } : undefined) }));
       assert.equal(right.ok, true, JSON.stringify(right.targets[0]));
       assert.deepEqual(Object.keys(await modalities(orthanc)), ['CT1']);
+    });
+
+    it('a server that accepts and never answers: the request ends at the timeout with a clear message', async () => {
+      const silent = await startSilentListener();
+      const report = await deploy(opts(fileFor(`http://127.0.0.1:${silent.port}`, [CT1]), { timeoutMs: 500 }));
+      assert.equal(report.targets[0].outcome, 'failed');
+      assert.equal(report.targets[0].error, `reading http://127.0.0.1:${silent.port}: GET /modalities?expand: no answer within 500 ms`);
     });
 
     it('Orthanc not running: a clear message, nothing to roll back', async () => {

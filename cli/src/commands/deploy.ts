@@ -14,7 +14,7 @@ import { parseArgs, UsageError } from '../args';
 
 export const summary = 'deploy a device table to its servers (Orthanc, export folder), showing the difference first';
 export const usage = `usage: pacsw deploy --devices FILE [--server ID] [--target KIND|URL|PATH] [options]
-       pacsw deploy --restore SNAPSHOT.json [--ca FILE]
+       pacsw deploy --restore SNAPSHOT.json [--url URL] [--ca FILE]
 
 Reads what each deploy target of the server holds (the file's \`deploy orthanc "URL"\` and
 \`deploy folder "PATH"\` lines), shows the difference from the file, asks, applies, reads back
@@ -29,7 +29,7 @@ and verifies. A failure half-way puts back what the target held before.
 --ca FILE          PEM file of a private CA to trust for https
 --timeout MS       limit per HTTP request (default 15000)
 --snapshot-dir DIR where the previous state is saved during a deploy (default: .pacsw/snapshots next to FILE)
---restore FILE     put a saved snapshot back on its target
+--restore FILE     put a saved snapshot back on its target (--url: on this Orthanc instead)
 
 Credentials (Orthanc): PACSW_<SERVER>_USERNAME and PACSW_<SERVER>_PASSWORD (server name in
 capitals, other characters as _), else PACSW_USERNAME and PACSW_PASSWORD.
@@ -77,7 +77,7 @@ async function ask(question: string): Promise<boolean> {
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args, {
-    values: ['devices', 'server', 'target', 'ca', 'timeout', 'snapshot-dir', 'restore'],
+    values: ['devices', 'server', 'target', 'ca', 'timeout', 'snapshot-dir', 'restore', 'url'],
     flags: ['dry-run', 'json', 'yes'],
   });
   if (parsed.flags.has('help')) {
@@ -92,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
   const restore = parsed.values.get('restore');
   if (restore !== undefined) {
     const credentials = credentialsFromEnv(parsed.values.get('server'));
-    const result = await restoreSnapshotFile(restore, { credentials, ca, timeoutMs }).catch((e: Error) => {
+    const result = await restoreSnapshotFile(restore, { credentials, ca, timeoutMs, url: parsed.values.get('url') }).catch((e: Error) => {
       console.error(`pacsw deploy: restoring ${restore}: ${e.message}`);
       return undefined;
     });

@@ -331,13 +331,19 @@ function removeSnapshot(r: TargetReport): void {
 /** Puts a saved snapshot back on its target (after a failed rollback, once the server is back). */
 export async function restoreSnapshotFile(
   file: string,
-  options: { credentials?: Credentials; ca?: string | Buffer; timeoutMs?: number } = {},
+  /** `url`: the Orthanc to restore to when it is no longer reached at the snapshot's URL. */
+  options: { credentials?: Credentials; ca?: string | Buffer; timeoutMs?: number; url?: string } = {},
 ): Promise<{ target: string; ok: boolean }> {
-  const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
+  let snapshot: Snapshot;
+  try {
+    snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
+  } catch (e) {
+    throw new Error(`${file}: cannot read the snapshot (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
   const empty: DeviceTable = { servers: [], categories: [], devices: [] };
   let target: DeployTarget;
   if (snapshot.kind === 'orthanc') {
-    target = new OrthancTarget(empty, { url: snapshot.target, ...options.credentials, ca: options.ca, timeoutMs: options.timeoutMs });
+    target = new OrthancTarget(empty, { url: options.url ?? snapshot.target, ...options.credentials, ca: options.ca, timeoutMs: options.timeoutMs });
   } else if (snapshot.kind === 'folder') {
     target = new ExportFolderTarget(empty, snapshot.target, () => undefined);
   } else {
