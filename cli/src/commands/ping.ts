@@ -5,7 +5,7 @@
  * Exit status 0 when every device answered, 1 when any did not, 2 for a usage error.
  */
 import { parseArgs } from 'node:util';
-import { dicomEndpoint } from '../../../core/src/devices/model';
+import { checkEndpoint } from '../../../core/src/devices/model';
 import { runBounded } from '../../../core/src/net/echo-all';
 import { icmpPing, tcpPing } from '../../../core/src/net/ping';
 import { loadSelection, parsePositiveInt, printRows, usageFailure, type DeviceResultRow, type Out } from './echo';
@@ -49,7 +49,7 @@ export async function run(args: string[], out: Out = processOut): Promise<number
       const rows = await runBounded(devices, concurrency, async (d): Promise<DeviceResultRow> => {
         if (!d.host) return { id: d.id, ok: false, ms: 0, outcome: 'error', reason: 'cannot ping: no host' };
         if (values.tcp) {
-          const ep = dicomEndpoint(d);
+          const ep = checkEndpoint(d);
           if (!ep) return { id: d.id, host: d.host, ok: false, ms: 0, outcome: 'error', reason: 'cannot ping: no DICOM port' };
           return { id: d.id, host: d.host, port: ep.port, ...(await tcpPing(d.host, ep.port, timeoutMs, ac.signal)) };
         }

@@ -387,6 +387,17 @@ export function parseLimits(items: ValueNode[]): { limits: TaskLimits; problems:
 }
 
 /** The port echo/ping use for a device: TCP port, else the legacy port, else TLS. */
+/**
+ * The port a check (echo, TCP ping) uses: the TLS port whenever the device has one, so that a
+ * check tests the connection the PACS should use and nothing goes over the wire in clear text;
+ * otherwise the plain DICOM port.
+ */
+export function checkEndpoint(d: DeviceModel): { port: number; tls: boolean } | undefined {
+  if (d.tlsPort !== undefined && d.tlsPort > 0) return { port: d.tlsPort, tls: true };
+  return dicomEndpoint(d);
+}
+
+/** The device's DICOM port as the PACS table lists it: TCP first, else TLS. */
 export function dicomEndpoint(d: DeviceModel): { port: number; tls: boolean } | undefined {
   if (d.tcpPort && d.tcpPort > 0) return { port: d.tcpPort, tls: false };
   if (d.tcpPort === undefined && d.port && d.port > 0) return { port: d.port, tls: false };

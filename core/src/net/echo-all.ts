@@ -3,7 +3,7 @@
  * with an AbortSignal: entries not yet started come back as `cancelled`.
  */
 import type { DeviceModel, DeviceTable } from '../devices/model';
-import { dicomEndpoint } from '../devices/model';
+import { checkEndpoint } from '../devices/model';
 import { echo, type EchoOptions } from './echo';
 import type { NetResult } from './outcome';
 import type { TlsOptions } from './tls';
@@ -55,7 +55,7 @@ export function echoAll(targets: EchoTarget[], options: EchoAllOptions): Promise
 }
 
 /**
- * The echo target of a device in a table: its host, DICOM port (TCP, else TLS), AE title, and
+ * The echo target of a device in a table: its host, DICOM port (TLS when it has one, else TCP), AE title, and
  * the server's AE title as calling AE. Returns a reason instead when the row cannot be echoed.
  */
 export function echoTargetOf(device: DeviceModel, table: DeviceTable, tls?: TlsOptions): EchoTarget | { id: string; problem: string } {
@@ -63,7 +63,7 @@ export function echoTargetOf(device: DeviceModel, table: DeviceTable, tls?: TlsO
   if (!callingAet) return { id: device.id, problem: 'the file has no server AE title to call from (server { ae "..." })' };
   if (!device.host) return { id: device.id, problem: 'no host' };
   if (!device.ae) return { id: device.id, problem: 'no AE title' };
-  const ep = dicomEndpoint(device);
+  const ep = checkEndpoint(device);
   if (!ep) return { id: device.id, problem: 'no DICOM port (port, tcp-port or tls-port)' };
   if (ep.tls && !tls) tls = {};
   return { id: device.id, host: device.host, port: ep.port, calledAet: device.ae, callingAet, tls: ep.tls ? tls : undefined };

@@ -10,7 +10,7 @@ import type { DeviceModel, DeviceTable } from '../../../../core/src/devices';
 import { echo, icmpPing, runBounded, tcpPing, type NetResult, type TlsOptions } from '../../../../core/src/net';
 import type { CheckLog } from './checkLog';
 import type { CheckResults, EchoRecord, PingRecord } from './checkResults';
-import { endpointOf } from './endpoint';
+import { checkEndpoint } from '../../../../core/src/devices';
 import { networkSettings, tlsOptions } from './networkSettings';
 
 export interface DeviceRef {
@@ -33,7 +33,7 @@ export class DeviceChecks implements vscode.Disposable {
   /** `signal` defaults to the session's (a batch passes its own, which also follows the session). */
   async echo(ref: DeviceRef, signal?: AbortSignal): Promise<EchoRecord> {
     const { device, table } = ref;
-    const ep = endpointOf(device);
+    const ep = checkEndpoint(device);
     const callingAet = table.server?.ae;
     const target = `${device.ae ?? '?'}@${device.host ?? '?'}:${ep?.port ?? '?'}${ep?.tls ? ' over TLS' : ''}, calling ${callingAet ?? '?'}`;
     let result: NetResult;
@@ -81,7 +81,7 @@ export class DeviceChecks implements vscode.Disposable {
     const { device } = ref;
     const { timeoutMs } = networkSettings();
     const both = signal ?? this.session.signal;
-    const ep = endpointOf(device);
+    const ep = checkEndpoint(device);
     let record: PingRecord;
     if (!device.host) {
       const none: NetResult = { ok: false, ms: 0, outcome: 'error', reason: 'not pinged: the device has no host' };

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { DEVICE_TYPES, type CategoryModel, type DeviceModel, type DeviceTable, type DeviceType, type ServerModel } from '../../../../core/src/devices';
 import { serviceEntries } from '../../../../core/src/devices/format';
 import { clock, formatMs, shortResult, type DeviceResults } from './checkResults';
-import { endpointOf } from './endpoint';
+import { checkEndpoint } from '../../../../core/src/devices';
 
 export type GroupBy = 'category' | 'type';
 
@@ -70,7 +70,7 @@ export function devicesOf(group: GroupNode, table: DeviceTable): DeviceNode[] {
 
 /** `AE@host:port`, with `?` for what the file does not say. */
 export function addressOf(device: DeviceModel): string {
-  const ep = endpointOf(device);
+  const ep = checkEndpoint(device);
   return `${device.ae ?? '?'}@${device.host ?? '?'}:${ep ? ep.port : '?'}`;
 }
 
@@ -127,7 +127,7 @@ export function groupItem(group: GroupNode, table: DeviceTable): vscode.TreeItem
 
 export function deviceItem(node: DeviceNode, device: DeviceModel, results: DeviceResults, uri: vscode.Uri): vscode.TreeItem {
   const item = new vscode.TreeItem(device.id, vscode.TreeItemCollapsibleState.None);
-  const ep = endpointOf(device);
+  const ep = checkEndpoint(device);
   const parts = [addressOf(device) + (ep?.tls ? ' TLS' : '')];
   if (!device.enabled) parts.push('disabled');
   if (results.echo) parts.push(`echo ${shortResult(results.echo)}`);
@@ -172,7 +172,7 @@ function deviceTooltip(device: DeviceModel, results: DeviceResults, uri: vscode.
   line(tip, 'Port', device.port);
   line(tip, 'TCP port', device.tcpPort);
   line(tip, 'TLS port', device.tlsPort);
-  const ep = endpointOf(device);
+  const ep = checkEndpoint(device);
   line(tip, 'Echo/ping use', ep ? `port ${ep.port}${ep.tls ? ' over TLS' : ''}` : 'no DICOM port');
   line(tip, 'Category', device.category);
   const services = serviceEntries(device.services);
