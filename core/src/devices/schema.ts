@@ -1,7 +1,7 @@
 /**
  * What the device language can say: block kinds, their fields, device types, services and task
  * limits, with one-line descriptions (used by validation messages, hovers and completion).
- * Facts follow /work/shared/reference/device-model.md (eRAD device table).
+ * Facts follow the eRAD PACS administrator help on the device table (docs/device-language.md).
  */
 
 export const DEVICE_TYPES = {

@@ -2,7 +2,7 @@
  * DICOM C-ECHO (verification) with a new association, wrapped so that it always ends: every
  * terminal event (response and release, rejection, abort, socket error, timeout, cancellation)
  * destroys the socket. dcmjs-dimse alone can leave a socket to a silent peer open for minutes
- * and keep the process alive (/work/shared/reference/dicom-networking.md).
+ * and keep the process alive (see docs/networking.md).
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
