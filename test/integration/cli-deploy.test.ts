@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ARCHIVE, CT1, modalities, pacsText, writePacs } from './deploy-helpers';
-import { startOrthanc, stopAllPeers, tempDir, type OrthancPeer } from './peers';
+import { hasCommand, startOrthanc, stopAllPeers, tempDir, type OrthancPeer } from './peers';
 
 const root = path.resolve(__dirname, '../../..');
 const pacswJs = path.join(root, 'dist', 'pacsw.js');
@@ -101,6 +101,23 @@ describe('pacsw deploy / pacsw import (bundled CLI, real Orthanc)', function () 
     const b = await pacsw(['deploy', '--devices', file, '--server', 'OTHER']);
     assert.equal(b.code, 2);
     assert.match(b.stderr, /describes server PACS_TEST, not OTHER/);
+  });
+
+  it('on a terminal it asks first: "n" writes nothing (exit 1), "y" applies (exit 0)', function () {
+    if (!hasCommand('script')) this.skip();
+    const folderFile = writePacs(dir, 'folder.pacs', pacsText(['deploy folder "out"'], [CT1]));
+    const onTty = (answer: string) =>
+      // util-linux `script` runs the command on a pseudo-terminal and feeds it our stdin.
+      spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(pacswJs)} deploy --devices ${JSON.stringify(folderFile)}`, '/dev/null'], { input: answer, encoding: 'utf8' });
+    const no = onTty('n\n');
+    assert.equal(no.status, 1, no.stdout);
+    assert.match(no.stdout, /Apply these changes\? \[y\/N\]/);
+    assert.match(no.stdout, /result: not confirmed: nothing was changed/);
+    assert.ok(!fs.existsSync(path.join(dir, 'out')));
+    const yes = onTty('y\n');
+    assert.equal(yes.status, 0, yes.stdout);
+    assert.match(yes.stdout, /result: applied and verified \(3 operations\)/);
+    assert.equal(fs.readFileSync(path.join(dir, 'out', 'PACS_TEST', 'rules', 'CT1.txt'), 'utf8'), '(0008,0050)=concat("CT",(0008,0050))\n');
   });
 
   it('errors in the file block the deploy: exit 1 with file:line:col', async () => {

@@ -128,7 +128,7 @@ export async function run(args: string[]): Promise<number> {
     selectTarget: (kind, target) => wantTarget === undefined || wantTarget === kind || wantTarget === target,
     credentials: () => credentialsFromEnv(serverName),
     progress: (e) => {
-      if (e.phase === 'check' || json) return;
+      if (e.phase === 'check' || e.phase === 'confirm' || json) return;
       if (process.stderr.isTTY) process.stderr.write(`${e.done !== undefined ? `[${e.done + 1}/${e.total}] ` : ''}${e.message}\n`);
     },
     confirm: async (plans: TargetPlan[]) => {
