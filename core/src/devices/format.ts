@@ -2,28 +2,18 @@
  * Writing device-language text: one field per line, values quoted only when they must be.
  * Used by the edit helpers (add/update a device) and by `formatDeviceFile` (re-indentation).
  */
-import type { DeviceType, Services, TaskLimits, Timer } from './model';
+import type { DeviceModel, Services, TaskLimits } from './model';
 import { splitLines } from './parser';
 import { lexLine, LCurly, RCurly } from './lexer';
 
-/** Plain field values of a device, as the tree-view commands set them. */
-export interface DeviceFields {
-  type?: DeviceType;
-  ae?: string;
-  host?: string;
-  port?: number;
-  tcpPort?: number;
-  tlsPort?: number;
-  category?: string;
-  sendTimer?: Timer;
-  receiveTimer?: Timer;
-  services?: Services;
-  limits?: TaskLimits;
+/** Plain field values of a device, as the tree-view commands set them: the model's fields,
+ *  all optional, with a rule-file reference in place of the parsed rule set. */
+export type DeviceFields = Partial<
+  Pick<DeviceModel, 'type' | 'ae' | 'host' | 'port' | 'tcpPort' | 'tlsPort' | 'category' | 'sendTimer' | 'receiveTimer' | 'services' | 'limits' | 'link' | 'enabled'>
+> & {
   /** Reference to a .coerce file (inline rules are edited as text, not through this). */
   rulesFile?: string;
-  link?: string;
-  enabled?: boolean;
-}
+};
 
 export interface NewDevice extends DeviceFields {
   id: string;
