@@ -4,17 +4,10 @@
 // opens the view from the activity bar, runs Echo All on the lab server from its inline
 // action, hovers a device for its tooltip and takes the screenshot.
 // Usage: npm run build && npx tsc -p . && node test/e2e/screenshot-device-tree.mjs
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath, freePort } from './codeServer.mjs';
+import { openWorkbench, repo, saveFailure, saveScreenshot } from './workbenchInBrowser.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const output = path.join(repo, 'docs', 'images', 'device-tree.png');
 const peers = createRequire(import.meta.url)(path.join(repo, 'out', 'test', 'integration', 'peers.js'));
 
 const store = await peers.startStorescp({ aet: 'CT_LAB' });
@@ -64,34 +57,10 @@ const LAB = [
   '',
 ].join('\n');
 
-const temp = mkdtempSync(path.join(os.tmpdir(), 'pacsw-tree-shot-'));
-const workspace = path.join(temp, 'workspace');
-cpSync(path.join(repo, 'examples', 'workspace'), workspace, { recursive: true });
-writeFileSync(path.join(workspace, 'devices', 'lab.pacs'), LAB);
-
-const port = await freePort();
-const start = spawn(process.execPath, [path.join(repo, 'scripts', 'start.mjs'), workspace], {
-  cwd: repo,
-  env: { ...process.env, PORT: String(port), PACSW_NO_DESKTOP: '1', PACSW_START_STATE_DIR: path.join(temp, 'state') },
-  detached: true,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let browser;
+let workbench;
 try {
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    start.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    start.on('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${out}`)));
-  });
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  await page.goto(url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-
+  workbench = await openWorkbench({ name: 'tree-shot', files: { 'devices/lab.pacs': LAB }, viewport: { width: 1280, height: 860 } });
+  const { page } = workbench;
   // The view container in the activity bar, as a user would open it.
   const container = page.locator('.activitybar [aria-label^="PACS Workbench"]').first();
   await container.waitFor({ timeout: 60_000 });
@@ -136,13 +105,11 @@ try {
   await read.hover({ position: { x: Math.max(10, readBox.width - 120), y: readBox.height / 2 } });
   await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Last echo' }).first().waitFor({ timeout: 20_000 });
 
-  mkdirSync(path.dirname(output), { recursive: true });
-  await page.screenshot({ path: output });
-  console.log(`saved ${path.relative(repo, output)}`);
+  await saveScreenshot(page, 'device-tree.png');
+} catch (error) {
+  await saveFailure(workbench?.page, 'device-tree');
+  throw error;
 } finally {
-  await browser?.close().catch(() => undefined);
-  try { process.kill(-start.pid, 'SIGTERM'); } catch { /* gone */ }
-  await new Promise((resolve) => (start.exitCode !== null ? resolve() : start.on('exit', resolve)));
+  await workbench?.close();
   await peers.stopAllPeers();
-  rmSync(temp, { recursive: true, force: true });
 }

@@ -3,16 +3,8 @@
 // the printed URL in headless Chromium, opens that file, waits for the red squiggle, opens the
 // completion list and saves docs/images/coercion-editing.png.
 // Usage: node test/e2e/screenshot.mjs
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath, freePort } from './codeServer.mjs';
+import { openWorkbench, saveFailure, saveScreenshot } from './workbenchInBrowser.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const output = path.join(repo, 'docs', 'images', 'coercion-editing.png');
 const FILE = 'import-from-outside.coerce';
 // A typo'd function name (an error the user can see) and a rule being typed where the
 // completion list will open.
@@ -24,36 +16,8 @@ const TEXT = [
   '',
 ].join('\n');
 
-const temp = mkdtempSync(path.join(os.tmpdir(), 'pacsw-shot-'));
-const workspace = path.join(temp, 'workspace');
-cpSync(path.join(repo, 'examples', 'workspace'), workspace, { recursive: true });
-writeFileSync(path.join(workspace, FILE), TEXT);
-
-const port = await freePort();
-const start = spawn(process.execPath, [path.join(repo, 'scripts', 'start.mjs'), workspace], {
-  cwd: repo,
-  env: { ...process.env, PORT: String(port), PACSW_NO_DESKTOP: '1', PACSW_START_STATE_DIR: path.join(temp, 'state') },
-  detached: true,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let browser;
+const { page, close } = await openWorkbench({ name: 'shot', files: { [FILE]: TEXT }, viewport: { width: 1280, height: 760 } });
 try {
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    start.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    start.on('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${out}`)));
-  });
-  console.log(`npm start printed ${url.slice(0, 60)}...`);
-
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-  await page.goto(url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-
   // Quick Open, as a user would.
   await page.locator('.part.editor').waitFor();
   await page.keyboard.press('Control+P');
@@ -85,18 +49,10 @@ try {
   const rows = await suggest.locator('.monaco-list-row').allInnerTexts();
   console.log(`completion list: ${rows.slice(0, 5).map((r) => r.replace(/\s+/g, ' ')).join(' | ')}`);
 
-  mkdirSync(path.dirname(output), { recursive: true });
-  await page.screenshot({ path: output });
-  console.log(`saved ${path.relative(repo, output)}`);
+  await saveScreenshot(page, 'coercion-editing.png');
 } catch (error) {
-  const page = browser?.contexts()[0]?.pages()[0];
-  const failure = path.join(os.tmpdir(), 'pacsw-screenshot-failure.png');
-  if (page) await page.screenshot({ path: failure }).then(() => console.error(`what the page showed: ${failure}`), () => undefined);
+  await saveFailure(page, 'screenshot');
   throw error;
 } finally {
-  await browser?.close().catch(() => undefined);
-  // start.mjs stops code-server on SIGTERM; the group kill covers the case where it could not.
-  try { process.kill(-start.pid, 'SIGTERM'); } catch { /* gone */ }
-  await new Promise((resolve) => (start.exitCode !== null ? resolve() : start.on('exit', resolve)));
-  rmSync(temp, { recursive: true, force: true });
+  await close();
 }

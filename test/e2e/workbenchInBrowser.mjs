@@ -1,0 +1,75 @@
+// What the screenshot scripts share: `npm start` (code-server path, no smoke-test driver) on a
+// copy of the example workspace with extra files, and headless Chromium on the URL it prints —
+// the extension exactly as a user meets it.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, freePort } from './codeServer.mjs';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Starts the workbench on a temporary copy of examples/workspace plus `files` (relative path →
+ * text) and opens it in Chromium. `close()` always stops the browser and code-server and
+ * removes the copy.
+ */
+export async function openWorkbench({ name, files = {}, viewport }) {
+  const temp = mkdtempSync(path.join(os.tmpdir(), `pacsw-${name}-`));
+  const workspace = path.join(temp, 'workspace');
+  cpSync(path.join(repo, 'examples', 'workspace'), workspace, { recursive: true });
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+    writeFileSync(path.join(workspace, file), text);
+  }
+  const port = await freePort();
+  const start = spawn(process.execPath, [path.join(repo, 'scripts', 'start.mjs'), workspace], {
+    cwd: repo,
+    env: { ...process.env, PORT: String(port), PACSW_NO_DESKTOP: '1', PACSW_START_STATE_DIR: path.join(temp, 'state') },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let browser;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    // start.mjs stops code-server on SIGTERM; the group kill covers the case where it could not.
+    try { process.kill(-start.pid, 'SIGTERM'); } catch { /* gone */ }
+    await new Promise((resolve) => (start.exitCode !== null ? resolve() : start.on('exit', resolve)));
+    rmSync(temp, { recursive: true, force: true });
+  };
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      start.stdout.on('data', (chunk) => {
+        out += chunk;
+        const match = /(http:\/\/127\.0\.0\.1:\d+\/\?\S+)/.exec(out);
+        if (match) resolve(match[1]);
+      });
+      start.on('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${out}`)));
+    });
+    console.log(`npm start printed ${url.slice(0, 60)}...`);
+    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+    const page = await browser.newPage({ viewport });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return { page, workspace, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Saves the page as `docs/images/<file>`; on failure, what the page showed goes to a temp file. */
+export async function saveScreenshot(page, file) {
+  const output = path.join(repo, 'docs', 'images', file);
+  mkdirSync(path.dirname(output), { recursive: true });
+  await page.screenshot({ path: output });
+  console.log(`saved ${path.relative(repo, output)}`);
+}
+
+export async function saveFailure(page, name) {
+  const failure = path.join(os.tmpdir(), `pacsw-${name}-failure.png`);
+  await page?.screenshot({ path: failure }).then(() => console.error(`what the page showed: ${failure}`), () => undefined);
+}
