@@ -62,13 +62,14 @@ export async function run(args: string[]): Promise<number> {
   inputs.forEach(({ file, relative, missing }, index) => {
     progress.update(index, relative);
     const output = path.join(outDir, relative);
-    const earlier = claimed.get(path.resolve(output));
+    const resolved = path.resolve(output);
+    const earlier = claimed.get(resolved);
     const outcome = missing
       ? { input: file, status: 'failed' as const, reason: missing }
       : earlier
         ? { input: file, status: 'failed' as const, reason: `${file} and ${earlier} both map to ${output}; give them separately` }
         : coerceFile(ruleSets, file, output);
-    if (!missing) claimed.set(path.resolve(output), file);
+    if (!missing) claimed.set(resolved, file);
     counts[outcome.status]++;
     if (json) {
       console.log(JSON.stringify({ input: file, output: outcome.status === 'changed' || outcome.status === 'unchanged' ? output : null, status: outcome.status, reason: outcome.reason ?? null, changes: outcome.result?.changes.length ?? 0 }));

@@ -156,10 +156,11 @@ export class Part10Dataset implements DatasetAccess {
 
   /** Why the attribute cannot be written, or its VR. */
   private writableVr(ref: AttributeRef): string {
-    const where = tagText(tagOf(ref.group, ref.element));
-    if (ref.group === 0x0002) throw new AccessRefusal(`${where} is file meta information, which coercion does not change`, 'skip');
+    // Named only in a refusal: formatting the tag for every assignment would cost more than the check.
+    const where = (): string => tagText(tagOf(ref.group, ref.element));
+    if (ref.group === 0x0002) throw new AccessRefusal(`${where()} is file meta information, which coercion does not change`, 'skip');
     if (ref.group === 0x0008 && ref.element === 0x0005) throw new AccessRefusal('(0008,0005) Specific Character Set is not coerced: changing it would change the meaning of every other text value', 'skip');
-    if (ref.element === 0x0000) throw new AccessRefusal(`${where} is a group length, which the writer maintains`, 'skip');
+    if (ref.element === 0x0000) throw new AccessRefusal(`${where()} is a group length, which the writer maintains`, 'skip');
     const c = this.container(ref);
     if (!c) throw new AccessRefusal('the sequence item does not exist', 'skip');
     const tag = tagOf(ref.group, ref.element);
@@ -168,15 +169,15 @@ export class Part10Dataset implements DatasetAccess {
     let vr: string | undefined;
     if (edit) vr = edit.vr;
     else if (existing && (existing.vrExplicit || existing.vr !== 'UN')) vr = existing.vr;
-    else if (existing) throw new AccessRefusal(`${where} is stored without a VR (implicit VR) and the dictionary does not know it`, 'skip');
-    else if (ref.group % 2 === 1) throw new AccessRefusal(`${where} is a private attribute that is not present; its VR is unknown, so it is not created`, 'skip');
+    else if (existing) throw new AccessRefusal(`${where()} is stored without a VR (implicit VR) and the dictionary does not know it`, 'skip');
+    else if (ref.group % 2 === 1) throw new AccessRefusal(`${where()} is a private attribute that is not present; its VR is unknown, so it is not created`, 'skip');
     else {
       const entry = getDictionary().byTag(ref.group, ref.element);
-      if (!entry) throw new AccessRefusal(`${where} is not in the data dictionary; its VR is unknown, so it is not created`, 'skip');
-      if (!isCoercibleVr(entry.vr)) throw new AccessRefusal(`${where} has VR ${entry.vr}; only string attributes can be coerced`, 'skip');
+      if (!entry) throw new AccessRefusal(`${where()} is not in the data dictionary; its VR is unknown, so it is not created`, 'skip');
+      if (!isCoercibleVr(entry.vr)) throw new AccessRefusal(`${where()} has VR ${entry.vr}; only string attributes can be coerced`, 'skip');
       vr = entry.vr.split('|')[0];
     }
-    if (!STRING_VRS.has(vr)) throw new AccessRefusal(`${where} has VR ${vr}; only string attributes can be coerced`, 'skip');
+    if (!STRING_VRS.has(vr)) throw new AccessRefusal(`${where()} has VR ${vr}; only string attributes can be coerced`, 'skip');
     if (this.file.deflated) throw new AccessRefusal('the file uses the Deflated transfer syntax; re-compressing it would change bytes the rules did not touch, so it is left as it was', 'error');
     return vr;
   }

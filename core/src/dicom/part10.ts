@@ -139,8 +139,10 @@ class Walker {
     let valueStart: number;
     if (syntax.explicit) {
       this.need(start, 8, 'an element header', tag);
-      vr = String.fromCharCode(this.bytes[start + 4], this.bytes[start + 5]);
-      if (!/^[A-Z]{2}$/.test(vr)) throw new DicomParseError(`invalid VR bytes 0x${this.bytes[start + 4].toString(16)} 0x${this.bytes[start + 5].toString(16)}`, start + 4, tagText(tag));
+      const a = this.bytes[start + 4];
+      const b = this.bytes[start + 5];
+      if (!(a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a)) throw new DicomParseError(`invalid VR bytes 0x${this.bytes[start + 4].toString(16)} 0x${this.bytes[start + 5].toString(16)}`, start + 4, tagText(tag));
+      vr = String.fromCharCode(a, b);
       vrExplicit = true;
       if (LONG_VRS.has(vr)) {
         this.need(start, 12, 'an element header', tag);
@@ -168,7 +170,8 @@ class Walker {
       node.end = next;
       if (node.vr === 'UN' && !vrExplicit) node.vr = 'SQ';
     } else {
-      this.need(valueStart, length, `the value of ${tagText(tag)}`, tag);
+      // The message is built only for a file that is cut short (this runs for every element).
+      if (valueStart + length > this.bytes.length) this.need(valueStart, length, `the value of ${tagText(tag)}`, tag);
       node.end = valueStart + length;
       if (vr === 'SQ') {
         node.itemSyntax = syntax;
@@ -207,7 +210,7 @@ class Walker {
         item.elements = elements;
         item.end = next;
       } else {
-        this.need(valueStart, length, `an item of ${tagText(owner)}`, owner);
+        if (valueStart + length > this.bytes.length) this.need(valueStart, length, `an item of ${tagText(owner)}`, owner);
         item.end = valueStart + length;
         if (item.end > end) throw new DicomParseError(`item length ${length} runs past the end of sequence`, at, tagText(owner));
         if (parseContents) item.elements = this.elements(valueStart, item.end, syntax, false).elements;
