@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import * as dimse from 'dcmjs-dimse';
+import type * as Dimse from 'dcmjs-dimse';
 import { classifySocketError, type NetOutcome, type NetResult } from './outcome';
 import { isTlsError, type TlsOptions } from './tls';
 
@@ -36,12 +36,20 @@ export function describeRejection(r: { result?: number; source?: number; reason?
   return `association rejected: ${what} (reason ${r.reason ?? '?'}${transient})`;
 }
 
-let logSilenced = false;
-/** dcmjs-dimse logs every connection error to the console; the result carries the reason instead. */
-function silenceDimseLog(): void {
-  if (logSilenced || process.env.PACSW_DIMSE_LOG) return;
-  dimse.log.setLevel('silent');
-  logSilenced = true;
+let dimseModule: typeof Dimse | undefined;
+/**
+ * dcmjs-dimse, loaded on the first echo: with its codecs it is over half of the client bundle,
+ * and loading it at activation would cost every user who never echoes. It logs every
+ * connection error to the console; the result carries the reason instead, so its log is
+ * silenced (PACSW_DIMSE_LOG=1 keeps it).
+ */
+function dimse(): typeof Dimse {
+  if (!dimseModule) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    dimseModule = require('dcmjs-dimse') as typeof Dimse;
+    if (!process.env.PACSW_DIMSE_LOG) dimseModule.log.setLevel('silent');
+  }
+  return dimseModule;
 }
 
 interface DimseNetwork {
@@ -50,7 +58,6 @@ interface DimseNetwork {
 }
 
 export function echo(opts: EchoOptions): Promise<EchoResult> {
-  silenceDimseLog();
   const start = performance.now();
   return new Promise<EchoResult>((resolve) => {
     let settled = false;
@@ -81,8 +88,9 @@ export function echo(opts: EchoOptions): Promise<EchoResult> {
       else finish('timeout', `no answer within ${opts.timeoutMs} ms${accepted ? ' (association accepted, no C-ECHO response)' : ''}`);
     }, opts.timeoutMs);
 
-    const client = new dimse.Client();
-    const request = new dimse.requests.CEchoRequest();
+    const { Client, requests } = dimse();
+    const client = new Client();
+    const request = new requests.CEchoRequest();
     request.on('response', (response: { getStatus(): number }) => {
       echoStatus = response.getStatus();
       answeredMs = performance.now() - start;
@@ -124,7 +132,7 @@ export function echo(opts: EchoOptions): Promise<EchoResult> {
         securityOptions: opts.tls
           ? { ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key, rejectUnauthorized: opts.tls.rejectUnauthorized ?? true }
           : undefined,
-      } as Parameters<dimse.Client['send']>[4]);
+      } as Parameters<Dimse.Client['send']>[4]);
     } catch (e) {
       finish('error', (e as Error).message);
       return;
