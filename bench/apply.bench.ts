@@ -5,7 +5,8 @@
  *   - pacsw in-process (coerceFile over every file; what the VS Code extension does),
  *   - pacsw apply as a process (node dist/pacsw.js apply ..., startup included),
  *   - dcmodify -nb -imt ... FILES (in place, no backups).
- * Then checks that both tools produced the same values on a sample of the outputs.
+ * Then checks that both tools produced the same values on a sample of the outputs. With GNU
+ * time (/usr/bin/time) present it also reports the CPU time of both processes.
  *
  * Run: npm run build && npx tsc -p . && node out/bench/apply.bench.js [files=1000] [rounds=5]
  * (BENCH_DIR=/some/dir to run on disk instead of /dev/shm).
@@ -75,6 +76,18 @@ function main(): void {
     const ruleSets = [{ name: 'device', file: parseRuleFile(ruleText), uri: rulesFile }];
 
     const times = { inProcess: [] as number[], cli: [] as number[], dcmodify: [] as number[] };
+    // CPU time (user + system) of each process, from GNU time when present: unlike the wall time
+    // it hardly changes when other jobs share the machine's cores.
+    const cpu = { cli: [] as number[], dcmodify: [] as number[] };
+    const timeTool = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+    const cpuFile = path.join(root, 'cpu.txt');
+    const timed = (command: string, args: string[]): { command: string; args: string[] } =>
+      (timeTool ? { command: timeTool, args: ['-f', '%U %S', '-o', cpuFile, command, ...args] } : { command, args });
+    const cpuMs = (): number | undefined => {
+      if (!timeTool) return undefined;
+      const [user, system] = fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+      return (user + system) * 1000;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       // dcmodify works in place, so it gets fresh copies each round (copying is not timed).
       const copies = path.join(root, `dcmodify-${round}`);
@@ -85,9 +98,12 @@ function main(): void {
       const runs: Array<() => void> = [
         () => {
           const t = process.hrtime.bigint();
-          const r = spawnSync('dcmodify', ['-nb', '-imt', '-q', ...dcmodifyArgs, ...names.map((n) => path.join(copies, n))], { env: ENV, stdio: 'ignore' });
+          const run = timed('dcmodify', ['-nb', '-imt', '-q', ...dcmodifyArgs, ...names.map((n) => path.join(copies, n))]);
+          const r = spawnSync(run.command, run.args, { env: ENV, stdio: 'ignore' });
           times.dcmodify.push(Number(process.hrtime.bigint() - t) / 1e6);
           if (r.status !== 0) throw new Error(`dcmodify exited ${r.status}`);
+          const c = cpuMs();
+          if (c !== undefined) cpu.dcmodify.push(c);
         },
         () => {
           const t = process.hrtime.bigint();
@@ -99,9 +115,12 @@ function main(): void {
         },
         () => {
           const t = process.hrtime.bigint();
-          const c = spawnSync(process.execPath, [path.join(REPO, 'dist', 'pacsw.js'), 'apply', '--rules', rulesFile, '--out', outCli, inputs], { env: ENV, encoding: 'utf8' });
+          const run = timed(process.execPath, [path.join(REPO, 'dist', 'pacsw.js'), 'apply', '--rules', rulesFile, '--out', outCli, inputs]);
+          const c = spawnSync(run.command, run.args, { env: ENV, encoding: 'utf8' });
           times.cli.push(Number(process.hrtime.bigint() - t) / 1e6);
           if (c.status !== 0) throw new Error(`pacsw apply exited ${c.status}: ${c.stderr}`);
+          const used = cpuMs();
+          if (used !== undefined) cpu.cli.push(used);
         },
       ];
       // Rotate the order so that no tool always runs on a cold or a warm cache.
@@ -133,8 +152,12 @@ function main(): void {
     console.log(row('pacsw, in process (coerceFile)', times.inProcess));
     console.log(row('pacsw apply (node dist/pacsw.js, startup included)', times.cli));
     console.log(row('DCMTK dcmodify, one process for all files', times.dcmodify));
+    if (cpu.cli.length) {
+      console.log(`CPU time (user + system), median: pacsw apply ${median(cpu.cli).toFixed(0)} ms, dcmodify ${median(cpu.dcmodify).toFixed(0)} ms`);
+    }
     console.log(`values checked equal to dcmodify's on ${checked} files (one per source)`);
-    console.log(`raw ms: ${JSON.stringify(times)}`);
+    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min) at the end of the run`);
+    console.log(`raw ms: ${JSON.stringify({ ...times, cpuCli: cpu.cli, cpuDcmodify: cpu.dcmodify })}`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
