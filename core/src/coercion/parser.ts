@@ -165,7 +165,8 @@ class RuleLineParser extends EmbeddedActionsParser {
   private badWordErrors = new Map<Expression, SyntaxErrorInfo>();
 
   constructor() {
-    super(ALL_TOKENS, { recoveryEnabled: false, maxLookahead: 1 });
+    // The grammar is fixed and covered by tests: skip Chevrotain's start-up validations (~ms per process).
+    super(ALL_TOKENS, { recoveryEnabled: false, maxLookahead: 1, skipValidations: true });
     this.performSelfAnalysis();
   }
 
