@@ -17,7 +17,7 @@ const COMMANDS: Array<{ name: string; summary: string }> = [
   { name: 'apply', summary: 'apply rules to DICOM files and folders, writing the results to --out' },
   { name: 'trace', summary: 'show what each rule does to one data set (nothing is written)' },
   { name: 'echo', summary: 'C-ECHO a device (DICOM verification)' },
-  { name: 'ping', summary: 'check that a device answers (network and DICOM)' },
+  { name: 'ping', summary: 'check that a device answers (ICMP, or TCP to its DICOM port)' },
   { name: 'deploy', summary: 'deploy a device table to its servers (Orthanc, export folder), showing the difference first' },
   { name: 'import', summary: 'write a device table (.pacs) from what a running Orthanc holds' },
 ];

@@ -6,9 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { checkEndpoint } from '../../../core/src/devices/model';
-import { runBounded } from '../../../core/src/net/echo-all';
 import { icmpPing, tcpPing } from '../../../core/src/net/ping';
-import { loadSelection, parsePositiveInt, printRows, usageFailure, type DeviceResultRow, type Out } from './echo';
+import { checkDevices, loadSelection, parsePositiveInt, processOut, usageFailure, type DeviceResultRow, type Out } from '../deviceCommand';
 
 export const PING_USAGE = `usage: pacsw ping --devices FILE [ID...] [options]
   Ping every named device (all enabled devices when no ID is given).
@@ -18,8 +17,6 @@ export const PING_USAGE = `usage: pacsw ping --devices FILE [ID...] [options]
   --concurrency N     devices pinged at once (default 8)
   --json              print a JSON array instead of lines
 exit status: 0 all answered, 1 any did not, 2 usage error`;
-
-const processOut: Out = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 
 export async function run(args: string[], out: Out = processOut): Promise<number> {
   try {
@@ -42,23 +39,15 @@ export async function run(args: string[], out: Out = processOut): Promise<number
     const timeoutMs = parsePositiveInt('--timeout', values.timeout, 3000);
     const concurrency = parsePositiveInt('--concurrency', values.concurrency, 8);
     const { devices } = loadSelection(values.devices, positionals, out);
-    const ac = new AbortController();
-    const onSigint = () => ac.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const rows = await runBounded(devices, concurrency, async (d): Promise<DeviceResultRow> => {
-        if (!d.host) return { id: d.id, ok: false, ms: 0, outcome: 'error', reason: 'cannot ping: no host' };
-        if (values.tcp) {
-          const ep = checkEndpoint(d);
-          if (!ep) return { id: d.id, host: d.host, ok: false, ms: 0, outcome: 'error', reason: 'cannot ping: no DICOM port' };
-          return { id: d.id, host: d.host, port: ep.port, ...(await tcpPing(d.host, ep.port, timeoutMs, ac.signal)) };
-        }
-        return { id: d.id, host: d.host, ...(await icmpPing(d.host, timeoutMs, ac.signal)) };
-      }, ac.signal, (d): DeviceResultRow => ({ id: d.id, ok: false, ms: 0, outcome: 'cancelled', reason: 'cancelled' }));
-      return printRows(rows, !!values.json, out);
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-    }
+    return await checkDevices(devices, concurrency, async (d, signal): Promise<DeviceResultRow> => {
+      if (!d.host) return { id: d.id, ok: false, ms: 0, outcome: 'error', reason: 'cannot ping: no host' };
+      if (values.tcp) {
+        const ep = checkEndpoint(d);
+        if (!ep) return { id: d.id, host: d.host, ok: false, ms: 0, outcome: 'error', reason: 'cannot ping: no DICOM port' };
+        return { id: d.id, host: d.host, port: ep.port, ...(await tcpPing(d.host, ep.port, timeoutMs, signal)) };
+      }
+      return { id: d.id, host: d.host, ...(await icmpPing(d.host, timeoutMs, signal)) };
+    }, !!values.json, out);
   } catch (e) {
     return usageFailure(e, PING_USAGE, out);
   }
