@@ -120,15 +120,22 @@ async function runMochaSuite(suite) {
 }
 
 async function runE2ESuite() {
-  console.log('\n== e2e (VS Code in code-server, driven by headless Chromium)');
   const { runE2E } = await import('../test/e2e/runner.mjs');
-  try {
-    const result = await runE2E({ timeoutMs: Number(process.env.PACSW_E2E_TIMEOUT_MIN || 5) * 60_000 });
-    add('e2e', result);
-    if (result.passed + result.failed === 0) problems.push('e2e: no test ran');
-  } catch (error) {
-    problems.push(`e2e: ${error.message}`);
-    totals.failed += 1;
+  // The main suite with workspace trust off, then test/e2e/untrusted in restricted mode.
+  const runs = [
+    { name: 'e2e', title: 'e2e (VS Code in code-server, driven by headless Chromium)', options: {} },
+    { name: 'e2e untrusted', title: 'e2e untrusted (the same, in a workspace VS Code does not trust)', options: { suiteDir: 'untrusted', trusted: false } },
+  ];
+  for (const { name, title, options } of runs) {
+    console.log(`\n== ${title}`);
+    try {
+      const result = await runE2E({ ...options, timeoutMs: Number(process.env.PACSW_E2E_TIMEOUT_MIN || 5) * 60_000 });
+      add(name, result);
+      if (result.passed + result.failed === 0) problems.push(`${name}: no test ran`);
+    } catch (error) {
+      problems.push(`${name}: ${error.message}`);
+      totals.failed += 1;
+    }
   }
 }
 

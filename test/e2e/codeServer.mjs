@@ -44,9 +44,9 @@ export function freePort() {
  * Starts code-server on 127.0.0.1:port with its state isolated under `stateDir` (HOME and XDG
  * dirs too, so nothing leaks into or out of the user's own VS Code). Resolves once it answers
  * HTTP. The server runs in its own process group so that stop() also ends the extension hosts
- * it forked.
+ * it forked. `workspaceTrust: true` leaves VS Code's workspace trust on (restricted mode).
  */
-export async function startCodeServer({ port, stateDir, smokeTestDriver = false, log = () => {}, extraArgs = [] }) {
+export async function startCodeServer({ port, stateDir, smokeTestDriver = false, workspaceTrust = false, log = () => {}, extraArgs = [] }) {
   const p = codeServerPaths();
   if (!isCodeServerInstalled()) {
     throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed in ${p.dir}: run bash scripts/install-code-server.sh`);
@@ -63,7 +63,8 @@ export async function startCodeServer({ port, stateDir, smokeTestDriver = false,
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    // With trust on and a fresh user-data dir, every folder opens in restricted mode.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,

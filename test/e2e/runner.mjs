@@ -1,7 +1,7 @@
 // End-to-end test runner: runs the mocha suite in out/test/e2e/suite inside a real VS Code
 // (code-server + headless Chromium), the same contract as @vscode/test-electron's runTests:
 // the workbench loads our extension for development and calls the tests module's run().
-// Usage: node test/e2e/runner.mjs   (after `npm run build` and `tsc -p .`)
+// Usage: node test/e2e/runner.mjs [--untrusted]   (after `npm run build` and `tsc -p .`)
 import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,13 +15,15 @@ const OUTPUT_PREFIX = '[pacsw-e2e] ';
 const RESULT_LINE = /PACSW_E2E_RESULT passed=(\d+) failed=(\d+) pending=(\d+)/;
 
 /**
- * Runs the e2e suite once. Resolves to { passed, failed, skipped, exitCode }; never leaves
+ * Runs an e2e suite once: out/test/e2e/<suiteDir>. `trusted: false` leaves workspace trust on,
+ * so the workspace opens in restricted mode (the suite in test/e2e/untrusted). Resolves to { passed, failed, skipped, exitCode }; never leaves
  * code-server or Chromium running, whatever happens.
  */
-export async function runE2E({ timeoutMs = 5 * 60_000, verbose = !!process.env.PACSW_E2E_VERBOSE, print = (line) => console.log(line) } = {}) {
+export async function runE2E({ suiteDir = 'suite', trusted = true, timeoutMs = 5 * 60_000, verbose = !!process.env.PACSW_E2E_VERBOSE, print = (line) => console.log(line) } = {}) {
   let result;
   const exitCode = await runInVSCode({
-    testsModule: path.join(repo, 'out', 'test', 'e2e', 'suite', 'index.js'),
+    testsModule: path.join(repo, 'out', 'test', 'e2e', suiteDir, 'index.js'),
+    trusted,
     // Tests edit and create files, so they get a copy of the example workspace.
     workspaceSource: path.join(repo, 'examples', 'workspace'),
     timeoutMs,
@@ -48,7 +50,7 @@ export async function runE2E({ timeoutMs = 5 * 60_000, verbose = !!process.env.P
  * extension under development, lets VS Code run `testsModule`'s run(), and resolves to the exit
  * code VS Code reports. `onLog` sees every log message the workbench hands out.
  */
-export async function runInVSCode({ testsModule, workspaceSource, timeoutMs, verbose, print, onLog }) {
+export async function runInVSCode({ testsModule, workspaceSource, trusted = true, timeoutMs, verbose, print, onLog }) {
   if (!existsSync(testsModule)) throw new Error(`${testsModule} is missing: run tsc -p . first`);
   if (!existsSync(path.join(repo, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
 
@@ -68,6 +70,7 @@ export async function runInVSCode({ testsModule, workspaceSource, timeoutMs, ver
       port,
       stateDir: path.join(temp, 'code-server'),
       smokeTestDriver: true,
+      workspaceTrust: !trusted,
       log: (text) => serverLog.push(text),
     });
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
@@ -111,7 +114,9 @@ function testOutput(text) {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Exiting runs the 'exit' handlers that end code-server's process group.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-  runE2E()
+  // `--untrusted` runs the restricted-mode suite (test/e2e/untrusted) instead.
+  const untrusted = process.argv.includes('--untrusted');
+  runE2E(untrusted ? { suiteDir: 'untrusted', trusted: false } : {})
     .then(({ passed, failed, skipped }) => {
       console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
       process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
