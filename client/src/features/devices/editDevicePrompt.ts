@@ -3,25 +3,14 @@
  * (checked as typed; empty removes an optional field). Returns the change for updateDevice.
  */
 import * as vscode from 'vscode';
-import { DEVICE_TYPES, type DeviceFields, type DeviceModel, type DeviceTable } from '../../../../core/src/devices';
+import { DEVICE_TYPES, FIELD_KEYS, type DeviceFields, type DeviceModel, type DeviceTable } from '../../../../core/src/devices';
 import { checkAe, checkHost, checkPort, NEW_DEVICE_TYPES } from './deviceFields';
 
 export type DeviceChange = { [K in keyof DeviceFields]?: DeviceFields[K] | null };
 
-interface FieldChoice {
-  key: 'type' | 'ae' | 'host' | 'port' | 'tcpPort' | 'tlsPort' | 'category';
-  label: string;
-}
-
-const FIELDS: FieldChoice[] = [
-  { key: 'type', label: 'type' },
-  { key: 'ae', label: 'ae' },
-  { key: 'host', label: 'host' },
-  { key: 'port', label: 'port' },
-  { key: 'tcpPort', label: 'tcp-port' },
-  { key: 'tlsPort', label: 'tls-port' },
-  { key: 'category', label: 'category' },
-];
+/** The fields this prompt edits, labelled with their keyword in the .pacs language. */
+const EDITABLE = ['type', 'ae', 'host', 'port', 'tcpPort', 'tlsPort', 'category'] as const;
+const FIELDS = EDITABLE.map((key) => ({ key, label: FIELD_KEYS[key] }));
 
 export async function editDevicePrompt(device: DeviceModel, table: DeviceTable): Promise<DeviceChange | undefined> {
   const title = `Edit Device ${device.id}`;
