@@ -7,6 +7,15 @@ import type { DeviceModel } from '../../core/src/devices/model';
 import { runBounded } from '../../core/src/net/echo-all';
 import type { NetResult } from '../../core/src/net/outcome';
 
+/** Options every device command takes (parseArgs form); each command adds its own. */
+export const DEVICE_COMMAND_OPTIONS = {
+  devices: { type: 'string' },
+  timeout: { type: 'string' },
+  concurrency: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** One row of output. */
 export interface DeviceResultRow extends NetResult {
   id: string;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { echo } from '../../../core/src/net/echo';
 import { echoTargetOf } from '../../../core/src/net/echo-all';
 import { loadTlsOptions, type TlsOptions } from '../../../core/src/net/tls';
-import { checkDevices, loadSelection, parsePositiveInt, processOut, usageFailure, type DeviceResultRow, type Out } from '../deviceCommand';
+import { checkDevices, DEVICE_COMMAND_OPTIONS, loadSelection, parsePositiveInt, processOut, usageFailure, type DeviceResultRow, type Out } from '../deviceCommand';
 
 export const ECHO_USAGE = `usage: pacsw echo --devices FILE [ID...] [options]
   C-ECHO every named device (all enabled devices when no ID is given).
@@ -28,16 +28,12 @@ export async function run(args: string[], out: Out = processOut): Promise<number
       args,
       allowPositionals: true,
       options: {
-        devices: { type: 'string' },
-        timeout: { type: 'string' },
-        concurrency: { type: 'string' },
+        ...DEVICE_COMMAND_OPTIONS,
         'calling-aet': { type: 'string' },
         'tls-ca': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-insecure': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help) {

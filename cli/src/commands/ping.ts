@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { checkEndpoint } from '../../../core/src/devices/model';
 import { icmpPing, tcpPing } from '../../../core/src/net/ping';
-import { checkDevices, loadSelection, parsePositiveInt, processOut, usageFailure, type DeviceResultRow, type Out } from '../deviceCommand';
+import { checkDevices, DEVICE_COMMAND_OPTIONS, loadSelection, parsePositiveInt, processOut, usageFailure, type DeviceResultRow, type Out } from '../deviceCommand';
 
 export const PING_USAGE = `usage: pacsw ping --devices FILE [ID...] [options]
   Ping every named device (all enabled devices when no ID is given).
@@ -23,14 +23,7 @@ export async function run(args: string[], out: Out = processOut): Promise<number
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: {
-        devices: { type: 'string' },
-        tcp: { type: 'boolean' },
-        timeout: { type: 'string' },
-        concurrency: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...DEVICE_COMMAND_OPTIONS, tcp: { type: 'boolean' } },
     });
     if (values.help) {
       out.stdout(PING_USAGE + '\n');
