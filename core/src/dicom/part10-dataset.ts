@@ -204,27 +204,46 @@ export class Part10Dataset implements DatasetAccess {
     return Buffer.concat(this.serializeChunks());
   }
 
-  /** The output as consecutive pieces, mostly views of the input (no copy of pixel data). */
+  /**
+   * The output as consecutive pieces, mostly views of the input (no copy of pixel data). Runs of
+   * unchanged elements become one view each, so a file with a few changes is a few pieces.
+   */
   serializeChunks(): Uint8Array[] {
     if (!this.hasEdits) return [this.file.bytes];
-    const chunks: Uint8Array[] = [this.file.bytes.subarray(0, this.file.datasetStart)];
-    this.writeContainer(this.top, this.tree, this.file.syntax, true, chunks);
-    chunks.push(this.file.bytes.subarray(this.file.trailerStart));
-    return chunks;
+    const out = new Pieces(this.file.bytes);
+    out.copy(0, this.file.datasetStart);
+    if (this.file.deflated) {
+      // Not reached today (edits of deflated files are refused); kept whole rather than wrong.
+      throw new Error('edits of a deflated data set cannot be written');
+    }
+    this.writeContainer(this.top, this.tree, this.file.syntax, out);
+    out.copy(this.file.trailerStart, this.file.bytes.length);
+    return out.finish();
   }
 
   /** Appends the container's elements to `out`; returns the number of bytes appended. */
-  private writeContainer(elements: ElementNode[], tree: EditTree, syntax: Syntax, isDataset: boolean, out: Uint8Array[]): number {
-    const parts: Array<{ tag: number; bytes: Uint8Array[]; length: number }> = [];
+  private writeContainer(elements: ElementNode[], tree: EditTree, syntax: Syntax, out: Pieces): number {
     const inserts = [...tree.edits.entries()]
       .filter(([tag, edit]) => edit.value !== null && !findElement(elements, tag))
       .sort((a, b) => a[0] - b[0]);
+    // Group length elements (gggg,0000) of groups that change get their new value at the end.
+    const changedGroups = new Set<number>();
+    for (const tag of tree.edits.keys()) changedGroups.add(tag >>> 16);
+    for (const tag of tree.children.keys()) changedGroups.add(tag >>> 16);
+    const groupLengths = new Map<number, { bytes: Uint8Array; sum: number }>();
+    let total = 0;
+    const appended = (tag: number, length: number): void => {
+      total += length;
+      const groupLength = groupLengths.get(tag >>> 16);
+      if (groupLength) groupLength.sum += length;
+    };
     let next = 0;
     const pushInsertsBefore = (limit: number): void => {
       while (next < inserts.length && inserts[next][0] < limit) {
         const [tag, edit] = inserts[next++];
         const bytes = encodeElement(tag, edit.vr, edit.encoded!, syntax);
-        parts.push({ tag, bytes: [bytes], length: bytes.length });
+        out.add(bytes);
+        appended(tag, bytes.length);
       }
     };
     for (const e of elements) {
@@ -233,43 +252,47 @@ export class Part10Dataset implements DatasetAccess {
       if (edit) {
         if (edit.value === null) continue;
         const bytes = encodeElement(e.tag, edit.vr, edit.encoded!, syntax);
-        parts.push({ tag: e.tag, bytes: [bytes], length: bytes.length });
+        out.add(bytes);
+        appended(e.tag, bytes.length);
         continue;
       }
       const itemEdits = tree.children.get(e.tag);
       if (itemEdits && e.items) {
-        const bytes: Uint8Array[] = [];
-        const length = this.writeSequence(e, itemEdits, syntax, bytes);
-        parts.push({ tag: e.tag, bytes, length });
+        appended(e.tag, this.writeSequence(e, itemEdits, syntax, out));
         continue;
       }
-      const bytes = this.source.subarray(e.start, e.end);
-      parts.push({ tag: e.tag, bytes: [bytes], length: bytes.length });
+      if ((e.tag & 0xffff) === 0 && changedGroups.has(e.tag >>> 16) && e.end - e.valueStart === 4) {
+        const bytes = Buffer.from(this.source.subarray(e.start, e.end));
+        out.add(bytes);
+        total += bytes.length;
+        groupLengths.set(e.tag >>> 16, { bytes, sum: 0 });
+        continue;
+      }
+      out.copy(e.start, e.end);
+      appended(e.tag, e.end - e.start);
     }
     pushInsertsBefore(Infinity);
-    if (isDataset || parts.some((p) => (p.tag & 0xffff) === 0)) fixGroupLengths(parts, tree, syntax);
-    let total = 0;
-    for (const p of parts) {
-      for (const b of p.bytes) out.push(b);
-      total += p.length;
-    }
+    for (const { bytes, sum } of groupLengths.values()) writeU32(bytes, bytes.length - 4, sum, syntax.littleEndian);
     return total;
   }
 
-  private writeSequence(e: ElementNode, itemEdits: Map<number, EditTree>, syntax: Syntax, out: Uint8Array[]): number {
+  private writeSequence(e: ElementNode, itemEdits: Map<number, EditTree>, syntax: Syntax, out: Pieces): number {
     const header = Buffer.from(this.source.subarray(e.start, e.valueStart));
-    out.push(header);
-    let total = header.length;
+    out.add(header);
     let contentLength = 0;
     const inner = e.itemSyntax!;
     e.items!.forEach((item, index) => {
       const edits = itemEdits.get(index);
-      const n = edits ? this.writeItem(item, edits, inner, out) : this.copy(item.start, item.end, out);
-      contentLength += n;
+      if (edits) contentLength += this.writeItem(item, edits, inner, out);
+      else {
+        out.copy(item.start, item.end);
+        contentLength += item.end - item.start;
+      }
     });
-    total += contentLength;
+    let total = header.length + contentLength;
     if (e.length === UNDEFINED) {
-      total += this.copy(e.end - 8, e.end, out);
+      out.copy(e.end - 8, e.end);
+      total += 8;
     } else {
       // Defined-length sequence: its length field is the last 4 bytes of its header.
       writeU32(header, header.length - 4, contentLength, syntax.littleEndian);
@@ -277,18 +300,52 @@ export class Part10Dataset implements DatasetAccess {
     return total;
   }
 
-  private writeItem(item: ItemNode, edits: EditTree, syntax: Syntax, out: Uint8Array[]): number {
+  private writeItem(item: ItemNode, edits: EditTree, syntax: Syntax, out: Pieces): number {
     const header = Buffer.from(this.source.subarray(item.start, item.valueStart));
-    out.push(header);
-    const contentLength = this.writeContainer(item.elements, edits, syntax, false, out);
-    if (item.length === UNDEFINED) return header.length + contentLength + this.copy(item.end - 8, item.end, out);
+    out.add(header);
+    const contentLength = this.writeContainer(item.elements, edits, syntax, out);
+    if (item.length === UNDEFINED) {
+      out.copy(item.end - 8, item.end);
+      return header.length + contentLength + 8;
+    }
     writeU32(header, 4, contentLength, syntax.littleEndian);
     return header.length + contentLength;
   }
+}
 
-  private copy(start: number, end: number, out: Uint8Array[]): number {
-    out.push(this.source.subarray(start, end));
-    return end - start;
+/**
+ * Output pieces: new bytes, and ranges of the source, where ranges that follow each other are
+ * merged into one view (one view per element was most of the writer's allocations).
+ */
+class Pieces {
+  private readonly list: Uint8Array[] = [];
+  private runStart = 0;
+  private runEnd = 0;
+  constructor(private readonly source: Uint8Array) {}
+
+  copy(start: number, end: number): void {
+    if (start === this.runEnd && this.runEnd > this.runStart) this.runEnd = end;
+    else {
+      this.flush();
+      this.runStart = start;
+      this.runEnd = end;
+    }
+  }
+
+  /** New bytes; the caller may still change them (lengths are patched after their contents). */
+  add(bytes: Uint8Array): void {
+    this.flush();
+    this.list.push(bytes);
+  }
+
+  finish(): Uint8Array[] {
+    this.flush();
+    return this.list;
+  }
+
+  private flush(): void {
+    if (this.runEnd > this.runStart) this.list.push(this.source.subarray(this.runStart, this.runEnd));
+    this.runStart = this.runEnd = 0;
   }
 }
 
@@ -320,17 +377,4 @@ function encodeElement(tag: number, vr: string, value: Uint8Array, syntax: Synta
   }
   out.set(value, headerLength);
   return out;
-}
-
-/** Group length elements (gggg,0000) of groups that changed get their new value. */
-function fixGroupLengths(parts: Array<{ tag: number; bytes: Uint8Array[]; length: number }>, tree: EditTree, syntax: Syntax): void {
-  const changedGroups = new Set([...tree.edits.keys(), ...tree.children.keys()].map((t) => t >>> 16));
-  for (const p of parts) {
-    if ((p.tag & 0xffff) !== 0 || !changedGroups.has(p.tag >>> 16)) continue;
-    const group = p.tag >>> 16;
-    const sum = parts.filter((q) => q !== p && q.tag >>> 16 === group).reduce((n, q) => n + q.length, 0);
-    const bytes = Buffer.from(p.bytes[0]);
-    writeU32(bytes, bytes.length - 4, sum, syntax.littleEndian);
-    p.bytes = [bytes];
-  }
 }
