@@ -95,12 +95,27 @@ function brokenNode(node: Expression | LValue | RuleNode['target']): boolean {
   }
 }
 
-const tagRef = (t: TagNode): AttributeRef => ({ sequence: [], group: t.group, element: t.element });
-const seqRef = (s: SeqNode): AttributeRef => ({
-  sequence: s.steps.map((step) => ({ group: step.tag.group, element: step.tag.element, item: step.item?.value ?? 0 })),
-  group: s.leaf.group,
-  element: s.leaf.element,
-});
+/** References by syntax node, made once: a batch runs the same rules on every file. */
+const refs = new WeakMap<TagNode | SeqNode, AttributeRef>();
+
+function tagRef(t: TagNode): AttributeRef {
+  let ref = refs.get(t);
+  if (!ref) refs.set(t, (ref = { sequence: [], group: t.group, element: t.element }));
+  return ref;
+}
+
+function seqRef(s: SeqNode): AttributeRef {
+  let ref = refs.get(s);
+  if (!ref) {
+    ref = {
+      sequence: s.steps.map((step) => ({ group: step.tag.group, element: step.tag.element, item: step.item?.value ?? 0 })),
+      group: s.leaf.group,
+      element: s.leaf.element,
+    };
+    refs.set(s, ref);
+  }
+  return ref;
+}
 
 class Evaluation {
   readonly variables = new Map<string, Value>([[PROCESS, 'true']]);
@@ -198,7 +213,8 @@ class Evaluation {
     }
     entry.outcome = value === null ? 'deleted' : 'assigned';
     const key = refKey(ref);
-    const change = this.touched.get(key) ?? { ref, path: formatRef(ref), before: current, after: value, ruleSet: set.name, line: entry.line };
+    // entry.target is formatRef(ref), cached per rule.
+    const change = this.touched.get(key) ?? { ref, path: entry.target, before: current, after: value, ruleSet: set.name, line: entry.line };
     change.after = value;
     change.ruleSet = set.name;
     change.line = entry.line;

@@ -34,6 +34,9 @@ export interface Charset {
 
 const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
 
+/** Latin-1 text of bytes, read in place (Buffer.from(bytes) would copy them first). */
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+
 function bytesAreAscii(b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return false;
   return true;
@@ -71,13 +74,13 @@ export function charsetFor(specificCharacterSet: string | null): Charset {
   let decodeText: (b: Uint8Array) => string;
   let encodeText: (v: string) => Uint8Array | undefined;
   if (terms.length === 1 && (first === '' || first === 'ISO_IR 6')) {
-    decodeText = (b) => Buffer.from(b).toString('latin1');
+    decodeText = latin1;
     encodeText = () => undefined;
   } else if (terms.length === 1 && first === 'ISO_IR 100') {
-    decodeText = (b) => Buffer.from(b).toString('latin1');
+    decodeText = latin1;
     encodeText = latin1Bytes;
   } else if (terms.length === 1 && (first === 'ISO_IR 192')) {
-    decodeText = (b) => Buffer.from(b).toString('utf8');
+    decodeText = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
     encodeText = (v) => Buffer.from(v, 'utf8');
   } else if (terms.length === 1 && first === 'GB18030') {
     decodeText = (b) => new TextDecoder('gb18030').decode(b);
@@ -99,14 +102,14 @@ export function charsetFor(specificCharacterSet: string | null): Charset {
   } else {
     // ISO 2022 code extensions and anything unknown: read as Latin-1 so ASCII parts stay
     // readable; only pure ASCII can be written without knowing the escape state.
-    decodeText = (b) => Buffer.from(b).toString('latin1');
+    decodeText = latin1;
     encodeText = () => undefined;
   }
 
   return {
     name,
     decode(bytes, vr) {
-      if (ASCII_ONLY_VRS.has(vr) || bytesAreAscii(bytes)) return Buffer.from(bytes).toString('latin1');
+      if (ASCII_ONLY_VRS.has(vr) || bytesAreAscii(bytes)) return latin1(bytes);
       return decodeText(bytes);
     },
     encode(value, vr) {

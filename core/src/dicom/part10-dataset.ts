@@ -131,6 +131,15 @@ export class Part10Dataset implements DatasetAccess {
 
   /** The value as the language sees it; see docs/rule-engine.md "Values of non-string VRs". */
   private decode(e: ElementNode, syntax: Syntax): string {
+    switch (e.vr) {
+      case 'US': case 'SS': case 'UL': case 'SL': case 'FL': case 'FD': case 'SV': case 'UV': case 'AT':
+        return this.decodeBinary(e, syntax);
+      case 'SQ': case 'OB': case 'OD': case 'OF': case 'OL': case 'OV': case 'OW': return '';
+      default: return this.text(e, e.vr);
+    }
+  }
+
+  private decodeBinary(e: ElementNode, syntax: Syntax): string {
     const bytes = this.source.subarray(e.valueStart, e.end);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const le = syntax.littleEndian;
@@ -148,9 +157,7 @@ export class Part10Dataset implements DatasetAccess {
       case 'FD': return list(8, (at) => String(view.getFloat64(at, le)));
       case 'SV': return list(8, (at) => String(view.getBigInt64(at, le)));
       case 'UV': return list(8, (at) => String(view.getBigUint64(at, le)));
-      case 'AT': return list(4, (at) => tagText(((view.getUint16(at, le) << 16) | view.getUint16(at + 2, le)) >>> 0).replace(/[(),]/g, ''));
-      case 'SQ': case 'OB': case 'OD': case 'OF': case 'OL': case 'OV': case 'OW': return '';
-      default: return this.text(e, e.vr);
+      default: return list(4, (at) => tagText(((view.getUint16(at, le) << 16) | view.getUint16(at + 2, le)) >>> 0).replace(/[(),]/g, ''));
     }
   }
 

@@ -20,6 +20,18 @@ const SEQUENCE_END = 0xfffee0dd;
 /** Explicit VRs with a 2-byte reserved field and a 4-byte length (PS3.5 7.1.2). */
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
+/** VR texts and long-header flags by their two bytes ('A'-'Z' each): one string per VR, not one per element. */
+const vrIndex = (a: number, b: number): number => (a - 0x41) * 26 + (b - 0x41);
+const VR_TEXTS: string[] = [];
+const VR_IS_LONG = new Uint8Array(26 * 26);
+for (let a = 0x41; a <= 0x5a; a++) {
+  for (let b = 0x41; b <= 0x5a; b++) {
+    const vr = String.fromCharCode(a, b);
+    VR_TEXTS[vrIndex(a, b)] = vr;
+    VR_IS_LONG[vrIndex(a, b)] = LONG_VRS.has(vr) ? 1 : 0;
+  }
+}
+
 /** A file that cannot be walked: says where, so the user can find the damage. */
 export class DicomParseError extends Error {
   constructor(readonly detail: string, readonly offset: number, readonly tag?: string) {
@@ -142,9 +154,9 @@ class Walker {
       const a = this.bytes[start + 4];
       const b = this.bytes[start + 5];
       if (!(a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a)) throw new DicomParseError(`invalid VR bytes 0x${this.bytes[start + 4].toString(16)} 0x${this.bytes[start + 5].toString(16)}`, start + 4, tagText(tag));
-      vr = String.fromCharCode(a, b);
+      vr = VR_TEXTS[vrIndex(a, b)];
       vrExplicit = true;
-      if (LONG_VRS.has(vr)) {
+      if (VR_IS_LONG[vrIndex(a, b)] === 1) {
         this.need(start, 12, 'an element header', tag);
         length = this.u32(start + 8, le);
         valueStart = start + 12;
