@@ -87,35 +87,71 @@ function wordsOf(entry: DictionaryEntry): string[] {
   return words;
 }
 
+/**
+ * Indexes are built on first use, and entry objects one by one as they are asked for: `pacsw
+ * apply` looks up a few dozen tags and should not pay for 5,000 entries (about 15 ms).
+ */
 class Dictionary implements DicomDictionary {
   readonly edition: string;
-  readonly entries: readonly DictionaryEntry[];
-  private readonly exact = new Map<number, DictionaryEntry>();
-  private readonly patterns: Pattern[] = [];
-  private readonly keywords = new Map<string, DictionaryEntry>();
+  private readonly rows: Row[];
+  private readonly made: Array<DictionaryEntry | undefined>;
+  private exactCache: Map<number, number> | undefined;
+  private patternsCache: Pattern[] | undefined;
+  private keywordCache: Map<string, number> | undefined;
+  private entriesCache: DictionaryEntry[] | undefined;
   private readonly groupLengths = new Map<number, DictionaryEntry>();
   /** Built on the first search, so that hover-only use does not pay for it. */
   private keysCache: SearchKey[] | undefined;
 
   constructor(file: GeneratedFile) {
     this.edition = file.edition;
-    const entries: DictionaryEntry[] = [];
-    for (const row of file.rows as Row[]) {
-      const [tagText, keyword, name, vr, vm, retired] = row;
+    this.rows = file.rows as Row[];
+    this.made = new Array<DictionaryEntry | undefined>(this.rows.length);
+  }
+
+  get entries(): readonly DictionaryEntry[] {
+    this.entriesCache ??= this.rows.map((_, i) => this.entry(i));
+    return this.entriesCache;
+  }
+
+  private entry(index: number): DictionaryEntry {
+    let entry = this.made[index];
+    if (!entry) {
+      const [tagText, keyword, name, vr, vm, retired] = this.rows[index];
       const g = partFromPattern(tagText.slice(1, 5));
       const e = partFromPattern(tagText.slice(6, 10));
-      const entry: DictionaryEntry = { tag: tagNumber(g.value, e.value), tagText, keyword, name, vr, vm, retired: retired === 1 };
+      entry = { tag: tagNumber(g.value, e.value), tagText, keyword, name, vr, vm, retired: retired === 1 };
       if (g.mask) entry.repeatingMask = g.mask;
       if (e.mask) entry.repeatingElementMask = e.mask;
-      if (g.mask || e.mask) {
-        this.patterns.push({ group: g.value, groupMask: g.mask, element: e.value, elementMask: e.mask, entry });
-      } else {
-        this.exact.set(entry.tag, entry);
-      }
-      if (keyword) this.keywords.set(keyword, entry);
-      entries.push(entry);
+      this.made[index] = entry;
     }
-    this.entries = entries;
+    return entry;
+  }
+
+  /** Tag number → row for exact tags; repeating ones (with `x` digits) become patterns. */
+  private get exact(): Map<number, number> {
+    if (!this.exactCache) {
+      const exact = new Map<number, number>();
+      const patterns: Pattern[] = [];
+      this.rows.forEach(([tagText], i) => {
+        if (tagText.includes('x')) {
+          const entry = this.entry(i);
+          const g = partFromPattern(tagText.slice(1, 5));
+          const e = partFromPattern(tagText.slice(6, 10));
+          patterns.push({ group: g.value, groupMask: g.mask, element: e.value, elementMask: e.mask, entry });
+        } else {
+          exact.set(parseInt(tagText.slice(1, 5) + tagText.slice(6, 10), 16), i);
+        }
+      });
+      this.exactCache = exact;
+      this.patternsCache = patterns;
+    }
+    return this.exactCache;
+  }
+
+  private get patterns(): Pattern[] {
+    if (!this.patternsCache) void this.exact;
+    return this.patternsCache!;
   }
 
   private get keys(): SearchKey[] {
@@ -131,7 +167,7 @@ class Dictionary implements DicomDictionary {
   byTag(group: number, element: number): DictionaryEntry | undefined {
     if ((group & 1) === 1) return undefined; // private (or illegal odd) group: caller decides
     const hit = this.exact.get(tagNumber(group, element));
-    if (hit) return hit;
+    if (hit !== undefined) return this.entry(hit);
     if (element === 0x0000) return this.groupLength(group);
     for (const p of this.patterns) {
       if ((group & ~p.groupMask) === p.group && (element & ~p.elementMask) === p.element) return p.entry;
@@ -140,7 +176,14 @@ class Dictionary implements DicomDictionary {
   }
 
   byKeyword(keyword: string): DictionaryEntry | undefined {
-    return this.keywords.get(keyword);
+    if (!this.keywordCache) {
+      this.keywordCache = new Map();
+      this.rows.forEach(([, k], i) => {
+        if (k) this.keywordCache!.set(k, i);
+      });
+    }
+    const index = this.keywordCache.get(keyword);
+    return index === undefined ? undefined : this.entry(index);
   }
 
   search(query: string, limit = DEFAULT_SEARCH_LIMIT): DictionaryEntry[] {
