@@ -94,8 +94,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs a command line and sets the process's exit status (70 for a bug of ours). */
+export function run(argv: string[]): Promise<void> {
+  return main(argv).then(
     (code) => { process.exitCode = code; },
     (error: unknown) => {
       console.error(`pacsw: internal error: ${error instanceof Error ? error.stack : String(error)}`);
@@ -103,3 +104,6 @@ if (require.main === module) {
     },
   );
 }
+
+// dist/pacsw.js (launcher.ts) loads this bundle and calls run(); the compiled tree runs directly.
+if (require.main === module) void run(process.argv.slice(2));

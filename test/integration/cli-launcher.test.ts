@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PACSW, pacsw, REPO, tempDir } from './dicom-helpers';
+
+const CACHE = path.join(REPO, 'dist', 'pacsw-cli.codecache');
+
+/** Loads the CLI the way dist/pacsw.js does, with the given cache file, and runs one command. */
+function launch(cacheFile: string | null, argv: string[]): { accepted: boolean; output: string; status: number | null } {
+  const script = `const l = require(${JSON.stringify(PACSW)}).loadCli({ cacheFile: ${JSON.stringify(cacheFile)} });
+process.stderr.write(JSON.stringify({ accepted: l.cacheAccepted }) + '\\n');
+l.cli.run(${JSON.stringify(argv)});`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const [first, ...rest] = r.stderr.split('\n');
+  return { accepted: (JSON.parse(first) as { accepted: boolean }).accepted, output: r.stdout + rest.join('\n'), status: r.status };
+}
+
+describe('pacsw launcher and its code cache', function () {
+  this.timeout(30_000);
+  let dir: string;
+  before(() => {
+    dir = tempDir('cli-launcher');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the code cache that the build made for this bundle', () => {
+    assert.ok(fs.existsSync(CACHE), 'npm run build writes dist/pacsw-cli.codecache');
+    const r = launch(CACHE, ['--version']);
+    assert.equal(r.accepted, true);
+    assert.equal(r.output.trim(), 'pacsw 0.1.0');
+  });
+
+  it('ignores a cache made for another build and still runs the command', () => {
+    const bytes = fs.readFileSync(CACHE);
+    const other = path.join(dir, 'other-build.codecache');
+    const newline = bytes.indexOf(0x0a);
+    fs.writeFileSync(other, Buffer.concat([Buffer.from('another-build-id'), bytes.subarray(newline)]));
+    const r = launch(other, ['--version']);
+    assert.equal(r.accepted, false);
+    assert.equal(r.output.trim(), 'pacsw 0.1.0');
+  });
+
+  it('runs when V8 rejects the cache (damaged data under the right build id)', () => {
+    const bytes = fs.readFileSync(CACHE);
+    const damaged = path.join(dir, 'damaged.codecache');
+    const newline = bytes.indexOf(0x0a);
+    fs.writeFileSync(damaged, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.alloc(4096, 0x5a)]));
+    const r = launch(damaged, ['check', path.join(REPO, 'examples', 'workspace', 'documented-examples.coerce')]);
+    assert.equal(r.accepted, false);
+    assert.equal(r.status, 0, r.output);
+  });
+
+  it('runs without any cache file, with the same exit status for a usage error', () => {
+    const r = launch(path.join(dir, 'absent.codecache'), ['apply']);
+    assert.equal(r.accepted, false);
+    assert.equal(r.status, 2);
+    assert.match(r.output, /pacsw apply needs --rules FILE/);
+    assert.equal(pacsw(['apply']).status, 2, 'the bin gives the same status');
+  });
+});
