@@ -131,21 +131,17 @@ class Evaluation {
   }
 
   run(set: RuleSetInput): void {
-    const linesWithErrors = new Map<number, string>();
-    for (const e of set.file.errors) if (!linesWithErrors.has(e.range.start.line)) linesWithErrors.set(e.range.start.line, e.message);
-    for (const rule of rulesOf(set.file)) {
+    for (const step of planOf(set.file)) {
       if (this.stoppedBy) return;
-      const line = rule.range.start.line;
-      const entry: TraceEntry = { ruleSet: set.name, line, target: targetText(rule.target), value: null, outcome: 'error' };
+      const entry: TraceEntry = { ruleSet: set.name, line: step.line, target: step.target, value: null, outcome: 'error' };
       if (set.uri !== undefined) entry.uri = set.uri;
       this.trace.push(entry);
-      const syntax = linesWithErrors.get(line);
-      if (syntax !== undefined || brokenNode(rule.target) || brokenNode(rule.value)) {
-        entry.reason = `not run: the rule has a syntax error${syntax ? ` (${syntax})` : ''}`;
+      if (step.notRun !== undefined) {
+        entry.reason = step.notRun;
         continue;
       }
       try {
-        this.runRule(rule, set, entry);
+        this.runRule(step.rule, set, entry);
       } catch (error) {
         if (!(error instanceof RuleEvaluationError)) throw error;
         entry.outcome = 'error';
@@ -249,16 +245,32 @@ class Evaluation {
   }
 }
 
-/** Target texts by rule node: a batch runs the same rules on every file. */
-const targetTexts = new WeakMap<object, string>();
+/** A rule as the evaluator runs it; what does not depend on the data set is worked out once. */
+interface PlannedRule {
+  rule: RuleNode;
+  line: number;
+  target: string;
+  /** Why the rule is not run (a syntax error), or undefined. */
+  notRun?: string;
+}
 
-function targetText(t: RuleNode['target']): string {
-  let text = targetTexts.get(t);
-  if (text === undefined) {
-    text = describeTarget(t);
-    targetTexts.set(t, text);
+/** Plans by parsed file: a batch runs the same rules on every file. */
+const plans = new WeakMap<RuleFileNode, PlannedRule[]>();
+
+function planOf(file: RuleFileNode): PlannedRule[] {
+  let plan = plans.get(file);
+  if (!plan) {
+    const linesWithErrors = new Map<number, string>();
+    for (const e of file.errors) if (!linesWithErrors.has(e.range.start.line)) linesWithErrors.set(e.range.start.line, e.message);
+    plan = rulesOf(file).map((rule): PlannedRule => {
+      const line = rule.range.start.line;
+      const syntax = linesWithErrors.get(line);
+      const broken = syntax !== undefined || brokenNode(rule.target) || brokenNode(rule.value);
+      return { rule, line, target: describeTarget(rule.target), notRun: broken ? `not run: the rule has a syntax error${syntax ? ` (${syntax})` : ''}` : undefined };
+    });
+    plans.set(file, plan);
   }
-  return text;
+  return plan;
 }
 
 function describeTarget(t: RuleNode['target']): string {

@@ -55,6 +55,7 @@ export class Part10Dataset implements DatasetAccess {
   private readonly source: Uint8Array;
   private readonly top: ElementNode[];
   private editCount = 0;
+  private topContainer: Container | undefined;
 
   constructor(readonly file: Part10File) {
     this.source = file.deflated ? file.deflated.bytes : file.bytes;
@@ -72,6 +73,7 @@ export class Part10Dataset implements DatasetAccess {
   }
 
   private container(ref: AttributeRef): Container | undefined {
+    if (ref.sequence.length === 0) return (this.topContainer ??= { elements: this.top, syntax: this.file.syntax });
     let elements = this.top;
     let syntax = this.file.syntax;
     for (const step of ref.sequence) {
@@ -191,9 +193,7 @@ export class Part10Dataset implements DatasetAccess {
 
   set(ref: AttributeRef, value: string): void {
     const vr = this.writableVr(ref);
-    const encoded = this.charset.encode(value, vr);
-    if ('refused' in encoded) throw new AccessRefusal(encoded.refused, 'error');
-    const padded = encoded.length % 2 === 0 ? encoded : padTo(encoded, vr === 'UI' ? 0 : 0x20);
+    const padded = encodeValue(this.charset, value, vr);
     if (!LONG_VRS.has(vr) && padded.length > 0xfffe) throw new AccessRefusal(`value of ${padded.length} bytes is too long for VR ${vr} (at most 65534)`, 'error');
     this.editTree(ref, true)!.edits.set(tagOf(ref.group, ref.element), { value, vr, encoded: padded });
     this.editCount++;
@@ -248,9 +248,7 @@ export class Part10Dataset implements DatasetAccess {
     const pushInsertsBefore = (limit: number): void => {
       while (next < inserts.length && inserts[next][0] < limit) {
         const [tag, edit] = inserts[next++];
-        const bytes = encodeElement(tag, edit.vr, edit.encoded!, syntax);
-        out.add(bytes);
-        appended(tag, bytes.length);
+        appended(tag, writeElement(tag, edit.vr, edit.encoded!, syntax, out));
       }
     };
     for (const e of elements) {
@@ -258,9 +256,7 @@ export class Part10Dataset implements DatasetAccess {
       const edit = tree.edits.get(e.tag);
       if (edit) {
         if (edit.value === null) continue;
-        const bytes = encodeElement(e.tag, edit.vr, edit.encoded!, syntax);
-        out.add(bytes);
-        appended(e.tag, bytes.length);
+        appended(e.tag, writeElement(e.tag, edit.vr, edit.encoded!, syntax, out));
         continue;
       }
       const itemEdits = tree.children.get(e.tag);
@@ -367,21 +363,46 @@ function writeU32(buf: Uint8Array, at: number, value: number, le: boolean): void
   new DataView(buf.buffer, buf.byteOffset, buf.byteLength).setUint32(at, value, le);
 }
 
-function encodeElement(tag: number, vr: string, value: Uint8Array, syntax: Syntax): Uint8Array {
+/** Appends a new element (its header, then the value); returns its length in bytes. */
+function writeElement(tag: number, vr: string, value: Uint8Array, syntax: Syntax, out: Pieces): number {
   const le = syntax.littleEndian;
   const long = !syntax.explicit || LONG_VRS.has(vr);
-  const headerLength = syntax.explicit ? (long ? 12 : 8) : 8;
-  const out = Buffer.alloc(headerLength + value.length);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const header = new Uint8Array(syntax.explicit && long ? 12 : 8);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
   view.setUint16(0, tag >>> 16, le);
   view.setUint16(2, tag & 0xffff, le);
   if (syntax.explicit) {
-    out.write(vr, 4, 'latin1');
+    header[4] = vr.charCodeAt(0);
+    header[5] = vr.charCodeAt(1);
     if (long) view.setUint32(8, value.length, le);
     else view.setUint16(6, value.length, le);
   } else {
     view.setUint32(4, value.length, le);
   }
-  out.set(value, headerLength);
-  return out;
+  out.add(header);
+  if (value.length > 0) out.add(value);
+  return header.length + value.length;
+}
+
+/**
+ * ASCII values, encoded and padded, by value and pad byte: a batch writes the same few values
+ * into every file. ASCII encodes the same in every character set the writer accepts.
+ */
+const asciiValues = new Map<string, Uint8Array>();
+const ASCII_CACHE_LIMIT = 4096;
+
+/** The value's bytes in the file's character set, padded to even length (PS3.5 6.2). */
+function encodeValue(charset: Charset, value: string, vr: string): Uint8Array {
+  const pad = vr === 'UI' ? 0 : 0x20;
+  const key = pad === 0 ? `\0${value}` : value;
+  const known = asciiValues.get(key);
+  if (known) return known;
+  const encoded = charset.encode(value, vr);
+  if ('refused' in encoded) throw new AccessRefusal(encoded.refused, 'error');
+  const padded = encoded.length % 2 === 0 ? encoded : padTo(encoded, pad);
+  if (value.length <= 256 && /^[\x00-\x7f]*$/.test(value)) {
+    if (asciiValues.size >= ASCII_CACHE_LIMIT) asciiValues.clear();
+    asciiValues.set(key, padded);
+  }
+  return padded;
 }

@@ -170,7 +170,8 @@ class Walker {
       valueStart = start + 8;
       vr = implicitVr(tag);
     }
-    const node: ElementNode = { tag, vr, vrExplicit, start, valueStart, length, end: valueStart };
+    // Every field present from the start: one object shape for all elements keeps the walker fast.
+    const node: ElementNode = { tag, vr, vrExplicit, start, valueStart, length, end: valueStart, items: undefined, itemSyntax: undefined };
     if (length === UNDEFINED) {
       // Undefined length: a sequence, UN holding a sequence (implicit VR LE inside, PS3.5
       // 6.2.2), or encapsulated pixel data (items of raw fragments).
