@@ -29,6 +29,9 @@ interface EditTree {
 const newTree = (): EditTree => ({ edits: new Map(), children: new Map() });
 const tagOf = (group: number, element: number): number => ((group << 16) | element) >>> 0;
 
+/** The tag as a refusal names it; formatted only then, as it costs more than the checks. */
+const where = (ref: AttributeRef): string => tagText(tagOf(ref.group, ref.element));
+
 /** Binary search: top-level data sets have a few hundred elements at most, but it is free. */
 function findElement(elements: ElementNode[], tag: number): ElementNode | undefined {
   let lo = 0;
@@ -165,11 +168,9 @@ export class Part10Dataset implements DatasetAccess {
 
   /** Why the attribute cannot be written, or its VR. */
   private writableVr(ref: AttributeRef): string {
-    // Named only in a refusal: formatting the tag for every assignment would cost more than the check.
-    const where = (): string => tagText(tagOf(ref.group, ref.element));
-    if (ref.group === 0x0002) throw new AccessRefusal(`${where()} is file meta information, which coercion does not change`, 'skip');
+    if (ref.group === 0x0002) throw new AccessRefusal(`${where(ref)} is file meta information, which coercion does not change`, 'skip');
     if (ref.group === 0x0008 && ref.element === 0x0005) throw new AccessRefusal('(0008,0005) Specific Character Set is not coerced: changing it would change the meaning of every other text value', 'skip');
-    if (ref.element === 0x0000) throw new AccessRefusal(`${where()} is a group length, which the writer maintains`, 'skip');
+    if (ref.element === 0x0000) throw new AccessRefusal(`${where(ref)} is a group length, which the writer maintains`, 'skip');
     const c = this.container(ref);
     if (!c) throw new AccessRefusal('the sequence item does not exist', 'skip');
     const tag = tagOf(ref.group, ref.element);
@@ -178,15 +179,15 @@ export class Part10Dataset implements DatasetAccess {
     let vr: string | undefined;
     if (edit) vr = edit.vr;
     else if (existing && (existing.vrExplicit || existing.vr !== 'UN')) vr = existing.vr;
-    else if (existing) throw new AccessRefusal(`${where()} is stored without a VR (implicit VR) and the dictionary does not know it`, 'skip');
-    else if (ref.group % 2 === 1) throw new AccessRefusal(`${where()} is a private attribute that is not present; its VR is unknown, so it is not created`, 'skip');
+    else if (existing) throw new AccessRefusal(`${where(ref)} is stored without a VR (implicit VR) and the dictionary does not know it`, 'skip');
+    else if (ref.group % 2 === 1) throw new AccessRefusal(`${where(ref)} is a private attribute that is not present; its VR is unknown, so it is not created`, 'skip');
     else {
       const entry = getDictionary().byTag(ref.group, ref.element);
-      if (!entry) throw new AccessRefusal(`${where()} is not in the data dictionary; its VR is unknown, so it is not created`, 'skip');
-      if (!isCoercibleVr(entry.vr)) throw new AccessRefusal(`${where()} has VR ${entry.vr}; only string attributes can be coerced`, 'skip');
+      if (!entry) throw new AccessRefusal(`${where(ref)} is not in the data dictionary; its VR is unknown, so it is not created`, 'skip');
+      if (!isCoercibleVr(entry.vr)) throw new AccessRefusal(`${where(ref)} has VR ${entry.vr}; only string attributes can be coerced`, 'skip');
       vr = entry.vr.split('|')[0];
     }
-    if (!STRING_VRS.has(vr)) throw new AccessRefusal(`${where()} has VR ${vr}; only string attributes can be coerced`, 'skip');
+    if (!STRING_VRS.has(vr)) throw new AccessRefusal(`${where(ref)} has VR ${vr}; only string attributes can be coerced`, 'skip');
     if (this.file.deflated) throw new AccessRefusal('the file uses the Deflated transfer syntax; re-compressing it would change bytes the rules did not touch, so it is left as it was', 'error');
     return vr;
   }
@@ -365,23 +366,30 @@ function writeU32(buf: Uint8Array, at: number, value: number, le: boolean): void
 
 /** Appends a new element (its header, then the value); returns its length in bytes. */
 function writeElement(tag: number, vr: string, value: Uint8Array, syntax: Syntax, out: Pieces): number {
-  const le = syntax.littleEndian;
   const long = !syntax.explicit || LONG_VRS.has(vr);
   const header = new Uint8Array(syntax.explicit && long ? 12 : 8);
-  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  view.setUint16(0, tag >>> 16, le);
-  view.setUint16(2, tag & 0xffff, le);
-  if (syntax.explicit) {
+  const length = value.length;
+  putU16(header, 0, tag >>> 16, syntax.littleEndian);
+  putU16(header, 2, tag & 0xffff, syntax.littleEndian);
+  if (!syntax.explicit) putU32(header, 4, length, syntax.littleEndian);
+  else {
     header[4] = vr.charCodeAt(0);
     header[5] = vr.charCodeAt(1);
-    if (long) view.setUint32(8, value.length, le);
-    else view.setUint16(6, value.length, le);
-  } else {
-    view.setUint32(4, value.length, le);
+    if (long) putU32(header, 8, length, syntax.littleEndian);
+    else putU16(header, 6, length, syntax.littleEndian);
   }
   out.add(header);
-  if (value.length > 0) out.add(value);
-  return header.length + value.length;
+  if (length > 0) out.add(value);
+  return header.length + length;
+}
+
+function putU16(bytes: Uint8Array, at: number, value: number, le: boolean): void {
+  bytes[at + (le ? 0 : 1)] = value & 0xff;
+  bytes[at + (le ? 1 : 0)] = value >>> 8;
+}
+
+function putU32(bytes: Uint8Array, at: number, value: number, le: boolean): void {
+  for (let i = 0; i < 4; i++) bytes[at + (le ? i : 3 - i)] = (value >>> (8 * i)) & 0xff;
 }
 
 /**

@@ -176,7 +176,7 @@ class Walker {
       // Undefined length: a sequence, UN holding a sequence (implicit VR LE inside, PS3.5
       // 6.2.2), or encapsulated pixel data (items of raw fragments).
       const isSequence = vr === 'SQ' || vr === 'UN' || (!syntax.explicit && !(tag === 0x7fe00010));
-      const inner: Syntax = vr === 'UN' ? { explicit: false, littleEndian: true } : syntax;
+      const inner: Syntax = vr === 'UN' ? IMPLICIT_LE : syntax;
       node.itemSyntax = inner;
       const { items, next } = this.items(valueStart, this.bytes.length, inner, isSequence, true, tag);
       if (isSequence) node.items = items;
@@ -258,10 +258,14 @@ function lookupImplicitVr(tag: number): string {
   return entry.vr.split('|')[0];
 }
 
+const IMPLICIT_LE: Syntax = Object.freeze({ explicit: false, littleEndian: true });
+const EXPLICIT_LE: Syntax = Object.freeze({ explicit: true, littleEndian: true });
+const EXPLICIT_BE: Syntax = Object.freeze({ explicit: true, littleEndian: false });
+
 function syntaxOf(ts: string): Syntax {
-  if (ts === TS_IMPLICIT_LE) return { explicit: false, littleEndian: true };
-  if (ts === TS_EXPLICIT_BE) return { explicit: true, littleEndian: false };
-  return { explicit: true, littleEndian: true };
+  if (ts === TS_IMPLICIT_LE) return IMPLICIT_LE;
+  if (ts === TS_EXPLICIT_BE) return EXPLICIT_BE;
+  return EXPLICIT_LE;
 }
 
 /** Walks a Part 10 file (128-byte preamble, "DICM", meta information, data set). */
@@ -271,11 +275,10 @@ export function parsePart10(bytes: Uint8Array, inflate?: (deflated: Uint8Array) 
     throw new DicomParseError('not a DICOM Part 10 file: no "DICM" prefix after the 128-byte preamble', 128);
   }
   const walker = new Walker(bytes);
-  const metaSyntax: Syntax = { explicit: true, littleEndian: true };
-  const { elements: meta, next } = walker.elements(132, bytes.length, metaSyntax, false, (group) => group !== 0x0002);
+  const { elements: meta, next } = walker.elements(132, bytes.length, EXPLICIT_LE, false, (group) => group !== 0x0002);
   const tsElement = meta.find((e) => e.tag === 0x00020010);
   if (!tsElement) throw new DicomParseError('file meta information has no Transfer Syntax UID (0002,0010)', 132);
-  const transferSyntax = Buffer.from(bytes.subarray(tsElement.valueStart, tsElement.end)).toString('latin1').replace(/[\0 ]+$/, '');
+  const transferSyntax = Buffer.from(bytes.buffer, bytes.byteOffset + tsElement.valueStart, tsElement.end - tsElement.valueStart).toString('latin1').replace(/[\0 ]+$/, '');
   const syntax = syntaxOf(transferSyntax);
   const file: Part10File = { bytes, datasetStart: next, trailerStart: bytes.length, transferSyntax, syntax, meta, elements: [] };
   if (transferSyntax === TS_DEFLATED) {
