@@ -55,13 +55,15 @@ interface Container {
 export class Part10Dataset implements DatasetAccess {
   readonly charset: Charset;
   private readonly tree = newTree();
-  private readonly source: Uint8Array;
+  /** The walked bytes (a Buffer, for toString over a range without a view). */
+  private readonly source: Buffer;
   private readonly top: ElementNode[];
   private editCount = 0;
   private topContainer: Container | undefined;
 
   constructor(readonly file: Part10File) {
-    this.source = file.deflated ? file.deflated.bytes : file.bytes;
+    const bytes = file.deflated ? file.deflated.bytes : file.bytes;
+    this.source = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.top = file.deflated ? file.deflated.elements : file.elements;
     const cs = findElement(this.top, 0x00080005);
     this.charset = charsetFor(cs ? Buffer.from(this.source.subarray(cs.valueStart, cs.end)).toString('latin1') : null);
@@ -72,7 +74,15 @@ export class Part10Dataset implements DatasetAccess {
   }
 
   private text(e: ElementNode, vr: string): string {
-    return this.charset.decode(this.source.subarray(e.valueStart, e.end), vr).replace(/[ \0]+$/, '');
+    // Most values are ASCII, which reads the same in every character set: trim the padding and
+    // read the bytes in place. Anything else goes through the character set.
+    const bytes = this.source;
+    let stop = e.end;
+    while (stop > e.valueStart && (bytes[stop - 1] === 0x20 || bytes[stop - 1] === 0)) stop--;
+    let ascii = true;
+    for (let i = e.valueStart; i < stop && ascii; i++) ascii = bytes[i] < 0x80;
+    if (ascii) return bytes.toString('latin1', e.valueStart, stop);
+    return this.charset.decode(bytes.subarray(e.valueStart, e.end), vr).replace(/[ \0]+$/, '');
   }
 
   private container(ref: AttributeRef): Container | undefined {
