@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CallNode, Expression, LineNode, RuleNode, SyntaxErrorInfo } from '../../core/src/coercion/ast';
 import { createIncrementalParser, parseRuleFile, parseRuleLine } from '../../core/src/coercion/parser';
+import { ruleLexer } from '../../core/src/coercion/lexer';
 import { formatRuleFile } from '../../core/src/coercion/format';
 import { callAt, childrenOf, nodeAt, variablesOf, walkExpression, type SyntaxNode } from '../../core/src/coercion/tree';
 
@@ -182,6 +183,20 @@ describe('coercion parser', () => {
       assert.deepEqual(errors, []);
       assert.equal(show(r.target), 'Tag(10,10)@2-17');
       assert.equal(show(r.value), 'concat(Q"a b"@29-34, Var(v)@37-43)@20-45');
+    });
+  });
+
+  describe('lexer', () => {
+    it('lexes every UTF-16 code unit without a lexing error (catch-all tokens and their start characters)', () => {
+      const units: string[] = [];
+      for (let code = 0; code < 0x10000; code++) {
+        const ch = String.fromCharCode(code);
+        // Line breaks never reach the lexer; a quote would open a string that runs to the end.
+        if (!/[\n\r"]/.test(ch)) units.push(ch);
+      }
+      const result = ruleLexer.tokenize(units.join(' '));
+      assert.deepEqual(result.errors, []);
+      assert.equal(result.tokens.map((t) => t.image).join(''), units.join('').replace(/[ \t\uFEFF]/g, ''));
     });
   });
 
