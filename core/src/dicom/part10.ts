@@ -115,8 +115,12 @@ class Walker {
   }
 
   readTag(at: number, le: boolean): number {
-    this.need(at, 4, 'an element tag');
-    return ((this.u16(at, le) << 16) | this.u16(at + 2, le)) >>> 0;
+    const b = this.bytes;
+    if (at + 4 > b.length) this.need(at, 4, 'an element tag');
+    // Read in place (this runs for every element; method calls cost while the code is cold).
+    return le
+      ? ((b[at + 1] << 24) | (b[at] << 16) | (b[at + 3] << 8) | b[at + 2]) >>> 0
+      : ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
   }
 
   /** Elements from `at` up to `end` (or, for undefined-length items, up to the item delimiter). */
@@ -149,15 +153,15 @@ class Walker {
     let vrExplicit = false;
     let length: number;
     let valueStart: number;
+    if (start + 8 > this.bytes.length) this.need(start, 8, 'an element header', tag);
     if (syntax.explicit) {
-      this.need(start, 8, 'an element header', tag);
       const a = this.bytes[start + 4];
       const b = this.bytes[start + 5];
       if (!(a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a)) throw new DicomParseError(`invalid VR bytes 0x${this.bytes[start + 4].toString(16)} 0x${this.bytes[start + 5].toString(16)}`, start + 4, tagText(tag));
       vr = VR_TEXTS[vrIndex(a, b)];
       vrExplicit = true;
       if (VR_IS_LONG[vrIndex(a, b)] === 1) {
-        this.need(start, 12, 'an element header', tag);
+        if (start + 12 > this.bytes.length) this.need(start, 12, 'an element header', tag);
         length = this.u32(start + 8, le);
         valueStart = start + 12;
       } else {
@@ -165,7 +169,6 @@ class Walker {
         valueStart = start + 8;
       }
     } else {
-      this.need(start, 8, 'an element header', tag);
       length = this.u32(start + 4, le);
       valueStart = start + 8;
       vr = implicitVr(tag);
