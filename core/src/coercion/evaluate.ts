@@ -97,6 +97,14 @@ function brokenNode(node: Expression | LValue | RuleNode['target']): boolean {
 
 /** References by syntax node, made once: a batch runs the same rules on every file. */
 const refs = new WeakMap<TagNode | SeqNode, AttributeRef>();
+const refKeys = new WeakMap<AttributeRef, string>();
+
+/** refKey, remembered for the (per-rule) reference objects. */
+function keyOf(ref: AttributeRef): string {
+  let key = refKeys.get(ref);
+  if (key === undefined) refKeys.set(ref, (key = refKey(ref)));
+  return key;
+}
 
 function tagRef(t: TagNode): AttributeRef {
   let ref = refs.get(t);
@@ -208,7 +216,7 @@ class Evaluation {
       return;
     }
     entry.outcome = value === null ? 'deleted' : 'assigned';
-    const key = refKey(ref);
+    const key = keyOf(ref);
     // entry.target is formatRef(ref), cached per rule.
     const change = this.touched.get(key) ?? { ref, path: entry.target, before: current, after: value, ruleSet: set.name, line: entry.line };
     change.after = value;

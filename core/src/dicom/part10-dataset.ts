@@ -246,46 +246,58 @@ export class Part10Dataset implements DatasetAccess {
       .sort((a, b) => a[0] - b[0]);
     // Group length elements (gggg,0000) of groups that change get their new value at the end.
     const changedGroups = new Set<number>();
-    for (const tag of tree.edits.keys()) changedGroups.add(tag >>> 16);
-    for (const tag of tree.children.keys()) changedGroups.add(tag >>> 16);
+    // Elements outside [first, last] have no edit, so most skip the lookups (this loop runs for
+    // every element of every changed container).
+    let first = Infinity;
+    let last = -1;
+    for (const tags of [tree.edits.keys(), tree.children.keys()]) {
+      for (const tag of tags) {
+        changedGroups.add(tag >>> 16);
+        first = Math.min(first, tag);
+        last = Math.max(last, tag);
+      }
+    }
     const groupLengths = new Map<number, { bytes: Uint8Array; sum: number }>();
     let total = 0;
     const appended = (tag: number, length: number): void => {
       total += length;
+      if (groupLengths.size === 0) return;
       const groupLength = groupLengths.get(tag >>> 16);
       if (groupLength) groupLength.sum += length;
     };
     let next = 0;
-    const pushInsertsBefore = (limit: number): void => {
-      while (next < inserts.length && inserts[next][0] < limit) {
-        const [tag, edit] = inserts[next++];
-        appended(tag, writeElement(tag, edit.vr, edit.encoded!, syntax, out));
-      }
-    };
     for (const e of elements) {
-      pushInsertsBefore(e.tag);
-      const edit = tree.edits.get(e.tag);
-      if (edit) {
-        if (edit.value === null) continue;
-        appended(e.tag, writeElement(e.tag, edit.vr, edit.encoded!, syntax, out));
-        continue;
+      const tag = e.tag;
+      while (next < inserts.length && inserts[next][0] < tag) {
+        const [insertTag, edit] = inserts[next++];
+        appended(insertTag, writeElement(insertTag, edit.vr, edit.encoded!, syntax, out));
       }
-      const itemEdits = tree.children.get(e.tag);
-      if (itemEdits && e.items) {
-        appended(e.tag, this.writeSequence(e, itemEdits, syntax, out));
-        continue;
+      if (tag >= first && tag <= last) {
+        const edit = tree.edits.get(tag);
+        if (edit) {
+          if (edit.value !== null) appended(tag, writeElement(tag, edit.vr, edit.encoded!, syntax, out));
+          continue;
+        }
+        const itemEdits = tree.children.get(tag);
+        if (itemEdits && e.items) {
+          appended(tag, this.writeSequence(e, itemEdits, syntax, out));
+          continue;
+        }
       }
-      if ((e.tag & 0xffff) === 0 && changedGroups.has(e.tag >>> 16) && e.end - e.valueStart === 4) {
+      if ((tag & 0xffff) === 0 && changedGroups.has(tag >>> 16) && e.end - e.valueStart === 4) {
         const bytes = Buffer.from(this.source.subarray(e.start, e.end));
         out.add(bytes);
         total += bytes.length;
-        groupLengths.set(e.tag >>> 16, { bytes, sum: 0 });
+        groupLengths.set(tag >>> 16, { bytes, sum: 0 });
         continue;
       }
       out.copy(e.start, e.end);
-      appended(e.tag, e.end - e.start);
+      appended(tag, e.end - e.start);
     }
-    pushInsertsBefore(Infinity);
+    for (; next < inserts.length; next++) {
+      const [insertTag, edit] = inserts[next];
+      appended(insertTag, writeElement(insertTag, edit.vr, edit.encoded!, syntax, out));
+    }
     for (const { bytes, sum } of groupLengths.values()) writeU32(bytes, bytes.length - 4, sum, syntax.littleEndian);
     return total;
   }
