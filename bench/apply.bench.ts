@@ -8,7 +8,7 @@
  * Then checks that both tools produced the same values on a sample of the outputs. With GNU
  * time (/usr/bin/time) present it also reports the CPU time of both processes.
  *
- * Run: npm run build && npx tsc -p . && node out/bench/apply.bench.js [files=1000] [rounds=5]
+ * Run: npm run build && npx tsc -p . && node out/bench/apply.bench.js [files=1000] [rounds=11]
  * (BENCH_DIR=/some/dir to run on disk instead of /dev/shm).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ import { coerceFile } from '../core/src/dicom/coerce-file';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const FILES = Number(process.argv[2] ?? 1000);
-const ROUNDS = Number(process.argv[3] ?? 5);
+const ROUNDS = Number(process.argv[3] ?? 11);
 const ENV = { ...process.env, TCP_NODELAY: '1' };
 /** Files live in memory (tmpfs) when possible, so that disk write-back does not decide the race. */
 const BENCH_DIR = process.env.BENCH_DIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
