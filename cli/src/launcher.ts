@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 
 export const CLI_BUNDLE = path.join(__dirname, 'pacsw-cli.js');
 export const CODE_CACHE = path.join(__dirname, 'pacsw-cli.codecache');
@@ -16,6 +17,8 @@ export const CODE_CACHE = path.join(__dirname, 'pacsw-cli.codecache');
 interface CliModule {
   main(argv: string[]): Promise<number>;
   run(argv: string[]): Promise<void>;
+  /** In a thread started by `pacsw apply` (cli/src/applyPool.ts). */
+  runWorker(): void;
 }
 
 export interface LoadedCli {
@@ -73,4 +76,8 @@ export function writeCodeCache(loaded: LoadedCli): number {
   return data.length;
 }
 
-if (require.main === module) void loadCli().cli.run(process.argv.slice(2));
+if (require.main === module) {
+  const { cli } = loadCli();
+  if (isMainThread) void cli.run(process.argv.slice(2));
+  else cli.runWorker();
+}

@@ -3,6 +3,7 @@
  * loaded only when used, so `pacsw check` does not pay for the DICOM code and vice versa.
  */
 import { UsageError } from './args';
+import { isApplyWorker, runApplyWorker } from './applyPool';
 import { RuleFileError } from './rules';
 import { DicomFileError } from '../../core/src/dicom/files';
 
@@ -105,5 +106,14 @@ export function run(argv: string[]): Promise<void> {
   );
 }
 
-// dist/pacsw.js (launcher.ts) loads this bundle and calls run(); the compiled tree runs directly.
-if (require.main === module) void run(process.argv.slice(2));
+/** Entry of a thread that `pacsw apply` started to share the files (cli/src/applyPool.ts). */
+export function runWorker(): void {
+  runApplyWorker();
+}
+
+// dist/pacsw.js (launcher.ts) loads this bundle and calls run() or runWorker(); the compiled tree
+// runs directly.
+if (require.main === module) {
+  if (isApplyWorker()) runWorker();
+  else void run(process.argv.slice(2));
+}

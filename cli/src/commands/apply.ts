@@ -1,12 +1,14 @@
 /** `pacsw apply --rules FILE --out DIR INPUTS...`: coerce files into an output folder. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { coerceFile, collectInputs, type FileStatus } from '../../../core/src/dicom/coerce-file';
+import * as os from 'node:os';
+import { collectInputs, type FileStatus } from '../../../core/src/dicom/coerce-file';
+import { runApplyJobs, type ApplyJob } from '../applyPool';
 import { parseArgs, UsageError } from '../args';
 import { loadRuleSets } from '../rules';
 
 export const summary = 'apply rules to DICOM files and folders, writing the results to --out';
-export const usage = `usage: pacsw apply --rules FILE [--before FILE] [--after FILE] --out DIR [--json] INPUTS...
+export const usage = `usage: pacsw apply --rules FILE [--before FILE] [--after FILE] --out DIR [--json] [--jobs N] INPUTS...
 
 INPUTS are Part 10 files, DICOM JSON files or folders (walked recursively). Each result is written
 under DIR with the input's relative path; inputs are never modified.
@@ -17,6 +19,9 @@ under DIR with the input's relative path; inputs are never modified.
 Rules run in the order --before (Preceding Global), --rules (device), --after (Trailing Global).
 Rule files with errors are refused before any file is touched (exit status 2).
 --json prints one JSON object per file and the summary as JSON.
+--jobs N: threads working on the files (default: the number of CPUs, at most 4; batches of
+fewer than 100 files use one). Results are printed in input order whatever N is.
+Ctrl+C stops before the next file; files already being written are finished (exit status 130).
 Exit status: 1 when any file failed, 0 otherwise.`;
 
 /** Terminal width; a pseudo-terminal without a size reports 0. */
@@ -42,7 +47,7 @@ class Progress {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, { values: ['rules', 'before', 'after', 'out'], flags: ['json'] });
+  const parsed = parseArgs(args, { values: ['rules', 'before', 'after', 'out', 'jobs'], flags: ['json'] });
   if (parsed.flags.has('help')) {
     console.log(usage);
     return 0;
@@ -51,36 +56,57 @@ export async function run(args: string[]): Promise<number> {
   if (!parsed.values.has('rules')) throw new UsageError('pacsw apply needs --rules FILE');
   if (!outDir) throw new UsageError('pacsw apply needs --out DIR');
   if (parsed.positionals.length === 0) throw new UsageError('pacsw apply needs at least one input file or folder');
+  const threads = parsed.values.has('jobs') ? Number(parsed.values.get('jobs')) : Math.min(4, os.availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${parsed.values.get('jobs')}"`);
   const ruleSets = loadRuleSets(parsed.values);
   const json = parsed.flags.has('json');
   const inputs = collectInputs(parsed.positionals, outDir);
   fs.mkdirSync(outDir, { recursive: true });
 
-  const counts: Record<FileStatus, number> = { changed: 0, unchanged: 0, stopped: 0, failed: 0 };
-  const progress = new Progress(inputs.length, !json && process.stderr.isTTY === true);
+  // Two inputs that would write the same output: the later one fails rather than overwrite.
   const claimed = new Map<string, string>();
-  inputs.forEach(({ file, relative, missing }, index) => {
-    progress.update(index, relative);
+  const jobs: ApplyJob[] = inputs.map(({ file, relative, missing }) => {
     const output = path.join(outDir, relative);
     const resolved = path.resolve(output);
     const earlier = claimed.get(resolved);
-    const outcome = missing
-      ? { input: file, status: 'failed' as const, reason: missing }
-      : earlier
-        ? { input: file, status: 'failed' as const, reason: `${file} and ${earlier} both map to ${output}; give them separately` }
-        : coerceFile(ruleSets, file, output);
-    if (!missing) claimed.set(resolved, file);
-    counts[outcome.status]++;
-    if (json) {
-      console.log(JSON.stringify({ input: file, output: outcome.status === 'changed' || outcome.status === 'unchanged' ? output : null, status: outcome.status, reason: outcome.reason ?? null, changes: outcome.result?.changes.length ?? 0 }));
-    } else if (outcome.status === 'failed' || outcome.status === 'stopped') {
-      progress.clear();
-      process.stderr.write(`${outcome.status}: ${file}: ${outcome.reason}\n`);
-    }
+    if (!missing && !earlier) claimed.set(resolved, file);
+    const failed = missing ?? (earlier ? `${file} and ${earlier} both map to ${output}; give them separately` : undefined);
+    return { input: file, output, failed };
   });
-  progress.update(inputs.length, '');
+
+  // Ctrl+C: no new file is started; those being written are finished, so none is left half done.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  const counts: Record<FileStatus, number> = { changed: 0, unchanged: 0, stopped: 0, failed: 0 };
+  const progress = new Progress(inputs.length, !json && process.stderr.isTTY === true);
+  let shown = 0;
+  let finished: number;
+  try {
+    finished = await runApplyJobs({
+      ruleSets, ruleOptions: parsed.values, jobs, threads, signal: interrupt.signal,
+      onResult(index, result) {
+        const { input, output } = jobs[index];
+        progress.update(++shown, path.relative(outDir, output));
+        counts[result.status]++;
+        if (json) {
+          console.log(JSON.stringify({ input, output: result.status === 'changed' || result.status === 'unchanged' ? output : null, status: result.status, reason: result.reason ?? null, changes: result.changes }));
+        } else if (result.status === 'failed' || result.status === 'stopped') {
+          progress.clear();
+          process.stderr.write(`${result.status}: ${input}: ${result.reason}\n`);
+        }
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
   progress.clear();
-  if (json) console.log(JSON.stringify({ summary: { files: inputs.length, ...counts } }));
-  else console.log(`${inputs.length} file${inputs.length === 1 ? '' : 's'}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.stopped} stopped, ${counts.failed} failed`);
+  const interrupted = inputs.length - finished;
+  if (json) console.log(JSON.stringify({ summary: { files: inputs.length, ...counts, ...(interrupted ? { interrupted } : {}) } }));
+  else {
+    console.log(`${inputs.length} file${inputs.length === 1 ? '' : 's'}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.stopped} stopped, ${counts.failed} failed`
+      + (interrupted ? `; interrupted, ${interrupted} not processed` : ''));
+  }
+  if (interrupted) return 130;
   return counts.failed > 0 ? 1 : 0;
 }
