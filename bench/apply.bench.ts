@@ -3,7 +3,8 @@
  * dcmodify making the same assignments on copies of the same files (one dcmodify process for
  * all files). Reports the median of several rounds for:
  *   - pacsw in-process (coerceFile over every file; what the VS Code extension does),
- *   - pacsw apply as a process (node dist/pacsw.js apply ..., startup included),
+ *   - pacsw apply as a process (node dist/pacsw.js apply ..., startup included), with its default
+ *     number of threads and with --jobs 1,
  *   - dcmodify -nb -imt ... FILES (in place, no backups).
  * Then checks that both tools produced the same values on a sample of the outputs. With GNU
  * time (/usr/bin/time) present it also reports the CPU time of both processes.
@@ -75,10 +76,10 @@ function main(): void {
     fs.writeFileSync(rulesFile, ruleText);
     const ruleSets = [{ name: 'device', file: parseRuleFile(ruleText), uri: rulesFile }];
 
-    const times = { inProcess: [] as number[], cli: [] as number[], dcmodify: [] as number[] };
+    const times = { inProcess: [] as number[], cli: [] as number[], cli1: [] as number[], dcmodify: [] as number[] };
     // CPU time (user + system) of each process, from GNU time when present: unlike the wall time
     // it hardly changes when other jobs share the machine's cores.
-    const cpu = { cli: [] as number[], dcmodify: [] as number[] };
+    const cpu = { cli: [] as number[], cli1: [] as number[], dcmodify: [] as number[] };
     const timeTool = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
     const cpuFile = path.join(root, 'cpu.txt');
     const timed = (command: string, args: string[]): { command: string; args: string[] } =>
@@ -88,6 +89,16 @@ function main(): void {
       const [user, system] = fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
       return (user + system) * 1000;
     };
+    /** pacsw apply as a process, startup included; `extra` adds options such as --jobs 1. */
+    const cli = (extra: string[], out: string, wall: number[], cpuTimes: number[]): void => {
+      const t = process.hrtime.bigint();
+      const run = timed(process.execPath, [path.join(REPO, 'dist', 'pacsw.js'), 'apply', ...extra, '--rules', rulesFile, '--out', out, inputs]);
+      const c = spawnSync(run.command, run.args, { env: ENV, encoding: 'utf8' });
+      wall.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (c.status !== 0) throw new Error(`pacsw apply exited ${c.status}: ${c.stderr}`);
+      const used = cpuMs();
+      if (used !== undefined) cpuTimes.push(used);
+    };
     for (let round = 0; round < ROUNDS; round++) {
       // dcmodify works in place, so it gets fresh copies each round (copying is not timed).
       const copies = path.join(root, `dcmodify-${round}`);
@@ -95,6 +106,7 @@ function main(): void {
       for (const n of names) fs.copyFileSync(path.join(inputs, n), path.join(copies, n));
       const outIn = path.join(root, `ours-${round}`);
       const outCli = path.join(root, `cli-${round}`);
+      const outCli1 = path.join(root, `cli1-${round}`);
       const runs: Array<() => void> = [
         () => {
           const t = process.hrtime.bigint();
@@ -113,19 +125,12 @@ function main(): void {
           }
           times.inProcess.push(Number(process.hrtime.bigint() - t) / 1e6);
         },
-        () => {
-          const t = process.hrtime.bigint();
-          const run = timed(process.execPath, [path.join(REPO, 'dist', 'pacsw.js'), 'apply', '--rules', rulesFile, '--out', outCli, inputs]);
-          const c = spawnSync(run.command, run.args, { env: ENV, encoding: 'utf8' });
-          times.cli.push(Number(process.hrtime.bigint() - t) / 1e6);
-          if (c.status !== 0) throw new Error(`pacsw apply exited ${c.status}: ${c.stderr}`);
-          const used = cpuMs();
-          if (used !== undefined) cpu.cli.push(used);
-        },
+        () => cli([], outCli, times.cli, cpu.cli),
+        () => cli(['--jobs', '1'], outCli1, times.cli1, cpu.cli1),
       ];
       // Rotate the order so that no tool always runs on a cold or a warm cache.
       for (let i = 0; i < runs.length; i++) runs[(i + round) % runs.length]();
-      if (round < ROUNDS - 1) for (const d of [copies, outIn, outCli]) fs.rmSync(d, { recursive: true });
+      if (round < ROUNDS - 1) for (const d of [copies, outIn, outCli, outCli1]) fs.rmSync(d, { recursive: true });
     }
 
     // Same values as dcmodify (dcmdump without lengths), on one file of each source.
@@ -150,19 +155,22 @@ function main(): void {
     console.log('| tool | time | files/s | MB/s |');
     console.log('|---|---|---|---|');
     console.log(row('pacsw, in process (coerceFile)', times.inProcess));
-    console.log(row('pacsw apply (node dist/pacsw.js, startup included)', times.cli));
+    console.log(row(`pacsw apply (node dist/pacsw.js, startup included; ${Math.min(4, os.availableParallelism())} threads, the default)`, times.cli));
+    console.log(row('pacsw apply --jobs 1 (one thread)', times.cli1));
     console.log(row('DCMTK dcmodify, one process for all files', times.dcmodify));
     // Paired by round (both tools ran within seconds of each other), which is steadier on a
     // shared machine than comparing two medians.
-    const ratios = times.cli.map((t, i) => t / times.dcmodify[i]);
-    const wins = ratios.filter((r) => r < 1).length;
-    console.log(`pacsw apply / dcmodify, per round: median ${median(ratios).toFixed(2)} (pacsw faster in ${wins} of ${ratios.length} rounds)`);
+    for (const [label, xs] of [['pacsw apply', times.cli], ['pacsw apply --jobs 1', times.cli1]] as const) {
+      const ratios = xs.map((t, i) => t / times.dcmodify[i]);
+      const wins = ratios.filter((r) => r < 1).length;
+      console.log(`${label} / dcmodify, per round: median ${median(ratios).toFixed(2)} (pacsw faster in ${wins} of ${ratios.length} rounds)`);
+    }
     if (cpu.cli.length) {
-      console.log(`CPU time (user + system), median: pacsw apply ${median(cpu.cli).toFixed(0)} ms, dcmodify ${median(cpu.dcmodify).toFixed(0)} ms`);
+      console.log(`CPU time (user + system), median: pacsw apply ${median(cpu.cli).toFixed(0)} ms, --jobs 1 ${median(cpu.cli1).toFixed(0)} ms, dcmodify ${median(cpu.dcmodify).toFixed(0)} ms`);
     }
     console.log(`values checked equal to dcmodify's on ${checked} files (one per source)`);
     console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min) at the end of the run`);
-    console.log(`raw ms: ${JSON.stringify({ ...times, cpuCli: cpu.cli, cpuDcmodify: cpu.dcmodify })}`);
+    console.log(`raw ms: ${JSON.stringify({ ...times, cpuCli: cpu.cli, cpuCli1: cpu.cli1, cpuDcmodify: cpu.dcmodify })}`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
