@@ -167,6 +167,38 @@ describe('preview', () => {
     await previewState({ sampleCount: SAMPLES.length });
   });
 
+  it('lets you choose samples in the picker: unticking one and accepting previews the others; Escape changes nothing', async () => {
+    const before = await previewState({ sampleCount: SAMPLES.length });
+    const showPicker = async (interact: () => Promise<void>): Promise<void> => {
+      const picked = vscode.commands.executeCommand('pacsWorkbench.preview.pickSamples');
+      // The list is shown once the sample globs are searched; the commands below act on it.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await interact();
+      const settled = await Promise.race([picked.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
+      assert.ok(settled, 'the picker closed');
+    };
+    // All three start ticked; the focused item is unticked (as Space does), then the list accepted.
+    await showPicker(async () => {
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.quickPickManyToggle');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    });
+    const state = await previewState({ generationAfter: before.generation, sampleCount: SAMPLES.length - 1 });
+    const kept = state.samples.map((s) => s.name);
+    assert.equal(kept.filter((name) => SAMPLES.includes(name)).length, SAMPLES.length - 1, `kept ${kept.join(', ')}`);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', rules.uri);
+    assert.ok(lenses.some((l) => l.command?.title === `$(open-preview) Preview on ${SAMPLES.length - 1} samples`));
+
+    await showPicker(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    });
+    const after = await previewState();
+    assert.deepEqual(after.samples.map((s) => s.name), kept, 'Escape keeps the choice');
+
+    await vscode.commands.executeCommand('pacsWorkbench.preview.pickSamples', []);
+    await previewState({ sampleCount: SAMPLES.length });
+  });
+
   it('runs the Preceding Global rules of the setting first', async () => {
     await openFile('outside-ct-import.coerce');
     await previewState({ document: '/outside-ct-import.coerce' });
