@@ -199,6 +199,26 @@ describe('preview', () => {
     await previewState({ sampleCount: SAMPLES.length });
   });
 
+  it('takes over a panel VS Code restores after a reload, on the rule file its page remembered', async () => {
+    // What VS Code does on reload: it makes a panel of the view type and hands it, with the
+    // page's saved state, to the serializer, which runs the same code as this command.
+    await vscode.window.tabGroups.close(previewTabs());
+    assert.equal(await vscode.commands.executeCommand('pacsWorkbench.preview.lastResult'), undefined, 'no preview is open');
+    const panel = vscode.window.createWebviewPanel('pacsWorkbench.preview', 'Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+    await vscode.commands.executeCommand('pacsWorkbench.preview.restorePanel', panel, { document: rules.uri.toString() });
+    const state = await previewState({ document: '/outside-ct-import.coerce', sampleCount: SAMPLES.length });
+    assert.equal(state.title, 'Preview: outside-ct-import.coerce');
+    assert.equal(state.rendered?.samples, SAMPLES.length, 'the restored page runs its script and shows every sample');
+    assert.equal(previewTabs().length, 1);
+
+    // One preview at a time: a second restored panel is closed.
+    const second = vscode.window.createWebviewPanel('pacsWorkbench.preview', 'Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+    const disposed = new Promise<boolean>((resolve) => second.onDidDispose(() => resolve(true)));
+    await vscode.commands.executeCommand('pacsWorkbench.preview.restorePanel', second, { document: rules.uri.toString() });
+    assert.equal(await disposed, true);
+    assert.equal(previewTabs().length, 1);
+  });
+
   it('runs the Preceding Global rules of the setting first', async () => {
     await openFile('outside-ct-import.coerce');
     await previewState({ document: '/outside-ct-import.coerce' });

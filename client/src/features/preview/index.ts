@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Feature } from '../feature';
 import { OPEN_PREVIEW_COMMAND, registerPreviewCodeLens } from './codeLens';
-import { PreviewController, type WaitOptions } from './previewPanel';
+import { PREVIEW_VIEW_TYPE, PreviewController, type WaitOptions } from './previewPanel';
 import { pickSamples } from './samplePicker';
 import { SampleSet } from './samples';
 
@@ -16,6 +16,8 @@ export const PICK_SAMPLES_COMMAND = 'pacsWorkbench.preview.pickSamples';
 export const LAST_RESULT_COMMAND = 'pacsWorkbench.preview.lastResult';
 /** What a rule link in the page runs; also callable by tests. */
 export const REVEAL_RULE_COMMAND = 'pacsWorkbench.preview.revealRule';
+/** What the webview serializer does with a restored panel; also callable by tests. */
+export const RESTORE_PANEL_COMMAND = 'pacsWorkbench.preview.restorePanel';
 
 export function register(context: vscode.ExtensionContext): void {
   const samples = new SampleSet(context.workspaceState);
@@ -34,6 +36,11 @@ export function register(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(REVEAL_RULE_COMMAND, async (uri: string, line: number) => {
       await controller.revealRule(uri, line);
     }),
+    // After a window reload VS Code gives back the panel and what its page remembered.
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) => controller.restore(panel, state),
+    }),
+    vscode.commands.registerCommand(RESTORE_PANEL_COMMAND, (panel: vscode.WebviewPanel, state: unknown) => controller.restore(panel, state)),
   );
 }
 

@@ -15,6 +15,8 @@ import type { SampleSet } from './samples';
 export const PREVIEW_VIEW_TYPE = 'pacsWorkbench.preview';
 export const COERCION_LANGUAGE = 'pacs-coercion';
 export const GLOBAL_RULES_SETTING = 'preview.globalRules';
+/** No local resources at all: the page is one self-contained document. */
+const PANEL_OPTIONS: vscode.WebviewPanelOptions & vscode.WebviewOptions = { enableScripts: true, localResourceRoots: [] };
 /** Long enough to skip most keystrokes of a word, short enough to feel live. */
 export const DEBOUNCE_MS = 150;
 
@@ -93,23 +95,42 @@ export class PreviewController implements vscode.Disposable {
       return;
     }
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(
-        PREVIEW_VIEW_TYPE,
-        'Preview',
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-        // No local resources at all: the page is one self-contained document.
-        { enableScripts: true, localResourceRoots: [] },
+      this.adopt(
+        vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, PANEL_OPTIONS),
+        target,
       );
-      this.panel.onDidDispose(() => this.closed(), null, this.subscriptions);
-      this.panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(message), null, this.subscriptions);
-      this.documentUri = target;
-      this.setPage();
     } else {
       this.panel.reveal(undefined, true);
     }
     this.follow(target);
     // Opening waits for the first evaluation, so a caller can read the result straight away.
     await this.update();
+  }
+
+  /**
+   * Takes over a panel that VS Code restores after a reload (the webview serializer), on the
+   * rule file the page remembered, or else the active rule editor. One preview at a time: a
+   * second restored panel is closed.
+   */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = (state as { document?: unknown } | undefined)?.document;
+    const target = typeof saved === 'string' ? vscode.Uri.parse(saved) : activeRuleDocument();
+    if (this.panel || !target) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = PANEL_OPTIONS;
+    this.adopt(panel, target);
+    this.follow(target);
+    await this.update();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, target: vscode.Uri): void {
+    this.panel = panel;
+    panel.onDidDispose(() => this.closed(), null, this.subscriptions);
+    panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(message), null, this.subscriptions);
+    this.documentUri = target;
+    this.setPage();
   }
 
   /** Reveals a rule's line, as a rule link in the page asks. */
@@ -218,7 +239,7 @@ export class PreviewController implements vscode.Disposable {
     this.model = model;
     this.modelGeneration = generation;
     this.ruleFiles = new Set(ruleFiles);
-    await this.panel?.webview.postMessage({ type: 'render', html: renderBody(model), generation });
+    await this.panel?.webview.postMessage({ type: 'render', html: renderBody(model), generation, document: model.document.uri });
     this.notifyWaiters();
   }
 
@@ -237,7 +258,7 @@ export class PreviewController implements vscode.Disposable {
     switch (message?.type) {
       case 'ready':
         // The page (re)loaded, e.g. after being hidden: give it the latest evaluation.
-        if (this.model) void this.panel?.webview.postMessage({ type: 'render', html: renderBody(this.model), generation: this.modelGeneration });
+        if (this.model) void this.panel?.webview.postMessage({ type: 'render', html: renderBody(this.model), generation: this.modelGeneration, document: this.model.document.uri });
         return;
       case 'rendered':
         if (typeof message.generation === 'number' && message.generation >= this.rendered.generation) {

@@ -139,7 +139,7 @@ button { font: inherit; color: var(--vscode-button-secondaryForeground); backgro
 
 /**
  * The page's script: replaces the body when the extension posts a render (keeping open traces
- * open), turns clicks on rule links and buttons into messages, and acknowledges each render so
+ * open, remembering the rule file for a restore after reload), turns clicks on rule links and buttons into messages, and acknowledges each render so
  * the extension (and its tests) know what the page shows.
  */
 const SCRIPT = `
@@ -154,6 +154,8 @@ window.addEventListener('message', (event) => {
   const open = new Set(Array.from(root.querySelectorAll('details[open]'), (d) => d.dataset.key));
   root.innerHTML = message.html;
   for (const d of root.querySelectorAll('details')) if (open.has(d.dataset.key)) d.open = true;
+  // Kept by VS Code with the panel, and handed back when it restores the panel after a reload.
+  if (typeof message.document === 'string') vscode.setState({ document: message.document });
   acknowledge(message.generation);
 });
 root.addEventListener('click', (event) => {
