@@ -57,6 +57,8 @@ export interface ApplyRun {
   signal: AbortSignal;
   /** Called once per finished job, in input order. */
   onResult(index: number, result: ApplyResult): void;
+  /** A worker thread failed (its files are done by the main thread); for the user to know. */
+  onWorkerError(message: string): void;
 }
 
 /** Runs the jobs; returns how many finished (fewer than all when `signal` stopped the run). */
@@ -115,8 +117,8 @@ function startWorker(run: ApplyRun, state: SharedArrayBuffer, record: (index: nu
       if ('results' in message) for (const [index, result] of message.results) record(index, result);
       else resolve(); // sent after its last results, on the same port
     });
-    // A worker that cannot load the rules or dies is not an error of the run: its files are redone.
-    worker.on('error', () => undefined);
+    // A worker that cannot load the rules or dies does not fail the run: its files are redone.
+    worker.on('error', (error: Error) => run.onWorkerError(error.message));
     worker.on('exit', () => resolve());
   });
 }

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { PARALLEL_MIN_FILES, runApplyJobs } from '../../cli/src/applyPool';
+import { loadRuleSets } from '../../cli/src/rules';
 import { generate, pacsw, PACSW, tempDir, writeRules } from './dicom-helpers';
 
 /** Every file under `dir` with its bytes, by relative path. */
@@ -106,6 +108,28 @@ describe('pacsw apply on several threads (--jobs)', function () {
     assert.equal(pacsw(['apply', '--jobs', '1', '--rules', rules, '--out', path.join(dir, 'single'), path.join(many, 'm0000.dcm')]).status, 0);
     const expected = fs.readFileSync(path.join(dir, 'single', 'm0000.dcm'));
     for (const f of written) assert.ok(fs.readFileSync(path.join(out, f)).equals(expected), `${f} is complete`);
+  });
+
+  it('a worker that fails (here: it cannot read the rules) is reported, and the main thread does its files', async () => {
+    const jobs = Array.from({ length: PARALLEL_MIN_FILES }, (_, i) => ({
+      input: path.join(inputs, `series-${i % 3}`, `f${String(i).padStart(3, '0')}.dcm`),
+      output: path.join(dir, 'fallback', `f${i}.dcm`),
+    }));
+    const errors: string[] = [];
+    const statuses: string[] = [];
+    const finished = await runApplyJobs({
+      ruleSets: loadRuleSets(new Map([['rules', rules]])),
+      ruleOptions: new Map([['rules', path.join(dir, 'no-such-rules.coerce')]]),
+      jobs,
+      threads: 2,
+      signal: new AbortController().signal,
+      onResult: (_, result) => statuses.push(result.status),
+      onWorkerError: (message) => errors.push(message),
+    });
+    assert.equal(finished, jobs.length);
+    assert.equal(statuses.length, jobs.length);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /no-such-rules\.coerce: cannot read rule file \(ENOENT\)/);
   });
 
   it('refuses a --jobs that is not a whole number of at least 1', () => {

@@ -85,6 +85,10 @@ export async function run(args: string[]): Promise<number> {
   try {
     finished = await runApplyJobs({
       ruleSets, ruleOptions: parsed.values, jobs, threads, signal: interrupt.signal,
+      onWorkerError(message) {
+        progress.clear();
+        process.stderr.write(`pacsw apply: a worker thread stopped (${message}); the main thread does its files\n`);
+      },
       onResult(index, result) {
         const { input, output } = jobs[index];
         progress.update(++shown, path.relative(outDir, output));
