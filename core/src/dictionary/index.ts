@@ -41,6 +41,11 @@ interface Pattern {
   entry: DictionaryEntry;
 }
 
+interface TagIndex {
+  exact: Map<number, number>;
+  patterns: Pattern[];
+}
+
 /** What search compares against, lower-cased once at load. */
 interface SearchKey {
   entry: DictionaryEntry;
@@ -95,8 +100,7 @@ class Dictionary implements DicomDictionary {
   readonly edition: string;
   private readonly rows: Row[];
   private readonly made: Array<DictionaryEntry | undefined>;
-  private exactCache: Map<number, number> | undefined;
-  private patternsCache: Pattern[] | undefined;
+  private tagIndexCache: TagIndex | undefined;
   private keywordCache: Map<string, number> | undefined;
   private entriesCache: DictionaryEntry[] | undefined;
   private readonly groupLengths = new Map<number, DictionaryEntry>();
@@ -128,30 +132,26 @@ class Dictionary implements DicomDictionary {
     return entry;
   }
 
-  /** Tag number → row for exact tags; repeating ones (with `x` digits) become patterns. */
-  private get exact(): Map<number, number> {
-    if (!this.exactCache) {
+  /** Tag number → row for exact tags; repeating entries (`x` digits) as patterns, tried in order. */
+  private get tagIndex(): TagIndex {
+    if (!this.tagIndexCache) {
       const exact = new Map<number, number>();
       const patterns: Pattern[] = [];
       this.rows.forEach(([tagText], i) => {
-        if (tagText.includes('x')) {
-          const entry = this.entry(i);
-          const g = partFromPattern(tagText.slice(1, 5));
-          const e = partFromPattern(tagText.slice(6, 10));
-          patterns.push({ group: g.value, groupMask: g.mask, element: e.value, elementMask: e.mask, entry });
-        } else {
+        if (!tagText.includes('x')) {
           exact.set(parseInt(tagText.slice(1, 5) + tagText.slice(6, 10), 16), i);
+          return;
         }
+        const entry = this.entry(i);
+        patterns.push({
+          group: entry.tag >>> 16, groupMask: entry.repeatingMask ?? 0,
+          element: entry.tag & 0xffff, elementMask: entry.repeatingElementMask ?? 0,
+          entry,
+        });
       });
-      this.exactCache = exact;
-      this.patternsCache = patterns;
+      this.tagIndexCache = { exact, patterns };
     }
-    return this.exactCache;
-  }
-
-  private get patterns(): Pattern[] {
-    if (!this.patternsCache) void this.exact;
-    return this.patternsCache!;
+    return this.tagIndexCache;
   }
 
   private get keys(): SearchKey[] {
@@ -166,10 +166,11 @@ class Dictionary implements DicomDictionary {
 
   byTag(group: number, element: number): DictionaryEntry | undefined {
     if ((group & 1) === 1) return undefined; // private (or illegal odd) group: caller decides
-    const hit = this.exact.get(tagNumber(group, element));
+    const { exact, patterns } = this.tagIndex;
+    const hit = exact.get(tagNumber(group, element));
     if (hit !== undefined) return this.entry(hit);
     if (element === 0x0000) return this.groupLength(group);
-    for (const p of this.patterns) {
+    for (const p of patterns) {
       if ((group & ~p.groupMask) === p.group && (element & ~p.elementMask) === p.element) return p.entry;
     }
     return undefined;
