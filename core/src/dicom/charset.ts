@@ -34,8 +34,12 @@ export interface Charset {
 
 const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
 
-/** Latin-1 text of bytes, read in place (Buffer.from(bytes) would copy them first). */
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+/** The same bytes as a Buffer, without copying them (Buffer.from(bytes) would copy). */
+export function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const latin1 = (b: Uint8Array): string => bufferOf(b).toString('latin1');
 
 function bytesAreAscii(b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return false;
@@ -80,7 +84,7 @@ export function charsetFor(specificCharacterSet: string | null): Charset {
     decodeText = latin1;
     encodeText = latin1Bytes;
   } else if (terms.length === 1 && (first === 'ISO_IR 192')) {
-    decodeText = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+    decodeText = (b) => bufferOf(b).toString('utf8');
     encodeText = (v) => Buffer.from(v, 'utf8');
   } else if (terms.length === 1 && first === 'GB18030') {
     decodeText = (b) => new TextDecoder('gb18030').decode(b);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DicomParseError, parsePart10 } from './part10';
 import { Part10Dataset } from './part10-dataset';
+import { bufferOf } from './charset';
 import { checkJsonDataset, JsonDatasetAccess, JsonDatasetError, serializeJsonDataset, type JsonDataset } from './json-dataset';
 import type { DatasetAccess } from './access';
 
@@ -64,7 +65,7 @@ export function loadDatasetBytes(bytes: Uint8Array, name: string): LoadedDataset
 }
 
 function loadJson(bytes: Uint8Array, name: string): LoadedDataset {
-  const text = Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '');
+  const text = bufferOf(bytes).toString('utf8').replace(/^\uFEFF/, '');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

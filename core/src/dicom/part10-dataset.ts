@@ -7,10 +7,9 @@
 import { getDictionary } from '../dictionary/index';
 import { isCoercibleVr, STRING_VRS } from '../coercion/vr-rules';
 import { AccessRefusal, type AttributeRef, type DatasetAccess } from './access';
-import { charsetFor, type Charset } from './charset';
-import { tagText, type ElementNode, type ItemNode, type Part10File, type Syntax } from './part10';
+import { bufferOf, charsetFor, type Charset } from './charset';
+import { LONG_VRS, tagText, type ElementNode, type ItemNode, type Part10File, type Syntax } from './part10';
 
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 const UNDEFINED = 0xffffffff;
 
 interface Edit {
@@ -63,10 +62,10 @@ export class Part10Dataset implements DatasetAccess {
 
   constructor(readonly file: Part10File) {
     const bytes = file.deflated ? file.deflated.bytes : file.bytes;
-    this.source = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.source = bufferOf(bytes);
     this.top = file.deflated ? file.deflated.elements : file.elements;
     const cs = findElement(this.top, 0x00080005);
-    this.charset = charsetFor(cs ? Buffer.from(this.source.subarray(cs.valueStart, cs.end)).toString('latin1') : null);
+    this.charset = charsetFor(cs ? this.source.toString('latin1', cs.valueStart, cs.end) : null);
   }
 
   get hasEdits(): boolean {

@@ -6,6 +6,7 @@
  */
 import { getDictionary } from '../dictionary/index';
 import { formatTag } from '../dictionary/tag';
+import { bufferOf } from './charset';
 
 export const TS_IMPLICIT_LE = '1.2.840.10008.1.2';
 export const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -18,7 +19,7 @@ const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 
 /** Explicit VRs with a 2-byte reserved field and a 4-byte length (PS3.5 7.1.2). */
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+export const LONG_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
 /** VR texts and long-header flags by their two bytes ('A'-'Z' each): one string per VR, not one per element. */
 const vrIndex = (a: number, b: number): number => (a - 0x41) * 26 + (b - 0x41);
@@ -281,7 +282,7 @@ export function parsePart10(bytes: Uint8Array, inflate?: (deflated: Uint8Array) 
   const { elements: meta, next } = walker.elements(132, bytes.length, EXPLICIT_LE, false, (group) => group !== 0x0002);
   const tsElement = meta.find((e) => e.tag === 0x00020010);
   if (!tsElement) throw new DicomParseError('file meta information has no Transfer Syntax UID (0002,0010)', 132);
-  const transferSyntax = Buffer.from(bytes.buffer, bytes.byteOffset + tsElement.valueStart, tsElement.end - tsElement.valueStart).toString('latin1').replace(/[\0 ]+$/, '');
+  const transferSyntax = bufferOf(bytes).toString('latin1', tsElement.valueStart, tsElement.end).replace(/[\0 ]+$/, '');
   const syntax = syntaxOf(transferSyntax);
   const file: Part10File = { bytes, datasetStart: next, trailerStart: bytes.length, transferSyntax, syntax, meta, elements: [] };
   if (transferSyntax === TS_DEFLATED) {
