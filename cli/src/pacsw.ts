@@ -17,6 +17,8 @@ const COMMANDS: Array<{ name: string; summary: string }> = [
   { name: 'check', summary: 'report problems in coercion rule files and device tables (as the editor shows them)' },
   { name: 'apply', summary: 'apply rules to DICOM files and folders, writing the results to --out' },
   { name: 'trace', summary: 'show what each rule does to one data set (nothing is written)' },
+  { name: 'test', summary: 'run rule tests (*.coerce-test): failures as compiler lines, N passed, N failed' },
+  { name: 'impact', summary: 'what a rule change does: old rules (git REV or --old FILE) against the current ones on a corpus' },
   { name: 'echo', summary: 'C-ECHO a device (DICOM verification)' },
   { name: 'ping', summary: 'check that a device answers (ICMP, or TCP to its DICOM port)' },
   { name: 'deploy', summary: 'deploy a device table to its servers (Orthanc, export folder), showing the difference first' },
