@@ -18,20 +18,8 @@ const common = {
   logLevel: 'warning',
 };
 
-/**
- * dcmjs-dimse (with its codecs, 2.6 MB) is needed only when a device is echoed: it gets a bundle
- * of its own, dist/dimse.js, which the client and CLI load on first use, so that activation and
- * every other pacsw command do not compile it.
- */
-const dimseApart = {
-  name: 'dcmjs-dimse-apart',
-  setup(build) {
-    build.onResolve({ filter: /^dcmjs-dimse$/ }, () => ({ path: './dimse.js', external: true }));
-  },
-};
-
 const builds = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [dimseApart] },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   // The CLI: a small launcher (the bin) and the bundle it runs with a V8 code cache (see
   // cli/src/launcher.ts). The build id ties a cache to the bundle it was made from; in watch
@@ -41,10 +29,8 @@ const builds = [
     entryPoints: ['cli/src/pacsw.ts'],
     outfile: 'dist/pacsw-cli.js',
     banner: { js: `// pacsw-build ${watch ? 'none' : randomUUID()}` },
-    plugins: [dimseApart],
   },
   { ...common, entryPoints: ['cli/src/launcher.ts'], outfile: 'dist/pacsw.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, entryPoints: ['dcmjs-dimse'], outfile: 'dist/dimse.js' },
 ];
 
 if (watch) {

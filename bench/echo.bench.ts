@@ -1,10 +1,10 @@
 /**
  * Echo benchmarks (docs/benchmarks.md, section "Echo"), all on 127.0.0.1:
  *  (a) C-ECHO latency against DCMTK storescp, new association per echo: ours (in-process,
- *      dcmjs-dimse) vs DCMTK `echoscu` spawned per call (includes process start), plus
+ *      core/src/net) vs DCMTK `echoscu` spawned per call (includes process start), plus
  *      `echoscu --repeat` (several C-ECHOs inside ONE association: the per-echo cost without
  *      association set-up) and the bare process-start cost of `echoscu --version`;
- *  (b) echo all over 500 device entries spread over 4 local peers (2 storescp, 2 dcmjs-dimse
+ *  (b) echo all over 500 device entries spread over 4 local peers (2 storescp, 2 of our own
  *      echo SCPs) at several concurrency limits.
  * Run with `npm run bench echo` (or `node out/bench/echo.bench.js [--quick]` after tsc).
  * Prints one `BENCH {json}` line per measurement; writes bench/results/echo.json.
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { echo } from '../core/src/net/echo';
 import { echoAll, type EchoTarget } from '../core/src/net/echo-all';
-import { dcmtkEnv, startDimseEchoServer, startStorescp, stopAllPeers } from '../test/integration/peers';
+import { dcmtkEnv, startEchoScp, startStorescp, stopAllPeers } from '../test/integration/peers';
 
 interface Measurement {
   suite: 'echo';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       if (!r.ok) throw new Error(`echo failed: ${r.reason}`);
       ours.push(r.ms);
     }
-    results.push(stats('(a) our echo (dcmjs-dimse, in-process), new association per echo', ours, 'time to the C-ECHO response; release not included'));
+    results.push(stats('(a) our echo (core/src/net, in-process), new association per echo', ours, 'time to the C-ECHO response; release not included'));
 
     const base = ['-aet', 'PACSW', '-aec', 'BENCHSCP', '127.0.0.1', String(scp.port)];
     const spawned: number[] = [];
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     results.push(stats(`(a) echoscu --repeat ${repeat}, per echo (one association, ${repeat} C-ECHOs)`, repeated, 'not comparable to a new association per echo: no association set-up'));
 
     // (b) 500 entries over 4 peers.
-    const peers = [scp.port, (await startStorescp({ aet: 'BENCHSCP2' })).port, (await startDimseEchoServer()).port, (await startDimseEchoServer()).port];
+    const peers = [scp.port, (await startStorescp({ aet: 'BENCHSCP2' })).port, (await startEchoScp()).port, (await startEchoScp()).port];
     const targets: EchoTarget[] = Array.from({ length: 500 }, (_, i) => ({ id: `DEV${i}`, host: '127.0.0.1', port: peers[i % 4], calledAet: 'ANY', callingAet: 'PACSW' }));
     for (const concurrency of [1, 8, 32]) {
       const totals: number[] = [];

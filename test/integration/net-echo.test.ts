@@ -7,7 +7,7 @@ import { echoAll, runBounded, type EchoTarget } from '../../core/src/net/echo-al
 import {
   closedPort,
   makeSelfSignedCert,
-  startDimseEchoServer,
+  startEchoScp,
   startOrthanc,
   startSilentListener,
   startStorescp,
@@ -139,7 +139,7 @@ describe('echoAll: many devices, bounded concurrency', function () {
   after(stopAllPeers);
 
   it('echoes 60 entries over 3 peers with at most 4 associations at once, results in order', async () => {
-    const peers = await Promise.all([startDimseEchoServer(), startDimseEchoServer(), startStorescp()]);
+    const peers = await Promise.all([startEchoScp(), startEchoScp(), startStorescp()]);
     const refused = await closedPort();
     const targets: EchoTarget[] = Array.from({ length: 60 }, (_, i) => {
       const peer = peers[i % 3];

@@ -1,6 +1,6 @@
 /**
  * Real DICOM peers on 127.0.0.1 for integration tests and benchmarks: DCMTK storescp (plain
- * and TLS), Orthanc with its own config in a temp dir, our own dcmjs-dimse echo SCP, a silent
+ * and TLS), Orthanc with its own config in a temp dir, our own echo SCP (core/src/net), a silent
  * TCP listener that accepts and never answers, and a port with nothing on it.
  *
  * Every start function registers its peer; `stopAllPeers()` (use it in `after`) and a process
@@ -13,7 +13,8 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as dimse from 'dcmjs-dimse';
+import { acceptContexts, listen, VERIFICATION_SOP_CLASS } from '../../core/src/net';
+import { TS_EXPLICIT_LE, TS_IMPLICIT_LE } from '../../core/src/dicom/part10';
 
 export interface Peer {
   /** What it is, for messages. */
@@ -328,60 +329,23 @@ export function startSilentListener(): Promise<SilentPeer> {
   });
 }
 
-// ---- our own echo SCP (dcmjs-dimse Server) --------------------------------------------------
+// ---- our own echo SCP (core/src/net) ---------------------------------------------------------
 
-export interface DimseEchoPeer extends Peer {
+export interface EchoScpPeer extends Peer {
   port: number;
 }
 
-const { Scp, Server, constants, responses } = dimse;
-
-/** Accepts Verification only, answers every C-ECHO with Success. */
-class EchoScp extends Scp {
-  associationRequested(association: dimse.association.Association): void {
-    for (const c of association.getPresentationContexts()) {
-      const ctx = association.getPresentationContext(c.id);
-      if (ctx.getAbstractSyntaxUid() === constants.SopClass.Verification) {
-        const ts = ctx.getTransferSyntaxUids().find((t) => t === constants.TransferSyntax.ImplicitVRLittleEndian || t === constants.TransferSyntax.ExplicitVRLittleEndian);
-        if (ts) ctx.setResult(constants.PresentationContextResult.Accept, ts);
-        else ctx.setResult(constants.PresentationContextResult.RejectTransferSyntaxesNotSupported);
-      } else {
-        ctx.setResult(constants.PresentationContextResult.RejectAbstractSyntaxNotSupported);
-      }
-    }
-    this.sendAssociationAccept();
-  }
-
-  cEchoRequest(request: dimse.requests.CEchoRequest, callback: (response: dimse.responses.CEchoResponse) => void): void {
-    const response = responses.CEchoResponse.fromRequest(request);
-    response.setStatus(constants.Status.Success);
-    callback(response);
-  }
-
-  associationReleaseRequested(): void {
-    this.sendAssociationReleaseResponse();
-  }
-}
-
-/** A dcmjs-dimse Server answering C-ECHO (binds all interfaces, as dcmjs-dimse always does). */
-export async function startDimseEchoServer(port?: number): Promise<DimseEchoPeer> {
-  dimse.log.setLevel('silent');
-  const p = port ?? (await freePort());
-  const server = new Server(EchoScp);
-  server.listen(p);
-  // dcmjs-dimse leaves Nagle on for accepted sockets: responses would stall up to ~40 ms.
-  (server as unknown as { server: net.Server }).server.on('connection', (s: net.Socket) => s.setNoDelay(true));
-  await waitForPort(p, 5000);
-  return register({
-    name: `dcmjs-dimse echo SCP on ${p}`,
-    port: p,
-    stop: async () => {
-      server.close();
-      // close() stops listening; give open client sockets a moment to finish.
-      const inner = (server as unknown as { server?: net.Server }).server;
-      if (inner) await new Promise<void>((r) => (inner.listening ? inner.close(() => r()) : r()));
-    },
+/** Our SCP on 127.0.0.1, accepting Verification only and answering every C-ECHO with Success. */
+export async function startEchoScp(): Promise<EchoScpPeer> {
+  const server = await listen({ host: '127.0.0.1', port: 0, maxPdu: 16384, artimTimeoutMs: 5000, idleTimeoutMs: 10000 }, {
+    associate: (rq) => ({
+      accept: true,
+      maxPdu: 16384,
+      contexts: acceptContexts(rq.contexts, { accepts: (sop) => sop === VERIFICATION_SOP_CLASS, transferSyntaxes: [TS_IMPLICIT_LE, TS_EXPLICIT_LE] }),
+    }),
+    store: async () => ({ status: 0x0122 }),
   });
+  return register({ name: `our echo SCP on ${server.port}`, port: server.port, stop: () => server.close(false) });
 }
 
 /** True when a command exists on PATH (to skip with a clear reason instead of failing). */

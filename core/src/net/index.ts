@@ -1,6 +1,16 @@
-/** Network checks of devices: DICOM echo, TCP and ICMP ping. */
+/**
+ * The DICOM network layer: our upper layer (PS3.8) with C-ECHO and C-STORE as SCP and SCU
+ * (listen, connect), and the device checks built on it: echo and TCP/ICMP ping.
+ */
+export * from './types';
+export { NetError, type NetErrorKind } from './errors';
+export { listen } from './scp';
+export { connect } from './scu';
+export { acceptContexts } from './negotiation';
+export { VERIFICATION_SOP_CLASS } from './dimse';
+export { describeRejection, describeAbort } from './pdu';
 export * from './outcome';
 export * from './tls';
-export * from './echo';
+export { echo, type EchoOptions, type EchoResult } from './echo';
 export * from './ping';
 export * from './echo-all';
