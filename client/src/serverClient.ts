@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageclient/node';
 
 /** Languages the server owns; also used by features that only care about our editors. */
-export const LANGUAGE_IDS = ['pacs-coercion', 'pacs-devices'] as const;
+export const LANGUAGE_IDS = ['pacs-coercion', 'pacs-devices', 'pacs-coercion-test'] as const;
 
 export const CLIENT_ID = 'pacsWorkbench';
 export const CLIENT_NAME = 'PACS Workbench';

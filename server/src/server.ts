@@ -25,6 +25,7 @@ import { SEMANTIC_LEGEND } from './semanticLegend';
 import { SemanticTokenHistory } from './semanticDelta';
 import { createCoercionService } from './coercion/service';
 import { createDeviceService } from './devices/service';
+import { createRuleTestService } from './ruletest/service';
 
 /** Section of the client's settings we read (package.json `contributes.configuration`). */
 const SETTINGS_SECTION = 'pacsWorkbench';
@@ -36,6 +37,7 @@ const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const registry = new LanguageRegistry();
 registry.register(createCoercionService());
+registry.register(createRuleTestService(documents));
 registry.register(createDeviceService({ connection, documents, revalidate: (doc) => scheduleValidation(doc), capabilities: () => clientCapabilities, log: (m) => logError('devices', m) }));
 
 let clientCapabilities: ClientCapabilities = {};

@@ -116,6 +116,17 @@ describe('pacsw test', function () {
     assert.equal(lastLine(pacsw(['test', '--allow-outside', '.'], { cwd: inner }).stdout), '1 passed, 0 failed');
   });
 
+  it('pacsw check reports the findings of a test file like the editor', () => {
+    const test = writeRules(dir, 'k.coerce-test', 'rules "r.coerce"\ncase "x"\n  from "gone.dcm"\n  expect PatientNme is "a"\n');
+    const r = pacsw(['check', test], { cwd: dir });
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+      `${test}:3:8: error test-file-not-found no sample "gone.dcm" (paths are relative to this test file's folder)`,
+      `${test}:4:10: error test-unknown-attribute unknown attribute keyword \`PatientNme\`; did you mean \`PatientName\`? (or write the tag, e.g. (0010,0010))`,
+    ]);
+    assert.equal(pacsw(['check', ...['outside-ct-import', 'swap-names'].map((n) => path.join(EXAMPLES, `${n}.coerce-test`))]).status, 0);
+  });
+
   it('says so when there is no test file, and exits 1', () => {
     const r = pacsw(['test', dir], { cwd: dir });
     assert.equal(r.status, 1);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseRuleFile } from '../../../core/src/coercion/parser';
 import { validateRuleFile, type CoercionDialect } from '../../../core/src/coercion/validate';
 import { validateDeviceText } from '../../../core/src/devices/validate';
+import { validateRuleTest } from '../../../core/src/ruletest/validate';
 import type { CoreDiagnostic } from '../../../core/src/diagnostics';
 import { parseArgs, UsageError } from '../args';
 import { formatDiagnostic } from '../rules';
@@ -11,8 +12,8 @@ import { formatDiagnostic } from '../rules';
 export const summary = 'report problems in coercion rule files and device tables (as the editor shows them)';
 export const usage = `usage: pacsw check [--dialect strict|extended] [--json] FILES...
 
-FILES are coercion rule files, or device tables (*.pacs; rule files they reference are read
-relative to the .pacs file and checked too).
+FILES are coercion rule files, device tables (*.pacs; rule files they reference are read
+relative to the .pacs file and checked too), or rule tests (*.coerce-test, docs/rule-tests.md).
 Prints one line per problem: file:line:col: severity code message
 --json       print a JSON array of {file, line, column, endLine, endColumn, severity, code, message}
              (line and column 1-based)
@@ -20,6 +21,10 @@ Prints one line per problem: file:line:col: severity code message
 Exit status: 1 when any file has an error (or cannot be read), 0 otherwise.`;
 
 function diagnosticsOf(file: string, text: string, dialect: CoercionDialect): CoreDiagnostic[] {
+  if (file.toLowerCase().endsWith('.coerce-test')) {
+    const fileExists = (p: string): boolean => fs.statSync(path.resolve(path.dirname(file), p), { throwIfNoEntry: false })?.isFile() === true;
+    return validateRuleTest(text, { fileExists }).diagnostics;
+  }
   if (!file.toLowerCase().endsWith('.pacs')) return validateRuleFile(parseRuleFile(text), { dialect });
   const readFile = (ref: string): string | undefined => {
     try {

@@ -95,7 +95,7 @@ const hex = /^[0-9A-Fa-f]{4}$/;
 
 let keywords: string[] | undefined;
 
-/** Up to three dictionary keywords within a small edit distance (typos), nearest first. */
+/** The dictionary keywords nearest to a typo (up to three, all at the smallest edit distance found). */
 function nearestKeywords(word: string): string[] {
   keywords ??= getDictionary().entries.filter((e) => e.keyword !== '' && !e.retired).map((e) => e.keyword);
   const limit = Math.max(2, Math.floor(word.length / 4));
@@ -105,6 +105,7 @@ function nearestKeywords(word: string): string[] {
     .map((k) => ({ k, d: k.toLowerCase() === lower ? 0 : editDistance(k.toLowerCase(), lower) }))
     .filter((x) => x.d <= limit)
     .sort((a, b) => a.d - b.d || (a.k < b.k ? -1 : 1))
+    .filter((x, _, all) => x.d === all[0].d)
     .slice(0, 3)
     .map((x) => x.k);
 }
