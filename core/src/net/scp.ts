@@ -63,7 +63,9 @@ class ScpSession {
     this.done = new Promise((resolve) => socket.once('close', () => {
       this.clearTimer();
       if (this.state === 'releasing') this.ended('released');
-      else this.ended('network-error', lastError ? `${lastError.message}` : `${this.where} closed the connection without releasing the association`);
+      else if (lastError) this.ended('network-error', lastError.message);
+      else if (this.state === 'awaiting-request') this.ended('network-error', `${this.where} closed the connection before its A-ASSOCIATE-RQ was complete`);
+      else this.ended('network-error', `${this.where} closed the connection without releasing the association`);
       resolve();
     }));
   }
