@@ -37,6 +37,11 @@ function visibleText(html: string): string {
     .replace(/\s+/g, ' ');
 }
 
+/** The text of one value: marks (ins/del) do not split it. */
+function valueText(html: string): string {
+  return visibleText(html.replace(/<span class="ws" data-ch="([^"]*)"[^>]*>[^<]*<\/span>/g, '$1').replace(/<\/?(ins|del)[^>]*>/g, ''));
+}
+
 describe('preview model and rendering', () => {
   describe('a CT from the outside hospital under outside-ct-import.coerce', () => {
     const rules = ruleSet('outside-ct-import.coerce');
@@ -69,17 +74,52 @@ describe('preview model and rendering', () => {
       );
     });
 
-    it('renders values escaped, NULL and "" distinctly, and rule links with the line to reveal', () => {
-      const html = renderSample(result);
-      assert.ok(html.includes('Outside Clinic &amp; Imaging &lt;North&gt;'), 'the institution name is escaped');
+    it('renders values escaped, absent / empty / deleted in words, and rule links with the line to reveal', () => {
+      const html = renderSample(result, { documentUri: rules.uri });
+      assert.ok(valueText(html).includes('Outside Clinic & Imaging <North>'), 'the institution name is shown whole');
       assert.ok(!html.includes('<North>'), 'no raw markup from a DICOM value');
-      assert.match(html, /<a href="#" class="rule" data-uri="file:\/\/[^"]*outside-ct-import\.coerce" data-line="7"[^>]*>outside-ct-import\.coerce:8<\/a>/);
-      assert.ok(html.includes('<span class="empty">""</span>'), 'the empty study description shows as ""');
-      assert.ok(html.includes('<span class="null">deleted</span>'), 'the removed referring physician shows as deleted');
+      assert.match(html, /<a href="#" class="rule" data-uri="file:\/\/[^"]*outside-ct-import\.coerce" data-line="7"[^>]*>line 8<\/a>/);
+      assert.ok(html.includes('<span class="empty" title="present, with an empty value">empty</span>'), 'the empty study description says so');
+      assert.ok(html.includes('<span class="absent">deleted</span>'), 'the removed referring physician shows as deleted');
       assert.ok(html.includes('class="sample status-changed"'));
-      const text = visibleText(html);
-      assert.ok(text.includes('(0008,0050) AccessionNumber A123 EXT-A123 outside-ct-import.coerce:8'), text);
+      const text = valueText(html);
+      assert.ok(text.includes('(0008,0050) AccessionNumber before A123 after EXT-A123 line 8'), text);
       assert.ok(text.includes('Rule trace (6 rules run)'), text);
+    });
+
+    it('names the rule file on a link only when it is not the file being edited', () => {
+      assert.match(renderSample(result), />outside-ct-import\.coerce:8<\/a>/);
+      assert.doesNotMatch(renderSample(result, { documentUri: rules.uri }), />outside-ct-import\.coerce:8<\/a>/);
+    });
+
+    it('marks exactly the characters a rule added or removed', () => {
+      const html = renderSample(result, { documentUri: rules.uri });
+      const row = html.slice(html.indexOf('data-path="(0008,0050)"'), html.indexOf('data-path="(0008,0080)"'));
+      assert.match(row, /<div class="cell after"[^>]*><span class="label">after<\/span><code class="value"><ins class="added">EXT-<\/ins>A123<\/code>/);
+      assert.doesNotMatch(row.slice(0, row.indexOf('class="cell after"')), /<del|<ins/, 'nothing was removed from A123');
+    });
+
+    it('shows an attribute inside a sequence under its sequence and item', () => {
+      const html = renderSample(result, { documentUri: rules.uri }, (tag) => (tag === '(0040,0275)' ? 'RequestAttributesSequence' : ''));
+      const text = valueText(html.slice(html.indexOf('data-key="(0040,0275)"') - 60));
+      assert.match(text, /^\s*\(0040,0275\) RequestAttributesSequence item 1 \(0040,1001\) RequestedProcedureID before RP77 after EXT-RP77 line 20/);
+      assert.match(html, /class="row change kind-changed depth-2"[^>]*data-path="SEQ\(0040,0275,0,0040,1001\)"/);
+    });
+
+    it('lists all attributes of the sample, before and after, with the changed ones marked', () => {
+      const all = previewSample([rules], sample('samples/ct-outside.dcm'), { allAttributes: true });
+      const rows = all.attributes!;
+      const row = (path: string) => rows.find((r) => r.path === path)!;
+      assert.deepEqual([row('(0008,0050)').before, row('(0008,0050)').after, row('(0008,0050)').changed], ['A123', 'EXT-A123', true]);
+      assert.deepEqual([row('(0008,0090)').after, row('(0008,0090)').changed], [null, true]);
+      assert.deepEqual([row('(0010,0010)').before, row('(0010,0010)').changed], ['DOE,JOHN,Q', false]);
+      assert.deepEqual([row('(0040,0275)').kind, row('(0040,0275)[0]').kind, row('SEQ(0040,0275,0,0040,1001)').depth], ['sequence', 'item', 2]);
+      assert.match(row('(7FE0,0010)').before!, /^<8 bytes, 2×2, 1 frame/);
+      assert.equal(rows.filter((r) => r.changed).length, 5);
+      const html = renderSample(all, { documentUri: rules.uri });
+      assert.match(html, /All \d+ attributes, 5 changed \(marked\)/);
+      assert.match(html, /aria-pressed="true">Hide all attributes/);
+      assert.equal((html.match(/class="row attribute is-changed/g) ?? []).length, 5);
     });
 
     it('never carries pixel data: a rule reading (7FE0,0010) sees no string value', () => {
@@ -137,7 +177,7 @@ describe('preview model and rendering', () => {
     it('shows a sample the rules leave alone as unchanged', () => {
       const result = previewSample([ruleSet('outside-ct-import.coerce', '(0008,0050)=if((0008,0050),"X",NULL())')], sample('samples/mr-research.json'));
       assert.equal(result.status, 'unchanged');
-      assert.match(visibleText(renderSample(result)), /unchanged No attribute is added, changed or deleted\./);
+      assert.match(visibleText(renderSample(result)), /unchanged Show all attributes Compare Before\/After No attribute is added, changed or deleted\./);
     });
   });
 
@@ -167,7 +207,7 @@ describe('preview model and rendering', () => {
       const html = renderSample(result);
       assert.ok(!html.includes('<img'), 'a value never becomes markup');
       assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
-      assert.match(html, /<tr class="outcome-error">/);
+      assert.match(html, /<div class="row trace-row outcome-error"/);
       assert.match(visibleText(html), /1 with errors/);
     });
 

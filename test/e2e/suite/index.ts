@@ -14,9 +14,11 @@ export const OUTPUT_PREFIX = '[pacsw-e2e] ';
 export function run(): Promise<void> {
   // Colours would arrive in the runner's log as escape codes.
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 120_000 });
+  // PACSW_E2E_FILES=preview,viewer runs only the test files whose names contain one of the words.
+  const only = (process.env.PACSW_E2E_FILES ?? '').split(',').map((w) => w.trim()).filter((w) => w);
   const files = fs
     .readdirSync(__dirname)
-    .filter((name) => name.endsWith('.test.js'))
+    .filter((name) => name.endsWith('.test.js') && (only.length === 0 || only.some((w) => name.includes(w))))
     .sort();
   for (const name of files) mocha.addFile(path.join(__dirname, name));
 

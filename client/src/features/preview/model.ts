@@ -6,7 +6,8 @@
  */
 import * as path from 'node:path';
 import { evaluateRules, type RuleSetInput, type TraceOutcome } from '../../../../core/src/coercion/evaluate';
-import { DicomFileError, loadDatasetBytes } from '../../../../core/src/dicom/files';
+import { clipDump, dumpAccess, dumpLines, type DumpAttribute } from '../../../../core/src/dicom/dump';
+import { DicomFileError, loadDatasetBytes, type LoadedDataset } from '../../../../core/src/dicom/files';
 import { getDictionary } from '../../../../core/src/dictionary/index';
 
 /** Values longer than this are clipped: the webview is for reading, not for whole UT reports. */
@@ -47,6 +48,25 @@ export interface PreviewTraceEntry extends RuleLocation {
   reason?: string;
 }
 
+/**
+ * One line of "show all attributes": an attribute before and after the rules, side by side. A
+ * sequence's row is followed by a row per item and then the item's attributes (depth + 2).
+ */
+export interface AttributeRow {
+  kind: 'attribute' | 'sequence' | 'item';
+  /** How a rule names it (`SEQ(...)` inside items); for an item row, the sequence's path and `[n]`. */
+  path: string;
+  tag: string;
+  keyword: string;
+  vr: string;
+  depth: number;
+  /** Text of the value; `<...>` for a summarised bulk value, `N items` for a sequence; null: absent. */
+  before: string | null;
+  after: string | null;
+  changed: boolean;
+  privateCreator?: string;
+}
+
 export type SampleStatus = 'changed' | 'unchanged' | 'stopped' | 'failed';
 
 export interface SamplePreview {
@@ -61,6 +81,8 @@ export interface SamplePreview {
   trace: PreviewTraceEntry[];
   /** Rules that failed to evaluate (trace outcome `error`). */
   errors: number;
+  /** Every attribute before and after, when the sample's "show all attributes" is on. */
+  attributes?: AttributeRow[];
 }
 
 export interface PreviewModel {
@@ -91,8 +113,72 @@ function keywordOf(group: number, element: number): string {
 const location = (l: { ruleSet: string; uri?: string; line: number }): RuleLocation =>
   l.uri === undefined ? { ruleSet: l.ruleSet, line: l.line } : { ruleSet: l.ruleSet, uri: l.uri, line: l.line };
 
+function rowValue(a: DumpAttribute | undefined): string | null {
+  if (!a) return null;
+  if (a.items) return `${a.items.length} item${a.items.length === 1 ? '' : 's'}`;
+  if (a.summary !== undefined) return `<${a.summary}>`;
+  return a.value ?? '';
+}
+
+/** The two trees side by side in tag order, recursing into the items of sequences. */
+export function mergeAttributes(before: DumpAttribute[], after: DumpAttribute[], depth = 0, out: AttributeRow[] = []): AttributeRow[] {
+  const key = (a: DumpAttribute): number => a.group * 0x10000 + a.element;
+  const byTag = new Map<number, { before?: DumpAttribute; after?: DumpAttribute }>();
+  for (const a of before) byTag.set(key(a), { before: a });
+  for (const a of after) byTag.set(key(a), { ...byTag.get(key(a)), after: a });
+  for (const tag of [...byTag.keys()].sort((x, y) => x - y)) {
+    const { before: b, after: a } = byTag.get(tag)!;
+    const some = (a ?? b)!;
+    const row: AttributeRow = {
+      kind: b?.items || a?.items ? 'sequence' : 'attribute',
+      path: some.path, tag: some.tag, keyword: some.keyword, vr: some.vr, depth,
+      before: rowValue(b), after: rowValue(a), changed: false,
+    };
+    row.changed = row.before !== row.after;
+    if (some.privateCreator !== undefined) row.privateCreator = some.privateCreator;
+    out.push(row);
+    if (row.kind === 'sequence') {
+      const count = Math.max(b?.items?.length ?? 0, a?.items?.length ?? 0);
+      for (let i = 0; i < count; i++) {
+        const bi = b?.items?.[i];
+        const ai = a?.items?.[i];
+        out.push({
+          kind: 'item', path: `${some.path}[${i}]`, tag: some.tag, keyword: `item ${i + 1}`, vr: '', depth: depth + 1,
+          before: bi ? 'item' : null, after: ai ? 'item' : null, changed: !bi !== !ai,
+        });
+        mergeAttributes(bi ?? [], ai ?? [], depth + 2, out);
+      }
+    }
+  }
+  return out;
+}
+
+/** The object after the rules, read back from the bytes the writer would produce. */
+function reloaded(loaded: LoadedDataset, name: string): LoadedDataset {
+  return loadDatasetBytes(loaded.serialize(), name);
+}
+
+/** Both sides of a sample as text dumps (one attribute a line, tag order) for a diff editor. */
+export function sampleDumps(ruleSets: RuleSetInput[], sample: SampleInput): { before: string[]; after: string[]; stopped: boolean } {
+  if (sample.bytes === undefined) throw new Error(sample.readError ?? `${sample.name}: the file could not be read`);
+  const original = loadDatasetBytes(sample.bytes, sample.name);
+  const dumpOf = (l: LoadedDataset): string[] => {
+    const d = dumpAccess(l.access);
+    return [...dumpLines(d.meta), ...dumpLines(d.dataset)];
+  };
+  const before = dumpOf(original);
+  const edited = loadDatasetBytes(sample.bytes, sample.name);
+  const result = evaluateRules(ruleSets, edited.access);
+  return { before, after: dumpOf(reloaded(edited, sample.name)), stopped: result.stopped };
+}
+
+export interface SampleOptions {
+  /** Also list every attribute before and after (the sample's "show all attributes"). */
+  allAttributes?: boolean;
+}
+
 /** Runs `ruleSets` (in order) on one sample; never throws: a failure is the sample's status. */
-export function previewSample(ruleSets: RuleSetInput[], sample: SampleInput): SamplePreview {
+export function previewSample(ruleSets: RuleSetInput[], sample: SampleInput, options: SampleOptions = {}): SamplePreview {
   const base = { name: sample.name, uri: sample.uri, changes: [], trace: [], errors: 0 };
   if (sample.bytes === undefined) return { ...base, status: 'failed', error: sample.readError ?? 'the file could not be read' };
   if (sample.bytes.length > MAX_SAMPLE_BYTES) {
@@ -132,6 +218,15 @@ export function previewSample(ruleSets: RuleSetInput[], sample: SampleInput): Sa
     errors: result.errors,
   };
   if (result.stoppedBy) preview.stoppedBy = location(result.stoppedBy);
+  if (options.allAttributes) {
+    try {
+      const before = dumpAccess(loadDatasetBytes(sample.bytes, sample.name).access);
+      const after = dumpAccess(reloaded(loaded, sample.name).access);
+      preview.attributes = mergeAttributes(clipDump(before.dataset), clipDump(after.dataset));
+    } catch (error) {
+      preview.error = `the attributes cannot be listed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
   return preview;
 }
 
@@ -140,12 +235,14 @@ export function buildPreview(
   ruleSets: RuleSetInput[],
   samples: SampleInput[],
   notes: string[] = [],
+  /** URIs of the samples whose "show all attributes" is on. */
+  expanded: ReadonlySet<string> = new Set(),
 ): PreviewModel {
   return {
     document,
     ruleSets: ruleSets.map((s) => s.name),
     notes,
-    samples: samples.map((s) => previewSample(ruleSets, s)),
+    samples: samples.map((s) => previewSample(ruleSets, s, { allAttributes: expanded.has(s.uri) })),
   };
 }
 

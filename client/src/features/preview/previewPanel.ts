@@ -9,11 +9,14 @@ import * as vscode from 'vscode';
 import { parseRuleFile } from '../../../../core/src/coercion/parser';
 import type { RuleSetInput } from '../../../../core/src/coercion/evaluate';
 import { buildPreview, summarize, type PreviewModel, type PreviewSummary } from './model';
+import { getDictionary, parseTag } from '../../../../core/src/dictionary/index';
+import { parseUriList } from './addedPaths';
 import { renderBody, renderDocument } from './render';
-import type { SampleSet } from './samples';
+import { MAX_SAMPLES, type SampleSet } from './samples';
 
 export const PREVIEW_VIEW_TYPE = 'pacsWorkbench.preview';
 export const COERCION_LANGUAGE = 'pacs-coercion';
+export const PREVIEW_OPEN_CONTEXT = 'pacsWorkbench.previewOpen';
 export const GLOBAL_RULES_SETTING = 'preview.globalRules';
 /** No local resources at all: the page is one self-contained document. */
 const PANEL_OPTIONS: vscode.WebviewPanelOptions & vscode.WebviewOptions = { enableScripts: true, localResourceRoots: [] };
@@ -26,8 +29,10 @@ export interface PreviewState extends PreviewSummary {
   generation: number;
   /** The last generation the webview page acknowledged showing; -1 before the first. */
   renderedGeneration: number;
-  /** What the page reported for that render: sections and rule links it holds. */
-  rendered?: { samples: number; links: number };
+  /** What the page reported for that render: sections and rule links it holds, its layout, the marks in values. */
+  rendered?: PageReport;
+  /** Samples with "show all attributes" on. */
+  expanded: string[];
   title: string;
 }
 
@@ -45,11 +50,33 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
+/** What the page reports about what it shows (see page.ts `measure`). */
+export interface PageReport {
+  samples: number;
+  links: number;
+  layout?: { viewportWidth: number; scrollWidth: number; widestRow: number; stacked?: boolean };
+  marks?: Array<{ sample: string; path: string; side: 'before' | 'after'; text: string | null; marked: string[] }>;
+  visibleRows?: string[];
+}
+
 type PageMessage =
   | { type: 'ready' }
-  | { type: 'rendered'; generation: number; samples: number; links: number }
+  | ({ type: 'rendered'; generation: number } & PageReport)
+  | ({ type: 'measured'; id: number } & PageReport)
   | { type: 'reveal'; uri: string; line: number }
-  | { type: 'pickSamples' };
+  | { type: 'pickSamples' | 'addSamples' | 'applyToFolder' }
+  | { type: 'toggleAll' | 'compare'; uri?: string }
+  | { type: 'export'; format?: string }
+  | { type: 'drop'; uriList?: string; files?: string[] };
+
+/** Commands the page's buttons run (registered in index.ts). */
+export const PAGE_COMMANDS = {
+  pickSamples: 'pacsWorkbench.preview.pickSamples',
+  addSamples: 'pacsWorkbench.preview.addSamples',
+  applyToFolder: 'pacsWorkbench.preview.applyToFolder',
+  export: 'pacsWorkbench.preview.export',
+  compare: 'pacsWorkbench.preview.compareBeforeAfter',
+} as const;
 
 interface GlobalRules {
   preceding?: string;
@@ -63,7 +90,11 @@ export class PreviewController implements vscode.Disposable {
   private generation = 0;
   private model: PreviewModel | undefined;
   private modelGeneration = 0;
-  private rendered: { generation: number; samples: number; links: number } = { generation: -1, samples: 0, links: 0 };
+  private rendered: { generation: number } & PageReport = { generation: -1, samples: 0, links: 0 };
+  /** Samples whose "show all attributes" is on (by sample URI). */
+  private readonly expanded = new Set<string>();
+  private measureId = 0;
+  private readonly measures = new Map<number, (report: PageReport) => void>();
   /** Rule files of the last evaluation: the only files a rule link may open. */
   private ruleFiles = new Set<string>();
   private readonly waiters = new Set<() => void>();
@@ -131,6 +162,8 @@ export class PreviewController implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(message), null, this.subscriptions);
     this.documentUri = target;
     this.setPage();
+    // Palette entries of the panel's actions (export, compare, apply) show while it is open.
+    void vscode.commands.executeCommand('setContext', PREVIEW_OPEN_CONTEXT, true);
   }
 
   /** Reveals a rule's line, as a rule link in the page asks. */
@@ -183,8 +216,12 @@ export class PreviewController implements vscode.Disposable {
       generation: this.modelGeneration,
       renderedGeneration: this.rendered.generation,
       title: this.panel.title,
+      expanded: [...this.expanded],
     };
-    if (this.rendered.generation >= 0) state.rendered = { samples: this.rendered.samples, links: this.rendered.links };
+    if (this.rendered.generation >= 0) {
+      const { generation: _generation, ...report } = this.rendered;
+      state.rendered = report;
+    }
     return state;
   }
 
@@ -206,6 +243,54 @@ export class PreviewController implements vscode.Disposable {
     this.timer = setTimeout(() => void this.update(), DEBOUNCE_MS);
   }
 
+  /** The rule sets the preview runs now (unsaved edits included) and the rule document's version. */
+  async currentRuleSets(notes: string[] = []): Promise<{ ruleSets: RuleSetInput[]; device: RuleSetInput; version: number } | undefined> {
+    const documentUri = this.documentUri;
+    if (!documentUri) return undefined;
+    const document = await vscode.workspace.openTextDocument(documentUri);
+    const globals = globalRuleFiles(documentUri);
+    const [preceding, trailing] = await Promise.all([
+      readRuleSet('Preceding Global', globals.preceding, documentUri, notes),
+      readRuleSet('Trailing Global', globals.trailing, documentUri, notes),
+    ]);
+    // Text and version are taken together, after the last await: what is shown is this version.
+    const device: RuleSetInput = { name: basename(documentUri), uri: documentUri.toString(), file: parseRuleFile(document.getText()) };
+    const ruleSets = [preceding, device, trailing].filter((s): s is RuleSetInput => s !== undefined);
+    return { ruleSets, device, version: document.version };
+  }
+
+  /** The model shown now, if the panel is open (export, compare). */
+  get current(): PreviewModel | undefined {
+    return this.panel ? this.model : undefined;
+  }
+
+  /** Turns a sample's "show all attributes" on or off and re-renders. */
+  async showAllAttributes(sampleUri: string, on?: boolean): Promise<void> {
+    const want = on ?? !this.expanded.has(sampleUri);
+    if (want) this.expanded.add(sampleUri);
+    else this.expanded.delete(sampleUri);
+    await this.update();
+  }
+
+  /** Test hook: asks the page what it shows now (layout, marks), optionally after setting the filter. */
+  measurePage(options: { filter?: string; timeoutMs?: number } = {}): Promise<PageReport | undefined> {
+    const panel = this.panel;
+    if (!panel) return Promise.resolve(undefined);
+    const id = ++this.measureId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.measures.delete(id);
+        reject(new Error('the preview page did not answer a measure request'));
+      }, options.timeoutMs ?? 10_000);
+      this.measures.set(id, (report) => {
+        clearTimeout(timer);
+        resolve(report);
+      });
+      const message = options.filter === undefined ? { type: 'measure', id } : { type: 'setFilter', id, text: options.filter };
+      void panel.webview.postMessage(message);
+    });
+  }
+
   private async update(): Promise<void> {
     clearTimeout(this.timer);
     const documentUri = this.documentUri;
@@ -215,20 +300,13 @@ export class PreviewController implements vscode.Disposable {
     let model: PreviewModel;
     let ruleFiles = [documentUri.toString()];
     try {
-      const document = await vscode.workspace.openTextDocument(documentUri);
-      const globals = globalRuleFiles(documentUri);
-      const [preceding, trailing] = await Promise.all([
-        readRuleSet('Preceding Global', globals.preceding, documentUri, notes),
-        readRuleSet('Trailing Global', globals.trailing, documentUri, notes),
-      ]);
       const sampleUris = await this.samples.current();
       const inputs = await Promise.all(sampleUris.map((uri) => this.samples.read(uri)));
+      const rules = await this.currentRuleSets(notes);
       if (generation !== this.generation) return; // a newer update has started
-      // Text and version are taken together, after the last await: what is shown is this version.
-      const device: RuleSetInput = { name: basename(documentUri), uri: documentUri.toString(), file: parseRuleFile(document.getText()) };
-      const ruleSets = [preceding, device, trailing].filter((s): s is RuleSetInput => s !== undefined);
+      const { ruleSets, device, version } = rules!;
       ruleFiles = ruleSets.map((s) => s.uri!);
-      model = buildPreview({ uri: device.uri!, name: device.name, version: document.version }, ruleSets, inputs, notes);
+      model = buildPreview({ uri: device.uri!, name: device.name, version }, ruleSets, inputs, notes, this.expanded);
     } catch (error) {
       if (generation !== this.generation) return;
       model = buildPreview({ uri: documentUri.toString(), name: basename(documentUri) }, [], [], [
@@ -239,13 +317,13 @@ export class PreviewController implements vscode.Disposable {
     this.model = model;
     this.modelGeneration = generation;
     this.ruleFiles = new Set(ruleFiles);
-    await this.panel?.webview.postMessage({ type: 'render', html: renderBody(model), generation, document: model.document.uri });
+    await this.panel?.webview.postMessage({ type: 'render', html: renderBody(model, keywordOfTag), generation, document: model.document.uri });
     this.notifyWaiters();
   }
 
   private setPage(): void {
     if (!this.panel) return;
-    const body = this.model ? renderBody(this.model) : '<p class="quiet">Evaluating…</p>';
+    const body = this.model ? renderBody(this.model, keywordOfTag) : '<p class="quiet">Evaluating…</p>';
     this.panel.webview.html = renderDocument({
       nonce: randomBytes(16).toString('base64'),
       title: this.panel.title,
@@ -258,14 +336,21 @@ export class PreviewController implements vscode.Disposable {
     switch (message?.type) {
       case 'ready':
         // The page (re)loaded, e.g. after being hidden: give it the latest evaluation.
-        if (this.model) void this.panel?.webview.postMessage({ type: 'render', html: renderBody(this.model), generation: this.modelGeneration, document: this.model.document.uri });
+        if (this.model) void this.panel?.webview.postMessage({ type: 'render', html: renderBody(this.model, keywordOfTag), generation: this.modelGeneration, document: this.model.document.uri });
         return;
       case 'rendered':
         if (typeof message.generation === 'number' && message.generation >= this.rendered.generation) {
-          this.rendered = { generation: message.generation, samples: Number(message.samples), links: Number(message.links) };
+          const { type: _type, ...report } = message;
+          this.rendered = report;
           this.notifyWaiters();
         }
         return;
+      case 'measured': {
+        const { type: _type, id, ...report } = message;
+        this.measures.get(id)?.(report);
+        this.measures.delete(id);
+        return;
+      }
       case 'reveal':
         // Only lines of the rule files being previewed: the page is not trusted to open anything else.
         if (typeof message.uri === 'string' && this.ruleFiles.has(message.uri) && Number.isInteger(message.line)) {
@@ -273,8 +358,30 @@ export class PreviewController implements vscode.Disposable {
         }
         return;
       case 'pickSamples':
-        void vscode.commands.executeCommand('pacsWorkbench.preview.pickSamples');
+      case 'addSamples':
+      case 'applyToFolder':
+        void vscode.commands.executeCommand(PAGE_COMMANDS[message.type]);
         return;
+      case 'export':
+        void vscode.commands.executeCommand(PAGE_COMMANDS.export, message.format === 'json' ? 'json' : 'csv');
+        return;
+      case 'toggleAll':
+      case 'compare':
+        // Only samples of the current preview: the page names them, it does not choose files.
+        if (typeof message.uri === 'string' && this.model?.samples.some((s) => s.uri === message.uri)) {
+          if (message.type === 'toggleAll') void this.showAllAttributes(message.uri);
+          else void vscode.commands.executeCommand(PAGE_COMMANDS.compare, message.uri);
+        }
+        return;
+      case 'drop': {
+        const uris = parseUriList(typeof message.uriList === 'string' ? message.uriList : '').slice(0, MAX_SAMPLES);
+        if (uris.length === 0) {
+          void vscode.window.showInformationMessage('PACS Workbench: drop files from the Explorer (hold Shift while dropping onto the preview) to add them as samples.');
+          return;
+        }
+        void vscode.commands.executeCommand(PAGE_COMMANDS.addSamples, uris.map((u) => vscode.Uri.parse(u)));
+        return;
+      }
     }
   }
 
@@ -288,6 +395,8 @@ export class PreviewController implements vscode.Disposable {
     this.model = undefined;
     this.rendered = { generation: -1, samples: 0, links: 0 };
     this.ruleFiles.clear();
+    this.expanded.clear();
+    void vscode.commands.executeCommand('setContext', PREVIEW_OPEN_CONTEXT, false);
     this.notifyWaiters();
   }
 
@@ -296,6 +405,12 @@ export class PreviewController implements vscode.Disposable {
     this.panel?.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/** Keyword of a `(gggg,eeee)` tag, for the sequence rows of the changes tree. */
+function keywordOfTag(tag: string): string {
+  const parts = parseTag(tag);
+  return parts ? getDictionary().byTag(parts.group, parts.element)?.keyword ?? '' : '';
 }
 
 function activeRuleDocument(): vscode.Uri | undefined {
