@@ -8,5 +8,6 @@ import { dialectStatus } from './dialectStatus';
 import { devicesFeature } from './devices';
 import { preview } from './preview';
 import { deployFeature } from './deploy';
+import { ruleTestsFeature } from './ruletests';
 
-export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature];
+export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature, ruleTestsFeature];
