@@ -7,7 +7,7 @@ import {
   describeRejection, describeAbort,
 } from '../../core/src/net/pdu';
 import { acceptContexts } from '../../core/src/net/negotiation';
-import { readFileMeta } from '../../core/src/dicom/file-meta';
+import { buildFileMeta, readFileMeta } from '../../core/src/dicom/file-meta';
 
 const body = (pdu: Buffer): Buffer => pdu.subarray(6);
 
@@ -84,8 +84,20 @@ describe('net: P-DATA-TF and DIMSE commands', () => {
     const pdu = Buffer.concat([pdataHeader(5, 4, false, true), a]);
     const pdvs = decodePdata(body(pdu));
     assert.equal(pdvs.length, 1);
-    assert.deepEqual({ ...pdvs[0], data: [...pdvs[0].data] }, { contextId: 5, command: false, last: true, data: [1, 2, 3, 4] });
-    assert.equal(pdvs[0].data.buffer, pdu.buffer, 'the PDV data is a copy');
+    assert.deepEqual({ ...pdvs[0], data: [...Buffer.concat(pdvs[0].data)] }, { contextId: 5, command: false, last: true, data: [1, 2, 3, 4] });
+    assert.equal(pdvs[0].data[0].buffer, pdu.buffer, 'the PDV data is a copy');
+  });
+
+  it('reads PDVs whose headers and data straddle socket chunks, as views of the chunks', () => {
+    const one = Buffer.concat([pdataHeader(1, 5, true, false), Buffer.from('abcde')]).subarray(6);
+    const two = Buffer.concat([pdataHeader(1, 3, true, true), Buffer.from('fgh')]).subarray(6);
+    const whole = Buffer.concat([one, two]);
+    for (let cut = 1; cut < whole.length; cut++) {
+      const pieces = [whole.subarray(0, cut), whole.subarray(cut)];
+      const pdvs = decodePdata(pieces);
+      assert.deepEqual(pdvs.map((p) => [p.last, Buffer.concat(p.data).toString()]), [[false, 'abcde'], [true, 'fgh']], `cut at ${cut}`);
+      for (const p of pdvs) for (const d of p.data) assert.ok(d.buffer === whole.buffer, 'copied');
+    }
   });
 
   it('rejects a PDV whose length runs past the PDU', () => {
@@ -166,5 +178,12 @@ describe('dicom: file meta information', () => {
     assert.deepEqual(m, { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: '1.2.3', transferSyntaxUid: '1.2.840.10008.1.2.1', datasetStart: file.length - 10 });
     assert.throws(() => readFileMeta(meta([[2, '1.2']])), /lacks Media Storage SOP Instance UID \(0002,0003\), Transfer Syntax UID \(0002,0010\)/);
     assert.throws(() => readFileMeta(Buffer.alloc(200)), /not a DICOM Part 10 file/);
+  });
+
+  it('builds file meta information that reads back (group length, even values)', () => {
+    const meta = buildFileMeta({ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: '1.2.345', transferSyntaxUid: '1.2.840.10008.1.2', implementationClassUid: '2.25.1', implementationVersion: 'PACSW', sourceAe: 'CT1' });
+    const file = Buffer.concat([meta, Buffer.from([8, 0, 0x16, 0, 2, 0, 0, 0, 0x31, 0])]);
+    assert.deepEqual(readFileMeta(file), { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: '1.2.345', transferSyntaxUid: '1.2.840.10008.1.2', datasetStart: meta.length });
+    assert.equal(meta.readUInt32LE(132 + 8), meta.length - 132 - 12, 'group length counts the elements after it');
   });
 });

@@ -39,3 +39,33 @@ export function readFileMeta(bytes: Uint8Array): FileMeta {
   if (missing.length) throw new DicomParseError(`file meta information lacks ${missing.join(', ')}`, p);
   return { sopClassUid: found[0x0002], sopInstanceUid: found[0x0003], transferSyntaxUid: found[0x0010], datasetStart: p };
 }
+
+/** The preamble, "DICM" and file meta information (group 0002) for a received data set. */
+export function buildFileMeta(m: { sopClassUid: string; sopInstanceUid: string; transferSyntaxUid: string; implementationClassUid: string; implementationVersion?: string; sourceAe?: string }): Buffer {
+  const el = (element: number, vr: string, value: Buffer): Buffer => {
+    const long = LONG_VRS.has(vr);
+    const h = Buffer.alloc(long ? 12 : 8);
+    h.writeUInt16LE(0x0002, 0);
+    h.writeUInt16LE(element, 2);
+    h.write(vr, 4, 'latin1');
+    if (long) h.writeUInt32LE(value.length, 8);
+    else h.writeUInt16LE(value.length, 6);
+    return Buffer.concat([h, value]);
+  };
+  const text = (s: string, pad: number) => {
+    const b = Buffer.from(s, 'latin1');
+    return b.length % 2 ? Buffer.concat([b, Buffer.from([pad])]) : b;
+  };
+  const body = Buffer.concat([
+    el(0x0001, 'OB', Buffer.from([0, 1])),
+    el(0x0002, 'UI', text(m.sopClassUid, 0)),
+    el(0x0003, 'UI', text(m.sopInstanceUid, 0)),
+    el(0x0010, 'UI', text(m.transferSyntaxUid, 0)),
+    el(0x0012, 'UI', text(m.implementationClassUid, 0)),
+    ...(m.implementationVersion ? [el(0x0013, 'SH', text(m.implementationVersion.slice(0, 16), 0x20))] : []),
+    ...(m.sourceAe ? [el(0x0016, 'AE', text(m.sourceAe.slice(0, 16), 0x20))] : []),
+  ]);
+  const groupLength = Buffer.alloc(4);
+  groupLength.writeUInt32LE(body.length, 0);
+  return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), el(0x0000, 'UL', groupLength), body]);
+}

@@ -121,12 +121,17 @@ export class DicomConnection {
           this.need = 6 + this.checkHeader(h[0], h.readUInt32BE(2));
         }
         if (this.buffered < this.need) return;
-        const pdu = this.take(this.need);
+        const length = this.need;
         this.need = 0;
         this.sawPdu = true;
         this.on.activity?.();
-        if (this.type === PDU.P_DATA_TF) this.onPdata(pdu.subarray(6));
-        else this.on.pdu(this.type, pdu.subarray(6));
+        if (this.type === PDU.P_DATA_TF) {
+          // Data PDUs are never joined: their PDVs are views of the socket chunks.
+          this.skip(6);
+          this.onPdata(this.takeViews(length - 6));
+        } else {
+          this.on.pdu(this.type, this.take(length).subarray(6));
+        }
         if (this.closing) return;
       }
     } catch (e) {
@@ -192,13 +197,35 @@ export class DicomConnection {
     return out;
   }
 
-  private onPdata(body: Buffer): void {
+  private skip(n: number): void {
+    this.takeViews(n);
+  }
+
+  /** The next n buffered bytes as views of the chunks they lie in (no copy). */
+  private takeViews(n: number): Buffer[] {
+    this.buffered -= n;
+    const out: Buffer[] = [];
+    while (n > 0) {
+      const c = this.chunks[0];
+      const use = Math.min(n, c.length - this.head);
+      out.push(c.subarray(this.head, this.head + use));
+      this.head += use;
+      n -= use;
+      if (this.head === c.length) {
+        this.chunks.shift();
+        this.head = 0;
+      }
+    }
+    return out;
+  }
+
+  private onPdata(body: Buffer[]): void {
     for (const pdv of decodePdata(body)) {
       if (pdv.command) {
         if (this.command) throw new PduError('a command fragment arrived while a data set was expected', ABORT_REASON.unexpectedPdu);
         if (this.cmdParts.length && pdv.contextId !== this.contextId) throw new PduError('command fragments on two presentation contexts', ABORT_REASON.unexpectedPdu);
         this.contextId = pdv.contextId;
-        this.cmdParts.push(pdv.data);
+        this.cmdParts.push(...pdv.data);
         if (this.cmdParts.reduce((n, p) => n + p.length, 0) > MAX_ASSOCIATE_PDU) throw new PduError('a DIMSE command set larger than 1 MiB');
         if (!pdv.last) continue;
         const command = decodeCommand(this.cmdParts.length === 1 ? this.cmdParts[0] : Buffer.concat(this.cmdParts));
@@ -208,9 +235,9 @@ export class DicomConnection {
       } else {
         if (!this.command) throw new PduError('a data set fragment arrived without its command', ABORT_REASON.unexpectedPdu);
         if (pdv.contextId !== this.contextId) throw new PduError(`data set fragment on presentation context ${pdv.contextId}, its command was on ${this.contextId}`, ABORT_REASON.unexpectedPdu);
-        this.dataBytes += pdv.data.length;
+        for (const d of pdv.data) this.dataBytes += d.length;
         const bound = this.limits.maxDatasetBytes;
-        if (bound === undefined || this.dataBytes <= bound) this.dataParts.push(pdv.data);
+        if (bound === undefined || this.dataBytes <= bound) this.dataParts.push(...pdv.data);
         else this.dataParts = [];
         if (!pdv.last) continue;
         const m: Message = { contextId: this.contextId, command: this.command };

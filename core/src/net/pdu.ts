@@ -288,22 +288,46 @@ export function checkReleaseBody(body: Buffer, type: number): void {
   decodeFour(body, type === PDU.RELEASE_RQ ? 'A-RELEASE-RQ' : 'A-RELEASE-RP');
 }
 
-export interface Pdv { contextId: number; command: boolean; last: boolean; data: Buffer }
+export interface Pdv { contextId: number; command: boolean; last: boolean; data: Buffer[] }
 
-/** The PDVs of a P-DATA-TF body; each `data` is a view into `body`, not a copy. */
-export function decodePdata(body: Buffer): Pdv[] {
-  const out: Pdv[] = [];
-  let p = 0;
-  while (p < body.length) {
-    if (p + 6 > body.length) throw new PduError(`P-DATA-TF: a PDV header is cut off at byte ${p}`);
-    const len = body.readUInt32BE(p);
-    if (len < 2 || p + 4 + len > body.length) throw new PduError(`P-DATA-TF: a PDV at byte ${p} claims ${len} bytes, ${body.length - p - 4} are left`);
-    const control = body[p + 5];
-    out.push({ contextId: body[p + 4], command: (control & 1) !== 0, last: (control & 2) !== 0, data: body.subarray(p + 6, p + 4 + len) });
-    p += 4 + len;
+/**
+ * The PDVs of a P-DATA-TF body given as consecutive pieces (views of socket chunks); each
+ * PDV's `data` is a list of views into those pieces, never a copy.
+ */
+export function decodePdata(body: Buffer | Buffer[]): Pdv[] {
+  const parts = Array.isArray(body) ? body : [body];
+  const total = parts.reduce((n, b) => n + b.length, 0);
+  let part = 0;
+  let offset = 0;
+  let consumed = 0;
+  /** The next n bytes as views, advancing the cursor. */
+  const views = (n: number): Buffer[] => {
+    const out: Buffer[] = [];
+    consumed += n;
+    while (n > 0) {
+      const b = parts[part];
+      const use = Math.min(n, b.length - offset);
+      out.push(b.subarray(offset, offset + use));
+      offset += use;
+      n -= use;
+      if (offset === b.length) {
+        part++;
+        offset = 0;
+      }
+    }
+    return out;
+  };
+  const pdvs: Pdv[] = [];
+  while (consumed < total) {
+    if (consumed + 6 > total) throw new PduError(`P-DATA-TF: a PDV header is cut off at byte ${consumed}`);
+    const head = views(6);
+    const h = head.length === 1 ? head[0] : Buffer.concat(head);
+    const len = h.readUInt32BE(0);
+    if (len < 2 || consumed - 6 + 4 + len > total) throw new PduError(`P-DATA-TF: a PDV at byte ${consumed - 6} claims ${len} bytes, ${total - consumed + 2} are left`);
+    pdvs.push({ contextId: h[4], command: (h[5] & 1) !== 0, last: (h[5] & 2) !== 0, data: views(len - 2) });
   }
-  if (out.length === 0) throw new PduError('P-DATA-TF without any PDV');
-  return out;
+  if (pdvs.length === 0) throw new PduError('P-DATA-TF without any PDV');
+  return pdvs;
 }
 
 // ---- words for people --------------------------------------------------------------------
