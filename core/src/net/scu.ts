@@ -191,7 +191,8 @@ export function connect(options: ScuOptions): Promise<ScuAssociation> {
       if (phase === 'requesting') {
         if (type === PDU.ASSOCIATE_RJ) {
           const rj = decodeAssociateRj(body);
-          conn.endSoon(200);
+          // As the requestor we close the transport at once (PS3.8 9.2.3): a peer such as a
+          // single-process storescp serves nobody else until we do.
           end(new NetError('rejected', describeRejection(rj)));
           return;
         }
@@ -212,7 +213,6 @@ export function connect(options: ScuOptions): Promise<ScuAssociation> {
         }
       } else if (phase === 'releasing' && type === PDU.RELEASE_RP) {
         checkReleaseBody(body, type);
-        conn.endSoon(200);
         end(undefined);
         return;
       } else if (phase === 'releasing' && type === PDU.RELEASE_RQ) {
