@@ -23,6 +23,9 @@ export const DEFAULT_SETTINGS: ServerSettings = { coercion: { dialect: 'strict' 
  *  ResponseError to refuse (e.g. rename of a control variable); other throws are logged. */
 export interface LanguageService {
   readonly languageId: string;
+  /** File extensions (with the dot) of this language, for clients that send another language id:
+   *  Neovim, Helix or Emacs name a `.coerce` file's filetype after its extension, or leave it empty. */
+  readonly fileExtensions: readonly string[];
   /** Characters that open completion / signature help in this language (the server announces the union). */
   readonly completionTriggerCharacters?: readonly string[];
   readonly signatureTriggerCharacters?: readonly string[];
@@ -53,6 +56,15 @@ export class LanguageRegistry {
 
   get(languageId: string): LanguageService | undefined {
     return this.services.get(languageId);
+  }
+
+  /** The service for a document: by its language id, else by the extension of its URI, so that an
+   *  editor which does not know our language ids still gets the language service. */
+  forDocument(doc: { languageId: string; uri: string }): LanguageService | undefined {
+    const byId = this.services.get(doc.languageId);
+    if (byId) return byId;
+    const path = doc.uri.replace(/[?#].*$/, '').toLowerCase();
+    return this.all().find((service) => service.fileExtensions.some((ext) => path.endsWith(ext)));
   }
 
   all(): LanguageService[] {

@@ -74,7 +74,7 @@ async function withService<T>(
   run: (service: LanguageService, doc: TextDocument) => T | Promise<T>,
 ): Promise<T> {
   const doc = documents.get(uri);
-  const service = doc && registry.get(doc.languageId);
+  const service = doc && registry.forDocument(doc);
   if (!doc || !service) return empty;
   try {
     return (await run(service, doc)) ?? empty;
@@ -125,7 +125,7 @@ function scheduleValidation(doc: TextDocument, delay = VALIDATION_DELAY_MS): voi
 
 async function validate(uri: string): Promise<void> {
   const doc = documents.get(uri);
-  const service = doc && registry.get(doc.languageId);
+  const service = doc && registry.forDocument(doc);
   if (!doc || !service) return;
   try {
     const settings = await settingsFor(uri);
@@ -151,7 +151,7 @@ documents.onDidClose((e) => {
   pendingValidation.delete(e.document.uri);
   settingsByUri.delete(e.document.uri);
   tokenHistory.forget(e.document.uri);
-  registry.get(e.document.languageId)?.forget?.(e.document.uri);
+  registry.forDocument(e.document)?.forget?.(e.document.uri);
   // A closed file's problems disappear from the Problems panel.
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch((error) => logError('clearing diagnostics', error));
 });

@@ -46,6 +46,7 @@ export function createCoercionService(): LanguageService {
 
   return {
     languageId: COERCION_LANGUAGE_ID,
+    fileExtensions: ['.coerce'],
     completionTriggerCharacters: COMPLETION_TRIGGER_CHARACTERS,
     signatureTriggerCharacters: SIGNATURE_TRIGGER_CHARACTERS,
     signatureRetriggerCharacters: SIGNATURE_RETRIGGER_CHARACTERS,

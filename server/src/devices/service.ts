@@ -107,6 +107,7 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
 
   return {
     languageId: DEVICES_LANGUAGE_ID,
+    fileExtensions: ['.pacs'],
     validate: (doc, settings) => check(doc, settings).map(toLspDiagnostic),
     completion: (doc, position, settings) => completeDevices(analyses.get(doc), position, settings.coercion.dialect),
     hover: (doc, position, settings) =>
