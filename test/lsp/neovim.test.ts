@@ -1,0 +1,96 @@
+/**
+ * docs/editors.md's Neovim set-up, run for real: Debian's `nvim --headless` with exactly the Lua
+ * block of that page (pointed at this repository's dist/server.js) opens a rule file with a
+ * mistake, and a probe script reads back what a Neovim user would see: the diagnostics, the
+ * hover on a tag and the completion list after `(0010,0010)=`.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { repoRoot, SERVER_BUNDLE } from './client';
+
+const DOC = path.join(repoRoot(), 'docs', 'editors.md');
+const DOC_SERVER_PATH = '/path/to/pacs-workbench/dist/server.js';
+
+/** The first ```lua block of docs/editors.md: the set-up the page tells users to paste. */
+function documentedInit(): string {
+  const block = /```lua\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'))?.[1];
+  assert.ok(block, `${DOC} has no \`\`\`lua block (the Neovim set-up)`);
+  assert.ok(block.includes(DOC_SERVER_PATH), `the Lua block of ${DOC} no longer names ${DOC_SERVER_PATH}; update this test with it`);
+  return block.replace(DOC_SERVER_PATH, SERVER_BUNDLE);
+}
+
+/** Runs after the file is open: waits for the server, asks it what the user would, writes JSON. */
+const PROBE = String.raw`
+local out = {}
+local function request(method, params)
+  local answers = vim.lsp.buf_request_sync(0, method, params, 10000) or {}
+  for _, answer in pairs(answers) do
+    if answer.result then return answer.result end
+  end
+  return nil
+end
+local ok = vim.wait(15000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+out.attached = #vim.lsp.buf_get_clients(0)
+out.diagnostics = {}
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  table.insert(out.diagnostics, { lnum = d.lnum, col = d.col, message = d.message, code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) })
+end
+local uri = vim.uri_from_bufnr(0)
+local hover = request('textDocument/hover', { textDocument = { uri = uri }, position = { line = 0, character = 3 } })
+out.hover = hover and hover.contents and (hover.contents.value or hover.contents) or vim.NIL
+local completion = request('textDocument/completion', { textDocument = { uri = uri }, position = { line = 1, character = 12 } })
+local items = completion and (completion.items or completion) or {}
+out.completion = {}
+for _, item in ipairs(items) do table.insert(out.completion, item.label) end
+out.waited = ok
+vim.fn.writefile({ vim.fn.json_encode(out) }, vim.env.PACSW_NVIM_OUT)
+vim.cmd('qa!')
+`;
+
+describe('Neovim (docs/editors.md set-up) against dist/server.js', function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(function () {
+    const version = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
+    if (version.error) throw new Error('nvim is not installed: `apt-get install neovim` (Debian 12 has 0.7.2; .ci/run installs it)');
+    dir = mkdtempSync(path.join(tmpdir(), 'pacsw-nvim-'));
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows diagnostics, hover and completion from the server', async () => {
+    const init = path.join(dir, 'init.lua');
+    const probe = path.join(dir, 'probe.lua');
+    const file = path.join(dir, 'rules.coerce');
+    const result = path.join(dir, 'result.json');
+    writeFileSync(init, documentedInit());
+    writeFileSync(probe, PROBE);
+    writeFileSync(file, '(0010,0010)=uper((0010,0010))\n(0010,0020)=\n');
+    // A private HOME/XDG so the user's own Neovim configuration and state play no part.
+    const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir, PACSW_NVIM_OUT: result };
+    const child = spawn('nvim', ['--headless', '-n', '-i', 'NONE', '-u', init, file, '-c', `luafile ${probe}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c) => (output += String(c)));
+    child.stderr.on('data', (c) => (output += String(c)));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    assert.ok(existsSync(result), `nvim (exit ${code}) wrote no result; its output:\n${output}`);
+    const seen = JSON.parse(readFileSync(result, 'utf8')) as { attached: number; diagnostics: { lnum: number; col: number; message: string; code?: string }[]; hover: string; completion: string[] };
+    assert.equal(seen.attached, 1, 'one language client attached to the buffer');
+    const unknown = seen.diagnostics.find((d) => /uper/.test(d.message));
+    assert.ok(unknown, `a diagnostic about uper expected, got ${JSON.stringify(seen.diagnostics)}`);
+    assert.deepEqual([unknown.lnum, unknown.col], [0, 12]);
+    assert.match(String(seen.hover), /Patient's Name/);
+    assert.ok(seen.completion.includes('concat'), `completion after "=" should offer concat, got ${seen.completion.slice(0, 20).join(', ')}`);
+  });
+});
