@@ -180,7 +180,7 @@ describe('device tree and commands', function () {
     assert.equal(hung.icon, 'eye');
     assert.equal(hung.contextValue, 'device.disabled');
     assert.equal(hung.iconColor, 'disabledForeground');
-    assert.match(hung.description ?? '', / · disabled$/);
+    assert.match(hung.description ?? '', /^disabled · /, 'disabled comes first: a narrow sidebar cuts the end off');
 
     // The example workspace's own table is there too.
     assert.ok(tree.some((n) => n.label === 'PACS_MAIN'), 'the example hospital.pacs is shown');
@@ -195,7 +195,7 @@ describe('device tree and commands', function () {
     assert.equal(result.outcome, 'ok', result.reason);
     assert.ok(result.ms > 0);
     const node = await labDevice('STORE');
-    assert.match(node?.description ?? '', new RegExp(`^STORESCP@127\\.0\\.0\\.1:${store.port} · echo ok \\d+(\\.\\d)? ms$`));
+    assert.match(node?.description ?? '', new RegExp(`^echo ok \\d+(\\.\\d)? ms · STORESCP@127\\.0\\.0\\.1:${store.port}$`), 'the result first, the address after');
     assert.match(node?.tooltip ?? '', /Last echo: ok in [\d.]+ ms at \d\d:\d\d:\d\d/);
     assert.equal(node?.iconColor, 'testing.iconPassed');
     const { log } = await state();
@@ -209,7 +209,7 @@ describe('device tree and commands', function () {
     const result = await vscode.commands.executeCommand<{ outcome: string; reason: string }>(CMD + 'echo', { uri: fileUri(), id: 'CLOSED' });
     assert.equal(result?.outcome, 'refused', result?.reason);
     const node = await labDevice('CLOSED');
-    assert.match(node?.description ?? '', /· echo refused [\d.]+ ms$/);
+    assert.match(node?.description ?? '', /^echo refused [\d.]+ ms · NOBODY@/);
     assert.equal(node?.iconColor, 'testing.iconFailed');
     const { log } = await state();
     assert.ok(log.some((l) => /echo CLOSED .*refused after .* — connection refused/.test(l)), JSON.stringify(log));
@@ -232,6 +232,9 @@ describe('device tree and commands', function () {
       assert.equal(result?.outcome, 'timeout', result?.reason);
       assert.match(result!.reason, /1500 ms/);
       assert.ok(silent.accepted() >= 1, 'the silent listener saw the connection');
+      // HUNG is disabled: echoed because it was asked for by name, but not without a word.
+      const { log } = await state();
+      assert.ok(log.some((l) => l.includes('echo HUNG: the device is disabled in devices/e2e-lab.pacs; checking it anyway')), JSON.stringify(log.slice(-4)));
     } finally {
       await settings().update('network.timeoutMs', undefined, vscode.ConfigurationTarget.Workspace);
     }
@@ -257,12 +260,12 @@ describe('device tree and commands', function () {
     assert.ok(['ok', 'unavailable'].includes(result!.icmp.outcome), `ICMP: ${result!.icmp.outcome} ${result!.icmp.reason}`);
     assert.equal(result?.ok, true);
     const node = await labDevice('STORE');
-    assert.match(node?.description ?? '', /· ping ok [\d.]+ ms$/);
+    assert.match(node?.description ?? '', /· ping ok [\d.]+ ms · STORESCP@/);
     assert.match(node?.tooltip ?? '', /Last ping: TCP ok [\d.]+ ms; ICMP (ok|unavailable)/);
   });
 
   it('echo all: every enabled device of the server, disabled ones skipped', async () => {
-    const results = await vscode.commands.executeCommand<Array<{ id: string; ok: boolean; outcome: string }>>(CMD + 'echoAll', { uri: fileUri() });
+    const results = await vscode.commands.executeCommand<Array<{ id: string; ok: boolean; outcome: string }>>(CMD + 'echoServer', { uri: fileUri() });
     assert.deepEqual(
       results?.map((r) => [r.id, r.outcome]),
       [['STORE', 'ok'], ['CLOSED', 'refused'], ['SECURE', 'ok'], ['WRONGAE', 'rejected']],
@@ -270,6 +273,20 @@ describe('device tree and commands', function () {
     const { log } = await state();
     assert.ok(log.some((l) => l.includes('echo all: skipping disabled device(s) HUNG, NAMED')));
     assert.ok(log.some((l) => l.includes('echo all: 2 ok, 2 failed')), JSON.stringify(log.slice(-5)));
+    // The summary names the server and the failures; the status bar keeps the count.
+    const { summary } = (await vscode.commands.executeCommand<{ summary?: { notification: string; statusText: string; statusTooltip: string } }>(CMD + 'testState'))!;
+    assert.equal(summary?.notification, 'Echo all (LAB): 2 of 4 ok; 2 failed: CLOSED refused, WRONGAE rejected; 2 disabled skipped.');
+    assert.equal(summary?.statusText, '$(error) Echo 2/4');
+    assert.match(summary?.statusTooltip ?? '', /^Last Echo All \(LAB\) at \d\d:\d\d:\d\d: 2 of 4 ok/);
+  });
+
+  it("the server row's batch commands say their scope; the view-wide ones keep Echo All", () => {
+    const manifest = vscode.extensions.all.find((e) => e.packageJSON?.name === 'pacs-workbench')!.packageJSON;
+    const title = (id: string) => manifest.contributes.commands.find((c: { command: string }) => c.command === CMD + id)?.title;
+    const serverRow = manifest.contributes.menus['view/item/context'].filter((m: { when: string }) => m.when.endsWith('viewItem == server')).map((m: { command: string }) => m.command);
+    assert.ok(serverRow.includes(CMD + 'echoServer') && !serverRow.includes(CMD + 'echoAll'), JSON.stringify(serverRow));
+    assert.equal(title('echoServer'), "Echo This Server's Devices");
+    assert.equal(title('echoAll'), 'Echo All Devices');
   });
 
   it('ping all: TCP and ICMP for every enabled device, in one batch', async () => {
@@ -325,6 +342,10 @@ describe('device tree and commands', function () {
     assert.ok(table.devices.some((d) => d.id === 'CT2' && d.ae === 'CT_SCANNER2'));
     assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
     assert.equal((await labDevice('CT2'))?.description, 'CT_SCANNER2@127.0.0.1:104');
+    // The new block is shown, selected, in the file.
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.toString(), fileUri().toString());
+    assert.equal(editor?.document.lineAt(editor.selection.start.line).text, 'device CT2 {');
 
     const refused = await vscode.commands.executeCommand(CMD + 'add', { uri: fileUri() }, {
       id: 'BAD',

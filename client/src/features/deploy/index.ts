@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../../../../core/src/deploy/exportFolder';
 import { importFromOrthanc } from '../../../../core/src/deploy/import';
 import { OrthancHttpError } from '../../../../core/src/deploy/orthancClient';
 import { formatDeployReport, formatPlan } from '../../../../core/src/deploy/report';
+import { validateDeviceText } from '../../../../core/src/devices';
 import { requireTrust } from '../../trust';
 import type { Feature } from '../feature';
 import { DeployCredentials } from './credentials';
@@ -219,7 +220,7 @@ async function importServer(deps: Deps, o: DeployCommandOptions = {}): Promise<{
   const url = o.url ?? await vscode.window.showInputBox({
     title: 'Import from Orthanc',
     prompt: 'URL of the Orthanc REST API (no user name or password in it)',
-    value: 'http://127.0.0.1:8042',
+    value: activeOrthancTarget() ?? 'http://127.0.0.1:8042',
     ignoreFocusOut: true,
     validateInput: (v) => {
       try {
@@ -254,7 +255,7 @@ async function importServer(deps: Deps, o: DeployCommandOptions = {}): Promise<{
     if (!(await deps.creds.prompt(key, 'The server refused the request (HTTP 401).'))) return undefined;
     result = await attempt();
   }
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const folder = await deviceTableFolder();
   const target = o.out ? vscode.Uri.file(o.out) : await vscode.window.showSaveDialog({
     title: `Save the device table imported from ${key}`,
     defaultUri: folder ? vscode.Uri.joinPath(folder, `${result.server.replace(/[^A-Za-z0-9_.-]/g, '_')}.pacs`) : undefined,
@@ -265,6 +266,21 @@ async function importServer(deps: Deps, o: DeployCommandOptions = {}): Promise<{
   await vscode.window.showTextDocument(target);
   void vscode.window.showInformationMessage(`Imported ${result.devices} device(s) of ${result.server} from ${key}.`);
   return { file: target.fsPath, server: result.server, devices: result.devices };
+}
+
+/** The Orthanc deploy target of the active .pacs editor: importing it back is the usual wish. */
+function activeOrthancTarget(): string | undefined {
+  const active = vscode.window.activeTextEditor?.document;
+  if (!active || !active.uri.path.endsWith('.pacs')) return undefined;
+  return validateDeviceText(active.getText()).table.server?.deploy.find((d) => d.kind === 'orthanc')?.target;
+}
+
+/** Where an imported table goes: beside the active .pacs file, else beside the workspace's others. */
+async function deviceTableFolder(): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file' && active.path.endsWith('.pacs')) return vscode.Uri.joinPath(active, '..');
+  const [first] = await pacsFiles();
+  return first ? vscode.Uri.joinPath(first, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
 }
 
 async function forgetCredentials(deps: Deps): Promise<void> {

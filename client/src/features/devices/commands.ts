@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { addDevice, applyEdits, removeDevice, setEnabled, updateDevice, validateDeviceText, type NewDevice } from '../../../../core/src/devices';
 import { requireTrust } from '../../trust';
 import { addDeviceWizard } from './addDeviceWizard';
+import { SHOW_OUTPUT, SHOW_OUTPUT_COMMAND, type BatchSummary } from './batchSummary';
 import type { CheckLog } from './checkLog';
 import type { CheckResults } from './checkResults';
 import { devicesForBatch, deviceTarget, fileTarget } from './commandTargets';
@@ -29,6 +30,10 @@ export const DEVICE_COMMANDS = {
   ping: 'pacsWorkbench.devices.ping',
   echoAll: 'pacsWorkbench.devices.echoAll',
   pingAll: 'pacsWorkbench.devices.pingAll',
+  /** Echo All / Ping All of one server row: the same run, a label that says its scope. */
+  echoServer: 'pacsWorkbench.devices.echoServer',
+  pingServer: 'pacsWorkbench.devices.pingServer',
+  showOutput: SHOW_OUTPUT_COMMAND,
   enable: 'pacsWorkbench.devices.enable',
   disable: 'pacsWorkbench.devices.disable',
   add: 'pacsWorkbench.devices.add',
@@ -50,10 +55,11 @@ export interface DeviceCommandDeps {
   checks: DeviceChecks;
   provider: DeviceTreeProvider;
   secrets: vscode.SecretStorage;
+  summary: BatchSummary;
 }
 
 export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposable[] {
-  const { files, results, log, checks, provider, secrets } = deps;
+  const { files, results, log, checks, provider, secrets, summary } = deps;
   const hosts = new HostAddressMemory();
 
   /** Commands report failures themselves (message + output channel) and resolve to undefined. */
@@ -74,7 +80,21 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
     const ref = await deviceTarget(files, arg, `Device to ${kind}`);
     if (!ref) return undefined;
     log.show();
+    if (!ref.device.enabled) warnDisabled(kind, ref.uri, ref.device.id);
     return kind === 'echo' ? checks.echo(ref) : checks.ping(ref);
+  };
+
+  /** A disabled device is checked when asked for by name, but never silently: Echo All skips it. */
+  const warnDisabled = (kind: CheckKind, uri: vscode.Uri, id: string) => {
+    const where = vscode.workspace.asRelativePath(uri);
+    log.line(`${kind} ${id}: the device is disabled in ${where}; checking it anyway, as asked (${kind === 'echo' ? 'Echo' : 'Ping'} All skips it)`);
+    const enable = 'Enable Device';
+    void vscode.window
+      .showWarningMessage(`${id} is disabled in ${where}: ${kind === 'echo' ? 'echoed' : 'pinged'} anyway, as asked. The PACS does not use a disabled device.`, enable, SHOW_OUTPUT)
+      .then((choice) => {
+        if (choice === enable) void vscode.commands.executeCommand(DEVICE_COMMANDS.enable, { uri, id });
+        if (choice === SHOW_OUTPUT) log.show();
+      });
   };
 
   const checkAll = async (kind: CheckKind, arg: unknown) => {
@@ -83,14 +103,13 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
     log.show();
     if (skipped.length) log.line(`${kind} all: skipping disabled device(s) ${skipped.map((r) => r.device.id).join(', ')}`);
     if (refs.length === 0) {
-      void vscode.window.showInformationMessage('No enabled devices to check.');
+      void vscode.window.showInformationMessage(
+        skipped.length ? `No enabled devices to check (${skipped.length} disabled: ${skipped.map((r) => r.device.id).join(', ')}).` : 'No devices to check.');
       return [];
     }
     const out = await checks.many(kind, refs);
-    const failed = out.filter((r) => !r.ok && r.outcome !== 'cancelled').length;
-    void vscode.window.showInformationMessage(
-      `${kind === 'echo' ? 'Echo' : 'Ping'} all: ${out.filter((r) => r.ok).length} of ${out.length} ok${failed ? `, ${failed} failed (see the PACS Devices output)` : ''}.`,
-    );
+    const scope = isPlainObject(arg) && 'uri' in (arg as object) ? (refs[0].table.server?.name ?? vscode.workspace.asRelativePath(refs[0].uri)) : undefined;
+    summary.report(kind, scope, out, skipped.map((r) => r.device.id));
     return out;
   };
 
@@ -108,6 +127,9 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
     command(DEVICE_COMMANDS.ping, (arg) => check('ping', arg)),
     command(DEVICE_COMMANDS.echoAll, (arg) => checkAll('echo', arg)),
     command(DEVICE_COMMANDS.pingAll, (arg) => checkAll('ping', arg)),
+    command(DEVICE_COMMANDS.echoServer, (arg) => checkAll('echo', arg)),
+    command(DEVICE_COMMANDS.pingServer, (arg) => checkAll('ping', arg)),
+    command(DEVICE_COMMANDS.showOutput, async () => log.show()),
     command(DEVICE_COMMANDS.enable, (arg) => setDeviceEnabled(arg, true)),
     command(DEVICE_COMMANDS.disable, (arg) => setDeviceEnabled(arg, false)),
 
@@ -124,7 +146,13 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
         return edits;
       }, `Add device ${device.id}`);
       await files.load(file.uri);
+      const added = files.get(file.uri.toString())?.table.devices.find((d) => d.id === device.id);
       log.line(`added device ${device.id} to ${vscode.workspace.asRelativePath(file.uri)}`);
+      // Show the new block, so the user sees what was written and can go on editing it.
+      if (added) {
+        const { start, end } = added.range;
+        await vscode.window.showTextDocument(file.uri, { selection: new vscode.Range(start.line, 0, end.line, end.character), preserveFocus: false });
+      }
       return device.id;
     }),
 
@@ -231,6 +259,7 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
         tree: await snapshot(provider),
         results: Object.fromEntries(results.entries()),
         log: log.recent(),
+        summary: summary.state(),
       };
     }),
   ];

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Feature } from '../feature';
+import { BatchSummary } from './batchSummary';
 import { CheckLog } from './checkLog';
 import { CheckResults } from './checkResults';
 import { registerDeviceCommands } from './commands';
@@ -23,7 +24,8 @@ export const devicesFeature: Feature = {
     const checks = new DeviceChecks(results, log, context.secrets);
     const provider = new DeviceTreeProvider(files, results);
     const view = vscode.window.createTreeView(DEVICES_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
-    context.subscriptions.push(files, results, log, provider, view, checks);
-    context.subscriptions.push(...registerDeviceCommands({ files, results, log, checks, provider, secrets: context.secrets }));
+    const summary = new BatchSummary(() => log.show());
+    context.subscriptions.push(files, results, log, provider, view, checks, summary);
+    context.subscriptions.push(...registerDeviceCommands({ files, results, log, checks, provider, secrets: context.secrets, summary }));
   },
 };

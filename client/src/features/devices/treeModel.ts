@@ -128,7 +128,8 @@ export function groupItem(group: GroupNode, table: DeviceTable): vscode.TreeItem
 export function deviceItem(node: DeviceNode, device: DeviceModel, results: DeviceResults, uri: vscode.Uri): vscode.TreeItem {
   const item = new vscode.TreeItem(device.id, vscode.TreeItemCollapsibleState.None);
   const ep = checkEndpoint(device);
-  const parts = [addressOf(device) + (ep?.tls ? ' TLS' : '')];
+  // What changes (the results, disabled) comes first: a narrow sidebar cuts the end off.
+  const parts: string[] = [];
   if (!device.enabled) parts.push('disabled');
   if (results.echo) parts.push(`echo ${shortResult(results.echo)}`);
   if (results.ping) {
@@ -137,6 +138,7 @@ export function deviceItem(node: DeviceNode, device: DeviceModel, results: Devic
     const shown = tcp && (tcp.ok || !icmp.ok) ? tcp : icmp;
     parts.push(`ping ${ok ? 'ok' : 'failed'} ${formatMs(shown.ms)}`);
   }
+  parts.push(addressOf(device) + (ep?.tls ? ' TLS' : ''));
   item.description = parts.join(' · ');
   item.contextValue = device.enabled ? 'device.enabled' : 'device.disabled';
   item.iconPath = new vscode.ThemeIcon(device.type ? TYPE_ICONS[device.type] : 'question', iconColor(device, results));
