@@ -79,8 +79,8 @@ export function dcmodify(args: string[]): void {
 }
 
 /** Runs the built CLI (npm run build makes dist/pacsw.js). */
-export function pacsw(args: string[], options: { cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [PACSW, ...args], { cwd: options.cwd ?? REPO, encoding: 'utf8', env: ENV });
+export function pacsw(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [PACSW, ...args], { cwd: options.cwd ?? REPO, encoding: 'utf8', env: { ...ENV, ...options.env } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
