@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closedPort, makeSelfSignedCert, startOrthanc, startStorescp, stopAllPeers, tempDir, type OrthancPeer, type StorescpPeer } from './peers';
+import { DEFAULT_NETWORK_TIMEOUT_MS } from '../../core/src/net/defaults';
+import { closedPort, makeSelfSignedCert, startOrthanc, startSilentListener, startStorescp, stopAllPeers, tempDir, type OrthancPeer, type StorescpPeer } from './peers';
 
 const commandsDir = path.resolve(__dirname, '../../cli/src/commands');
 
@@ -63,6 +64,22 @@ describe('pacsw echo / pacsw ping', function () {
     const lines = r.stdout.trimEnd().split('\n');
     assert.deepEqual(lines.map((l) => l.split(/\s+/).slice(0, 2)), [['SCP', 'ok'], ['ORTH', 'ok'], ['BADAE', 'rejected']]);
     assert.match(lines[2], /association rejected: called AE title not recognised \(reason 7/);
+  });
+
+  it('waits as long as the editor by default (10000 ms, pacsWorkbench.network.timeoutMs), in echo and ping', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+    assert.equal(manifest.contributes.configuration.properties['pacsWorkbench.network.timeoutMs'].default, DEFAULT_NETWORK_TIMEOUT_MS);
+    const silent = await startSilentListener();
+    const quiet = path.join(dir, 'quiet.pacs');
+    fs.writeFileSync(quiet, ['server LOCAL {', '  ae "PACSW"', '}', 'device QUIET {', '  type dicom', '  ae "QUIET"', '  host 127.0.0.1', `  port ${silent.port}`, '}', ''].join('\n'));
+    const r = await pacsw('echo', ['--devices', quiet, '--json', 'QUIET']);
+    assert.equal(r.code, 1, r.stderr);
+    const [row] = JSON.parse(r.stdout) as Array<{ outcome: string; reason: string }>;
+    assert.equal(row.outcome, 'timeout', row.reason);
+    assert.match(row.reason, /10000 ms/);
+    for (const command of ['echo', 'ping'] as const) {
+      assert.match((await pacsw(command, ['--help'])).stdout, /--timeout MS +limit per device \(default 10000, as in the editor/);
+    }
   });
 
   it('prints JSON with --json and honours --timeout for a disabled device named explicitly', async () => {

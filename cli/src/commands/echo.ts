@@ -4,6 +4,7 @@
  * Exit status 0 when every echo succeeded, 1 when any failed, 2 for a usage error.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_NETWORK_TIMEOUT_MS } from '../../../core/src/net/defaults';
 import { echo } from '../../../core/src/net/echo';
 import { echoTargetOf } from '../../../core/src/net/echo-all';
 import { loadTlsOptions, type TlsOptions } from '../../../core/src/net/tls';
@@ -12,7 +13,7 @@ import { checkDevices, DEVICE_COMMAND_OPTIONS, loadSelection, parsePositiveInt, 
 export const ECHO_USAGE = `usage: pacsw echo --devices FILE [ID...] [options]
   C-ECHO every named device (all enabled devices when no ID is given).
   --devices FILE      the .pacs device table; the calling AE is its server's AE title
-  --timeout MS        limit per device (default 5000)
+  --timeout MS        limit per device (default ${DEFAULT_NETWORK_TIMEOUT_MS}, as in the editor)
   --concurrency N     devices echoed at once (default 8)
   --calling-aet AE    call from this AE title instead of the server's
   --tls-ca FILE       trust this CA for devices reached over TLS (tls-port only)
@@ -40,7 +41,7 @@ export async function run(args: string[], out: Out = processOut): Promise<number
       out.stdout(ECHO_USAGE + '\n');
       return 0;
     }
-    const timeoutMs = parsePositiveInt('--timeout', values.timeout, 5000);
+    const timeoutMs = parsePositiveInt('--timeout', values.timeout, DEFAULT_NETWORK_TIMEOUT_MS);
     const concurrency = parsePositiveInt('--concurrency', values.concurrency, 8);
     const { loaded, devices } = loadSelection(values.devices, positionals, out);
     let tls: TlsOptions | undefined;

@@ -5,6 +5,7 @@
  * Exit status 0 when every device answered, 1 when any did not, 2 for a usage error.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_NETWORK_TIMEOUT_MS } from '../../../core/src/net/defaults';
 import { checkEndpoint } from '../../../core/src/devices/model';
 import { icmpPing, tcpPing } from '../../../core/src/net/ping';
 import { checkDevices, DEVICE_COMMAND_OPTIONS, loadSelection, parsePositiveInt, processOut, usageFailure, type DeviceResultRow, type Out } from '../deviceCommand';
@@ -13,7 +14,7 @@ export const PING_USAGE = `usage: pacsw ping --devices FILE [ID...] [options]
   Ping every named device (all enabled devices when no ID is given).
   --devices FILE      the .pacs device table
   --tcp               connect to the device's DICOM port instead of ICMP ping
-  --timeout MS        limit per device (default 3000; ICMP rounds up to whole seconds)
+  --timeout MS        limit per device (default ${DEFAULT_NETWORK_TIMEOUT_MS}, as in the editor; ICMP rounds up to whole seconds)
   --concurrency N     devices pinged at once (default 8)
   --json              print a JSON array instead of lines
 exit status: 0 all answered, 1 any did not, 2 usage error`;
@@ -29,7 +30,7 @@ export async function run(args: string[], out: Out = processOut): Promise<number
       out.stdout(PING_USAGE + '\n');
       return 0;
     }
-    const timeoutMs = parsePositiveInt('--timeout', values.timeout, 3000);
+    const timeoutMs = parsePositiveInt('--timeout', values.timeout, DEFAULT_NETWORK_TIMEOUT_MS);
     const concurrency = parsePositiveInt('--concurrency', values.concurrency, 8);
     const { devices } = loadSelection(values.devices, positionals, out);
     return await checkDevices(devices, concurrency, async (d, signal): Promise<DeviceResultRow> => {

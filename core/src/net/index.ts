@@ -14,3 +14,4 @@ export * from './tls';
 export { echo, type EchoOptions, type EchoResult } from './echo';
 export * from './ping';
 export * from './echo-all';
+export * from './defaults';

@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadTlsOptions, type TlsOptions } from '../../../../core/src/net';
+import { DEFAULT_NETWORK_TIMEOUT_MS, loadTlsOptions, type TlsOptions } from '../../../../core/src/net';
 
 export const TIMEOUT_SETTING = 'network.timeoutMs';
 export const CONCURRENCY_SETTING = 'network.concurrency';
@@ -23,7 +23,7 @@ export interface NetworkSettings {
 export function networkSettings(): NetworkSettings {
   const config = vscode.workspace.getConfiguration('pacsWorkbench');
   return {
-    timeoutMs: clampInt(config.get<number>(TIMEOUT_SETTING), 100, 600_000, 10_000),
+    timeoutMs: clampInt(config.get<number>(TIMEOUT_SETTING), 100, 600_000, DEFAULT_NETWORK_TIMEOUT_MS),
     concurrency: clampInt(config.get<number>(CONCURRENCY_SETTING), 1, 64, 4),
   };
 }
