@@ -94,6 +94,7 @@ export function createRuleTestService(documents: TextDocuments<TextDocument>): L
 
   return {
     languageId: RULE_TEST_LANGUAGE_ID,
+    fileExtensions: ['.coerce-test'],
     completionTriggerCharacters: ['"', '/', ' '],
     validate: (doc) => analyse(doc).diagnostics.map(toLspDiagnostic),
     completion: (doc, position, settings) => complete(doc, position, settings.coercion.dialect),
