@@ -272,17 +272,39 @@ function syntaxOf(ts: string): Syntax {
   return EXPLICIT_LE;
 }
 
-/** Walks a Part 10 file (128-byte preamble, "DICM", meta information, data set). */
-export function parsePart10(bytes: Uint8Array, inflate?: (deflated: Uint8Array) => Uint8Array): Part10File {
+/** The file meta information of a Part 10 file, and where its data set starts. */
+export interface Part10Meta {
+  meta: ElementNode[];
+  datasetStart: number;
+  transferSyntax: string;
+  /** A meta element's text value without its padding (undefined when absent). */
+  text(tag: number): string | undefined;
+}
+
+/** Reads only the preamble, "DICM" and the meta information (the data set is not walked). */
+export function parsePart10Meta(bytes: Uint8Array): Part10Meta {
+  return readMeta(bytes, new Walker(bytes));
+}
+
+function readMeta(bytes: Uint8Array, walker: Walker): Part10Meta {
   if (bytes.length < 132) throw new DicomParseError(`too short for a DICOM Part 10 file (${bytes.length} bytes)`, bytes.length);
   if (bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) {
     throw new DicomParseError('not a DICOM Part 10 file: no "DICM" prefix after the 128-byte preamble', 128);
   }
-  const walker = new Walker(bytes);
   const { elements: meta, next } = walker.elements(132, bytes.length, EXPLICIT_LE, false, (group) => group !== 0x0002);
-  const tsElement = meta.find((e) => e.tag === 0x00020010);
-  if (!tsElement) throw new DicomParseError('file meta information has no Transfer Syntax UID (0002,0010)', 132);
-  const transferSyntax = bufferOf(bytes).toString('latin1', tsElement.valueStart, tsElement.end).replace(/[\0 ]+$/, '');
+  const text = (tag: number): string | undefined => {
+    const e = meta.find((m) => m.tag === tag);
+    return e ? bufferOf(bytes).toString('latin1', e.valueStart, e.end).replace(/[\0 ]+$/, '') : undefined;
+  };
+  const transferSyntax = text(0x00020010);
+  if (transferSyntax === undefined) throw new DicomParseError('file meta information has no Transfer Syntax UID (0002,0010)', 132);
+  return { meta, datasetStart: next, transferSyntax, text };
+}
+
+/** Walks a Part 10 file (128-byte preamble, "DICM", meta information, data set). */
+export function parsePart10(bytes: Uint8Array, inflate?: (deflated: Uint8Array) => Uint8Array): Part10File {
+  const walker = new Walker(bytes);
+  const { meta, datasetStart: next, transferSyntax } = readMeta(bytes, walker);
   const syntax = syntaxOf(transferSyntax);
   const file: Part10File = { bytes, datasetStart: next, trailerStart: bytes.length, transferSyntax, syntax, meta, elements: [] };
   if (transferSyntax === TS_DEFLATED) {

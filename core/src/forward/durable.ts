@@ -1,0 +1,128 @@
+/**
+ * The few file-system steps the forward spool is built from, each durable when it resolves:
+ * a file written through a temporary name, fsync and rename; a hard link (or a fsynced copy
+ * where links are impossible); and the fsync of a folder, which makes a rename, link or new
+ * name survive a crash. Folder syncs are coalesced: callers that arrive while one is running
+ * share the next one (group commit), so a burst of enqueues costs a few fsyncs, not one each.
+ */
+import { promises as fsp } from 'node:fs';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Writes `data` to `file` via `temp` (same file system): all or nothing after a crash. */
+export async function writeFileDurable(temp: string, file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fsp.open(temp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await fsp.rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await fsp.rename(temp, file);
+  } catch (error) {
+    await fsp.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Gives `target` the content of `source`: a hard link (the stored file is already durable, and
+ * the spool keeps its own name for it, so the store may replace or delete its file), or a
+ * fsynced copy when the two are on different file systems or links are not allowed.
+ */
+export async function linkOrCopy(source: string, target: string, temp: string): Promise<'link' | 'copy'> {
+  try {
+    await fsp.link(source, target);
+    return 'link';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+  }
+  await fsp.copyFile(source, temp);
+  try {
+    const handle = await fsp.open(temp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(temp, target);
+  } catch (error) {
+    await fsp.rm(temp, { force: true });
+    throw error;
+  }
+  return 'copy';
+}
+
+interface DirSyncState {
+  running?: Promise<void>;
+  next?: Promise<void>;
+}
+const dirSyncs = new Map<string, DirSyncState>();
+
+/** fsync of a folder; concurrent callers share syncs (each waits for one that began after it asked). */
+export function syncDir(dir: string): Promise<void> {
+  let state = dirSyncs.get(dir);
+  if (!state) dirSyncs.set(dir, (state = {}));
+  const s = state;
+  if (!s.running) {
+    s.running = fsyncDirOnce(dir).finally(() => {
+      s.running = undefined;
+    });
+    return s.running;
+  }
+  if (!s.next) {
+    s.next = s.running.catch(() => undefined).then(() => {
+      s.next = undefined;
+      return syncDir(dir);
+    });
+  }
+  return s.next;
+}
+
+async function fsyncDirOnce(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Synchronous fsync of a folder (start-up recovery, CLI operations). */
+export function syncDirSync(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Synchronous all-or-nothing write (start-up recovery, CLI operations). */
+export function writeFileDurableSync(temp: string, file: string, data: string | Uint8Array): void {
+  try {
+    const fd = fs.openSync(temp, 'w');
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  syncDirSync(path.dirname(file));
+}
+
+/** Free bytes for unprivileged users on the file system of `dir`. */
+export function freeBytes(dir: string): number {
+  const s = fs.statfsSync(dir);
+  return s.bavail * s.bsize;
+}

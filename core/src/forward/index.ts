@@ -1,0 +1,5 @@
+/** The durable forward queue (AutoFwd): spool on disk, destinations from the table, forwarder. */
+export * from './spool';
+export * from './destinations';
+export * from './classify';
+export * from './forwarder';

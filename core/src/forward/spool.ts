@@ -1,0 +1,460 @@
+/**
+ * The durable forward queue on disk: a spool folder in the manner of a mail queue. Design and
+ * the reasons for it: docs/forwarding.md. Layout:
+ *
+ *   <dir>/VERSION                         format marker
+ *   <dir>/lock                            pid of the process that forwards (one at a time)
+ *   <dir>/objects/<key>.dcm               the spool's own name for the stored Part 10 file (hard link)
+ *   <dir>/dest/<dest>/pending/<key>.json  one entry per destination per object, waiting
+ *   <dir>/dest/<dest>/failed/<key>.json   permanently failed, with the reason
+ *   <dir>/dest/<dest>/state.json          last error and next retry (for `pacsw queue`)
+ *   <dir>/tmp/                            names being written; emptied on open
+ *   <dir>/corrupt/                        entries that could not be read (never deleted silently)
+ *
+ * Every name appears by rename or link of a complete, fsynced file, and the folder is fsynced
+ * before `enqueue` resolves, so after a crash an entry is either whole or absent, and an entry
+ * is never durable before its object. Removing names needs no fsync: a removal lost in a crash
+ * only means a delivery repeated (at-least-once), of the same object.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { freeBytes, linkOrCopy, syncDir, syncDirSync, writeFileDurable, writeFileDurableSync } from './durable';
+
+/** What the receiver hands over for each stored object (core/src/receiver StoredObject). */
+export interface SpoolObject {
+  /** Absolute path of the stored Part 10 file (already fsynced by the receiver). */
+  file: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  transferSyntaxUid: string;
+  callingAe: string;
+  deviceId?: string;
+  receivedAt: string;
+}
+
+export interface EntryFailure {
+  reason: string;
+  /** DIMSE status of the refusal, when the destination answered one. */
+  status?: number;
+  at: string;
+}
+
+export interface QueueEntry {
+  v: 1;
+  key: string;
+  destination: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  transferSyntaxUid: string;
+  callingAe: string;
+  deviceId?: string;
+  receivedAt: string;
+  enqueuedAt: string;
+  /** Where the receiver stored it (for people; the spool sends its own copy). */
+  source: string;
+  /** Set in failed/ entries, and kept on an entry retried from failed/. */
+  failure?: EntryFailure;
+}
+
+export type EntryState = 'pending' | 'failed';
+
+/** What `pacsw queue` and the Traffic view show per destination between runs. */
+export interface DestinationState {
+  lastError?: string;
+  lastErrorAt?: string;
+  nextRetryAt?: string;
+  consecutiveFailures?: number;
+  lastDeliveredAt?: string;
+}
+
+/** Refusal to take a new object: disk (nearly) full. `code` is ENOSPC like the system's own. */
+export class SpoolFullError extends Error {
+  readonly code = 'ENOSPC';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpoolFullError';
+  }
+}
+
+export interface SpoolOptions {
+  /** Refuse new objects when fewer bytes than this are free (default 64 MiB). */
+  minFreeBytes?: number;
+  /** Told about entries moved to corrupt/ and other things an operator should see. */
+  log?: (message: string) => void;
+}
+
+const VERSION_TEXT = 'pacsw forward spool 1\n';
+const KEY_RE = /^[0-9a-z]{9}-[0-9a-z]{6}-[0-9a-f]{8}$/;
+const DEFAULT_MIN_FREE = 64 * 1024 * 1024;
+
+/** Destination folder name for a device ID: readable, and never `.`, `..` or a path. */
+export function destinationDirName(id: string): string {
+  const enc = id.replace(/[^A-Za-z0-9_-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  return enc.length ? enc : '%';
+}
+
+function destinationIdOf(dirName: string): string | undefined {
+  try {
+    return dirName === '%' ? '' : decodeURIComponent(dirName);
+  } catch {
+    return undefined;
+  }
+}
+
+export class ForwardSpool {
+  readonly dir: string;
+  private readonly objectsDir: string;
+  private readonly tmpDir: string;
+  private readonly destRoot: string;
+  private readonly minFreeBytes: number;
+  private readonly log: (message: string) => void;
+  private seq = 0;
+  /** key → destinations with a pending or failed entry, for removing objects no one needs. */
+  private readonly refs = new Map<string, Set<string>>();
+  /** Keys whose enqueue has not finished: never collected as orphans. */
+  private readonly inFlight = new Set<string>();
+  private readonly madeDest = new Set<string>();
+
+  private constructor(dir: string, options: SpoolOptions) {
+    this.dir = path.resolve(dir);
+    this.objectsDir = path.join(this.dir, 'objects');
+    this.tmpDir = path.join(this.dir, 'tmp');
+    this.destRoot = path.join(this.dir, 'dest');
+    this.minFreeBytes = options.minFreeBytes ?? DEFAULT_MIN_FREE;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /**
+   * Opens (creating if needed) the spool in `dir`. With `recover` (the forwarding process, or
+   * a command while none runs) it also empties tmp/, resolves entries left in both pending/ and
+   * failed/ by a crash, and removes objects that no entry refers to.
+   */
+  static open(dir: string, options: SpoolOptions & { recover?: boolean } = {}): ForwardSpool {
+    const spool = new ForwardSpool(dir, options);
+    spool.create();
+    spool.rebuildRefs(options.recover ?? false);
+    return spool;
+  }
+
+  /** True when `dir` already holds a spool (commands that only read must not create one). */
+  static exists(dir: string): boolean {
+    return fs.existsSync(path.join(dir, 'VERSION'));
+  }
+
+  private create(): void {
+    const versionFile = path.join(this.dir, 'VERSION');
+    if (fs.existsSync(versionFile)) {
+      const text = fs.readFileSync(versionFile, 'utf8');
+      if (text !== VERSION_TEXT) throw new Error(`${this.dir} is not a forward spool of this version (VERSION says ${JSON.stringify(text.trim())})`);
+    }
+    for (const d of [this.dir, this.objectsDir, this.tmpDir, this.destRoot, path.join(this.dir, 'corrupt')]) fs.mkdirSync(d, { recursive: true });
+    if (!fs.existsSync(versionFile)) writeFileDurableSync(path.join(this.tmpDir, 'VERSION'), versionFile, VERSION_TEXT);
+  }
+
+  // ---- taking objects in ------------------------------------------------------------------
+
+  /**
+   * Queues `obj` for each of `destinations`; durable when it resolves. Throws SpoolFullError
+   * (before writing anything) when the disk is nearly full; any other failure leaves no entry
+   * of this object behind.
+   */
+  async enqueue(obj: SpoolObject, destinations: string[]): Promise<string | undefined> {
+    if (destinations.length === 0) return undefined;
+    this.checkSpace();
+    const key = this.newKey();
+    this.inFlight.add(key);
+    const objectFile = this.objectPath(key);
+    const created: string[] = [];
+    try {
+      await linkOrCopy(obj.file, objectFile, path.join(this.tmpDir, `${key}.dcm`));
+      created.push(objectFile);
+      // The object's name must be durable before any entry that refers to it.
+      await syncDir(this.objectsDir);
+      const enqueuedAt = new Date().toISOString();
+      const dirs = new Set<string>();
+      await Promise.all(destinations.map(async (destination) => {
+        const entry: QueueEntry = {
+          v: 1, key, destination,
+          sopClassUid: obj.sopClassUid, sopInstanceUid: obj.sopInstanceUid, transferSyntaxUid: obj.transferSyntaxUid,
+          callingAe: obj.callingAe, deviceId: obj.deviceId, receivedAt: obj.receivedAt, enqueuedAt, source: obj.file,
+        };
+        const pendingDir = this.ensureDest(destination, 'pending');
+        const file = path.join(pendingDir, `${key}.json`);
+        await writeFileDurable(path.join(this.tmpDir, `${key}.${destinationDirName(destination)}.json`), file, JSON.stringify(entry) + '\n');
+        created.push(file);
+        dirs.add(pendingDir);
+      }));
+      await Promise.all([...dirs].map((d) => syncDir(d)));
+      this.refs.set(key, new Set(destinations));
+      return key;
+    } catch (error) {
+      // Entries first, so that no entry outlives its object.
+      for (const f of created.reverse()) await fsp.rm(f, { force: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private checkSpace(): void {
+    if (this.minFreeBytes <= 0) return;
+    let free: number;
+    try {
+      free = freeBytes(this.dir);
+    } catch {
+      return; // no statfs here: the writes themselves will say ENOSPC
+    }
+    if (free < this.minFreeBytes) {
+      throw new SpoolFullError(
+        `forward queue ${this.dir}: only ${mib(free)} free, at least ${mib(this.minFreeBytes)} needed; ` +
+          'new objects are refused until space is freed (deliver or drop queued objects, or free the disk)',
+      );
+    }
+  }
+
+  private newKey(): string {
+    this.seq = (this.seq + 1) % 36 ** 6;
+    return `${Date.now().toString(36).padStart(9, '0')}-${this.seq.toString(36).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
+  }
+
+  private ensureDest(destination: string, state: EntryState): string {
+    const d = path.join(this.destRoot, destinationDirName(destination), state);
+    if (!this.madeDest.has(d)) {
+      fs.mkdirSync(d, { recursive: true });
+      this.madeDest.add(d);
+    }
+    return d;
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  objectPath(key: string): string {
+    return path.join(this.objectsDir, `${key}.dcm`);
+  }
+
+  private entryPath(destination: string, state: EntryState, key: string): string {
+    return path.join(this.destRoot, destinationDirName(destination), state, `${key}.json`);
+  }
+
+  /** Destinations with a folder in the spool (some may no longer be in the device table). */
+  destinations(): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.destRoot);
+    } catch {
+      return [];
+    }
+    return names.map(destinationIdOf).filter((n): n is string => n !== undefined).sort();
+  }
+
+  /** Keys of `destination` in `state`, oldest first. */
+  keys(destination: string, state: EntryState): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(path.join(this.destRoot, destinationDirName(destination), state));
+    } catch {
+      return [];
+    }
+    return names.filter((n) => n.endsWith('.json') && KEY_RE.test(n.slice(0, -5))).map((n) => n.slice(0, -5)).sort();
+  }
+
+  /**
+   * Reads one entry; undefined when it is gone (delivered, dropped or retried meanwhile). An
+   * entry that cannot be read is moved to corrupt/ and reported, never guessed at.
+   */
+  async read(destination: string, state: EntryState, key: string): Promise<QueueEntry | undefined> {
+    const file = this.entryPath(destination, state, key);
+    let text: string;
+    try {
+      text = await fsp.readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const entry = parseEntry(text, key, destination);
+    if (typeof entry === 'string') {
+      this.quarantine(file, `${destination}/${state}/${key}.json: ${entry}`);
+      return undefined;
+    }
+    return entry;
+  }
+
+  readSync(destination: string, state: EntryState, key: string): QueueEntry | undefined {
+    const file = this.entryPath(destination, state, key);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const entry = parseEntry(text, key, destination);
+    return typeof entry === 'string' ? undefined : entry;
+  }
+
+  private quarantine(file: string, why: string): void {
+    const target = path.join(this.dir, 'corrupt', `${path.basename(path.dirname(path.dirname(file)))}.${path.basename(file)}`);
+    try {
+      fs.renameSync(file, target);
+      this.log(`forward queue: unreadable entry moved to ${target} (${why})`);
+    } catch (error) {
+      this.log(`forward queue: unreadable entry ${file} (${why}); could not move it: ${(error as Error).message}`);
+    }
+  }
+
+  // ---- outcomes ---------------------------------------------------------------------------
+
+  /** The destination has the object: its entry goes, and the object when no one needs it. */
+  async complete(destination: string, key: string): Promise<void> {
+    await fsp.rm(this.entryPath(destination, 'pending', key), { force: true });
+    await this.release(destination, key);
+  }
+
+  /** Moves a pending entry to failed/ with the reason (the failed entry is durable first). */
+  async fail(entry: QueueEntry, failure: Omit<EntryFailure, 'at'>): Promise<void> {
+    const failed: QueueEntry = { ...entry, failure: { ...failure, at: new Date().toISOString() } };
+    const failedDir = this.ensureDest(entry.destination, 'failed');
+    await writeFileDurable(
+      path.join(this.tmpDir, `${entry.key}.${destinationDirName(entry.destination)}.failed.json`),
+      path.join(failedDir, `${entry.key}.json`),
+      JSON.stringify(failed) + '\n',
+    );
+    await syncDir(failedDir);
+    await fsp.rm(this.entryPath(entry.destination, 'pending', entry.key), { force: true });
+  }
+
+  /** Failed entries of `destination` (all, or those of `keys`) back to pending; returns how many. */
+  retry(destination: string, keys?: string[]): number {
+    const pendingDir = this.ensureDest(destination, 'pending');
+    let n = 0;
+    for (const key of keys ?? this.keys(destination, 'failed')) {
+      try {
+        fs.renameSync(this.entryPath(destination, 'failed', key), path.join(pendingDir, `${key}.json`));
+        n++;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    if (n) syncDirSync(pendingDir);
+    return n;
+  }
+
+  /** Removes entries of `destination` in `states` (all, or those of `keys`); returns how many. */
+  drop(destination: string, states: EntryState[], keys?: string[]): number {
+    let n = 0;
+    for (const state of states) {
+      for (const key of keys ?? this.keys(destination, state)) {
+        try {
+          fs.unlinkSync(this.entryPath(destination, state, key));
+          n++;
+          this.releaseSync(destination, key);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
+      }
+    }
+    return n;
+  }
+
+  private async release(destination: string, key: string): Promise<void> {
+    const holders = this.refs.get(key);
+    holders?.delete(destination);
+    if (holders && holders.size === 0) {
+      this.refs.delete(key);
+      await fsp.rm(this.objectPath(key), { force: true });
+    }
+  }
+
+  private releaseSync(destination: string, key: string): void {
+    const holders = this.refs.get(key);
+    holders?.delete(destination);
+    if (holders && holders.size === 0) {
+      this.refs.delete(key);
+      fs.rmSync(this.objectPath(key), { force: true });
+    }
+  }
+
+  // ---- state per destination ----------------------------------------------------------------
+
+  readState(destination: string): DestinationState {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(this.destRoot, destinationDirName(destination), 'state.json'), 'utf8')) as DestinationState;
+    } catch {
+      return {};
+    }
+  }
+
+  /** Advisory (not needed for delivery), so written atomically but without a folder fsync. */
+  async writeState(destination: string, state: DestinationState): Promise<void> {
+    this.ensureDest(destination, 'pending');
+    await writeFileDurable(
+      path.join(this.tmpDir, `state.${destinationDirName(destination)}.${randomBytes(3).toString('hex')}.json`),
+      path.join(this.destRoot, destinationDirName(destination), 'state.json'),
+      JSON.stringify(state) + '\n',
+    );
+  }
+
+  // ---- recovery ---------------------------------------------------------------------------
+
+  /**
+   * Rebuilds which destinations need which object from the folders (after a start, or when
+   * another process such as `pacsw queue drop` changed them). With `collect`, also finishes
+   * what a crash interrupted and removes objects no entry refers to.
+   */
+  rebuildRefs(collect: boolean): void {
+    this.refs.clear();
+    if (collect) {
+      for (const name of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, name), { force: true, recursive: true });
+    }
+    for (const destination of this.destinations()) {
+      const failed = new Set(this.keys(destination, 'failed'));
+      for (const key of failed) this.addRef(key, destination);
+      for (const key of this.keys(destination, 'pending')) {
+        if (failed.has(key)) {
+          // A crash between writing the failed entry and removing the pending one: the failure stands.
+          if (collect) fs.rmSync(this.entryPath(destination, 'pending', key), { force: true });
+          continue;
+        }
+        this.addRef(key, destination);
+      }
+    }
+    if (!collect) return;
+    for (const name of fs.readdirSync(this.objectsDir)) {
+      const key = name.endsWith('.dcm') ? name.slice(0, -4) : '';
+      if (!this.refs.has(key) && !this.inFlight.has(key)) fs.rmSync(path.join(this.objectsDir, name), { force: true });
+    }
+  }
+
+  private addRef(key: string, destination: string): void {
+    let s = this.refs.get(key);
+    if (!s) this.refs.set(key, (s = new Set()));
+    s.add(destination);
+  }
+
+  /** Number of objects the spool holds (for tests and `pacsw queue`). */
+  objectCount(): number {
+    return fs.readdirSync(this.objectsDir).filter((n) => n.endsWith('.dcm')).length;
+  }
+}
+
+function parseEntry(text: string, key: string, destination: string): QueueEntry | string {
+  let e: QueueEntry;
+  try {
+    e = JSON.parse(text) as QueueEntry;
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  if (!e || e.v !== 1) return 'not a version 1 queue entry';
+  if (e.key !== key) return `names key ${JSON.stringify(e.key)}, not its file name`;
+  if (e.destination !== destination) return `is for destination ${JSON.stringify(e.destination)}, not ${JSON.stringify(destination)}`;
+  for (const f of ['sopClassUid', 'sopInstanceUid', 'transferSyntaxUid'] as const) {
+    if (typeof e[f] !== 'string' || !e[f]) return `has no ${f}`;
+  }
+  return e;
+}
+
+function mib(n: number): string {
+  return `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)} MiB`;
+}
