@@ -9,27 +9,15 @@
  * process is seen).
  */
 import type { ConnectionOptions } from 'node:tls';
+import type { PresentationContextProposal, ScuAssociation, ScuOptions } from '../net/types';
 import { promises as fsp } from 'node:fs';
 import { parsePart10Meta } from '../dicom/part10';
 import { backoffMs, verdictOfNetError, verdictOfStatus, type Verdict } from './classify';
 import type { ForwardDestination } from './destinations';
 import type { EntryState, ForwardSpool, QueueEntry, SpoolObject } from './spool';
 
-// ---- the SCU as core/src/net offers it (NET_API.md: connect, store, release, abort) ----------
-
-export interface ForwardContextProposal { id: number; abstractSyntax: string; transferSyntaxes: string[] }
-export interface ForwardConnectOptions {
-  host: string; port: number; tls?: ConnectionOptions;
-  callingAe: string; calledAe: string; contexts: ForwardContextProposal[];
-  maxPdu: number; timeoutMs: number; signal?: AbortSignal;
-}
-export interface ForwardAssociation {
-  acceptedContexts: Map<number, { abstractSyntax: string; transferSyntax: string }>;
-  store(o: { sopClassUid: string; sopInstanceUid: string; transferSyntaxUid: string; dataset: Buffer; priority?: number }): Promise<{ status: number; errorComment?: string }>;
-  release(): Promise<void>;
-  abort(): void;
-}
-export type ForwardConnect = (options: ForwardConnectOptions) => Promise<ForwardAssociation>;
+/** How the forwarder opens associations: core/src/net `connect` (tests may pass another SCU). */
+export type ForwardConnect = (options: ScuOptions) => Promise<ScuAssociation>;
 
 export interface ForwarderOptions {
   spool: ForwardSpool;
@@ -158,7 +146,7 @@ class Slots {
 }
 
 interface OpenAssociation {
-  scu: ForwardAssociation;
+  scu: ScuAssociation;
   /** `sopClass|ts` → presentation context id proposed for it. */
   proposed: Map<string, number>;
   /** SOP class → id of the probe context (same class, uncompressed), to tell why a context failed. */
@@ -175,7 +163,7 @@ export class Forwarder {
   private readonly retryMaxMs: number;
   private readonly runners = new Map<string, Runner>();
   private readonly categories = new Map<string, Slots>();
-  private readonly openAssociations = new Set<ForwardAssociation>();
+  private readonly openAssociations = new Set<ScuAssociation>();
   private readonly workerDone = new Set<Promise<void>>();
   private rescanTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -501,7 +489,7 @@ export class Forwarder {
     const dest = r.dest!;
     const proposed = new Map<string, number>();
     const probes = new Map<string, number>();
-    const contexts: ForwardContextProposal[] = [];
+    const contexts: PresentationContextProposal[] = [];
     let id = 1;
     for (const e of entries) {
       const p = pairOf(e);

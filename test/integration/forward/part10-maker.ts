@@ -29,6 +29,8 @@ export interface MadeObject {
   patientName?: string;
   patientId?: string;
   accessionNumber?: string;
+  /** Transfer syntax named in the meta (the data set is always written Explicit VR LE). */
+  transferSyntaxUid?: string;
   /** Bytes of pixel-like payload (OB), to make the object bigger. */
   payloadBytes?: number;
 }
@@ -40,17 +42,17 @@ export function makePart10(o: MadeObject): Buffer {
     element(0x0008, 0x0018, 'UI', text(o.sopInstanceUid, '\0')),
     element(0x0008, 0x0050, 'SH', text(o.accessionNumber ?? 'ACC1')),
     element(0x0008, 0x0060, 'CS', text(sopClass === CT_IMAGE ? 'CT' : 'OT')),
+    ...(o.payloadBytes ? [element(0x0009, 0x0010, 'LO', text('PACSW TEST')), element(0x0009, 0x1000, 'OB', Buffer.alloc(o.payloadBytes + (o.payloadBytes % 2), 0x5a))] : []),
     element(0x0010, 0x0010, 'PN', text(o.patientName ?? 'TEST^FORWARD')),
     element(0x0010, 0x0020, 'LO', text(o.patientId ?? 'PID1')),
     element(0x0020, 0x000d, 'UI', text(o.studyInstanceUid ?? '1.2.826.0.1.3680043.10.1.1', '\0')),
     element(0x0020, 0x000e, 'UI', text(o.seriesInstanceUid ?? '1.2.826.0.1.3680043.10.1.1.1', '\0')),
-    ...(o.payloadBytes ? [element(0x0009, 0x0010, 'LO', text('PACSW TEST')), element(0x0009, 0x1000, 'OB', Buffer.alloc(o.payloadBytes + (o.payloadBytes % 2), 0x5a))] : []),
   ]);
   const metaBody = Buffer.concat([
     element(0x0002, 0x0001, 'OB', Buffer.from([0, 1])),
     element(0x0002, 0x0002, 'UI', text(sopClass, '\0')),
     element(0x0002, 0x0003, 'UI', text(o.sopInstanceUid, '\0')),
-    element(0x0002, 0x0010, 'UI', text(EXPLICIT_LE, '\0')),
+    element(0x0002, 0x0010, 'UI', text(o.transferSyntaxUid ?? EXPLICIT_LE, '\0')),
     element(0x0002, 0x0012, 'UI', text('1.2.826.0.1.3680043.10.1', '\0')),
   ]);
   const groupLength = Buffer.alloc(4);
