@@ -103,24 +103,6 @@ export function syncDirSync(dir: string): void {
   }
 }
 
-/** Synchronous all-or-nothing write (start-up recovery, CLI operations). */
-export function writeFileDurableSync(temp: string, file: string, data: string | Uint8Array): void {
-  try {
-    const fd = fs.openSync(temp, 'w');
-    try {
-      fs.writeFileSync(fd, data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
-  syncDirSync(path.dirname(file));
-}
-
 /** Free bytes for unprivileged users on the file system of `dir`. */
 export function freeBytes(dir: string): number {
   const s = fs.statfsSync(dir);

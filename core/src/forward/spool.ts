@@ -20,7 +20,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { freeBytes, linkOrCopy, syncDir, syncDirSync, writeFileDurable, writeFileDurableSync } from './durable';
+import { writeFileAtomic } from '../dicom/files';
+import { freeBytes, linkOrCopy, syncDir, syncDirSync, writeFileDurable } from './durable';
 
 /** What the receiver hands over for each stored object (core/src/receiver StoredObject). */
 export interface SpoolObject {
@@ -41,16 +42,10 @@ export interface EntryFailure {
   at: string;
 }
 
-export interface QueueEntry {
+export interface QueueEntry extends Omit<SpoolObject, 'file'> {
   v: 1;
   key: string;
   destination: string;
-  sopClassUid: string;
-  sopInstanceUid: string;
-  transferSyntaxUid: string;
-  callingAe: string;
-  deviceId?: string;
-  receivedAt: string;
   enqueuedAt: string;
   /** Where the receiver stored it (for people; the spool sends its own copy). */
   source: string;
@@ -150,7 +145,10 @@ export class ForwardSpool {
       if (text !== VERSION_TEXT) throw new Error(`${this.dir} is not a forward spool of this version (VERSION says ${JSON.stringify(text.trim())})`);
     }
     for (const d of [this.dir, this.objectsDir, this.tmpDir, this.destRoot, path.join(this.dir, 'corrupt')]) fs.mkdirSync(d, { recursive: true });
-    if (!fs.existsSync(versionFile)) writeFileDurableSync(path.join(this.tmpDir, 'VERSION'), versionFile, VERSION_TEXT);
+    if (!fs.existsSync(versionFile)) {
+      writeFileAtomic(versionFile, Buffer.from(VERSION_TEXT));
+      syncDirSync(this.dir);
+    }
   }
 
   // ---- taking objects in ------------------------------------------------------------------
