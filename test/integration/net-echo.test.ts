@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { echo } from '../../core/src/net/echo';
 import { echoAll, runBounded, type EchoTarget } from '../../core/src/net/echo-all';
@@ -123,6 +124,20 @@ describe('DICOM echo against real peers on 127.0.0.1', function () {
     const r = await echo({ host: LOCAL, port: tlsStorescp.port, calledAet: 'TLSSCP', callingAet: 'PACSW', timeoutMs: 3000 });
     assert.equal(r.ok, false);
     assert.ok(['aborted', 'timeout', 'error'].includes(r.outcome), `${r.outcome}: ${r.reason}`);
+  });
+
+  it('says in words that a web server answered, not DICOM (no raw PDU type)', async () => {
+    const web = http.createServer((_req, res) => res.end('hello'));
+    await new Promise<void>((r) => web.listen(0, LOCAL, () => r()));
+    try {
+      const port = (web.address() as { port: number }).port;
+      const r = await echo({ host: LOCAL, port, calledAet: 'X', callingAet: 'PACSW', timeoutMs: 5000 });
+      assert.equal(r.outcome, 'error');
+      assert.equal(r.reason, `the peer at 127.0.0.1:${port} answered with HTTP, not DICOM (is this a web port?)`);
+    } finally {
+      web.closeAllConnections();
+      await new Promise((r) => web.close(r));
+    }
   });
 
   it('stops at once when cancelled', async () => {

@@ -30,6 +30,9 @@ const STATUS_OUT_OF_RESOURCES = 0xa700;
 const STATUS_PROCESSING_FAILURE = 0x0110;
 const STATUS_UNRECOGNIZED_OPERATION = 0x0211;
 
+/** Without a configured bound, one data set in memory stays under 2 GiB (Node's Buffers go to 4). */
+export const DEFAULT_MAX_DATASET_BYTES = 2 ** 31 - 1;
+
 const plainAddress = (a: string | undefined): string => (a ?? '').replace(/^::ffff:/, '');
 
 type State = 'awaiting-request' | 'negotiating' | 'associated' | 'releasing' | 'ended';
@@ -48,7 +51,7 @@ class ScpSession {
 
   constructor(readonly socket: net.Socket, private readonly options: ScpOptions, private readonly handlers: ScpHandlers, private readonly isTls: boolean) {
     this.peer = { address: plainAddress(socket.remoteAddress), port: socket.remotePort ?? 0 };
-    this.conn = new DicomConnection(socket, { maxReceivePdu: options.maxPdu, maxDatasetBytes: options.maxDatasetBytes }, {
+    this.conn = new DicomConnection(socket, { maxReceivePdu: options.maxPdu, maxDatasetBytes: options.maxDatasetBytes ?? DEFAULT_MAX_DATASET_BYTES }, {
       pdu: (type, body) => this.onPdu(type, body),
       message: (m) => this.onMessage(m),
       failed: (e) => this.ended('aborted-locally', `protocol error from ${this.where}: ${e.message}; sent A-ABORT`),
@@ -237,7 +240,7 @@ class ScpSession {
     if (c.commandField === COMMAND.C_STORE_RQ) {
       let result: StoreResult;
       if (m.datasetTooLarge !== undefined) {
-        result = { status: STATUS_OUT_OF_RESOURCES, errorComment: `data set of ${m.datasetTooLarge} bytes exceeds the limit of ${this.options.maxDatasetBytes}` };
+        result = { status: STATUS_OUT_OF_RESOURCES, errorComment: `data set of ${m.datasetTooLarge} bytes exceeds the limit of ${this.options.maxDatasetBytes ?? DEFAULT_MAX_DATASET_BYTES}` };
       } else if (!m.dataset || !c.affectedSopInstanceUid || !c.affectedSopClassUid) {
         result = { status: STATUS_PROCESSING_FAILURE, errorComment: 'C-STORE-RQ without SOP class, SOP instance or data set' };
       } else {

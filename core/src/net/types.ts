@@ -86,7 +86,7 @@ export interface ScpOptions {
   artimTimeoutMs: number;
   /** Longest wait for the next complete PDU within an association (not while we are storing). */
   idleTimeoutMs: number;
-  /** Bound on one data set in memory: larger ones are answered 0xA700 and dropped. */
+  /** Bound on one data set in memory: larger ones are answered 0xA700 and dropped (default 2 GiB - 1). */
   maxDatasetBytes?: number;
 }
 
