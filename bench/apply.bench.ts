@@ -16,7 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseRuleFile } from '../core/src/coercion/parser';
+import { parseRuleFile } from '../core/src/coercion/fileParser';
 import { coerceFile } from '../core/src/dicom/coerce-file';
 
 const REPO = path.resolve(__dirname, '..', '..');

@@ -13,8 +13,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompletionRequest, SemanticTokensDeltaRequest, SemanticTokensRequest } from 'vscode-languageserver-protocol/node';
-import { createIncrementalParser, parseRuleFile } from '../core/src/coercion/parser';
-import { createIncrementalValidator, validateRuleFile } from '../core/src/coercion/validate';
+import { createIncrementalParser } from '../core/src/coercion/incrementalParser';
+import { parseRuleFile } from '../core/src/coercion/fileParser';
+import { createIncrementalValidator } from '../core/src/coercion/incrementalValidator';
+import { validateRuleFile } from '../core/src/coercion/validate';
 import { LspClient, docUri, repoRoot } from '../test/lsp/client';
 import { generateRuleFile } from './generate-rules';
 

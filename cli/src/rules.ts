@@ -1,6 +1,6 @@
 /** Loading rule files for apply and trace: parse, validate, refuse when they have errors. */
 import * as fs from 'node:fs';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { validateRuleFile, type CoercionDialect } from '../../core/src/coercion/validate';
 import type { RuleSetInput } from '../../core/src/coercion/evaluate';
 import type { CoreDiagnostic } from '../../core/src/diagnostics';

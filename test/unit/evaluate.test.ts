@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { evaluateRules, IMPLEMENTATIONS, orderedRuleSets, type EvaluationResult } from '../../core/src/coercion/evaluate';
 import { FUNCTIONS } from '../../core/src/coercion/functions';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { JsonDatasetAccess, type JsonDataset } from '../../core/src/dicom/json-dataset';
 
 const PN = (name: string) => ({ vr: 'PN', Value: [{ Alphabetic: name }] });

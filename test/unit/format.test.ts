@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatRuleFile, formatRuleLine } from '../../core/src/coercion/format';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/coercion');
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { CoreDiagnostic } from '../../core/src/diagnostics';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { applyEdits, quickFixesFor, type QuickFix } from '../../core/src/coercion/quickfix';
 import { validateRuleFile, validateRuleText } from '../../core/src/coercion/validate';
 

@@ -2,8 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CoreDiagnostic } from '../../core/src/diagnostics';
-import { createIncrementalParser, parseRuleFile } from '../../core/src/coercion/parser';
-import { createIncrementalValidator, validateRuleFile, type CoercionDialect } from '../../core/src/coercion/validate';
+import { createIncrementalParser } from '../../core/src/coercion/incrementalParser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
+import { createIncrementalValidator } from '../../core/src/coercion/incrementalValidator';
+import { validateRuleFile, type CoercionDialect } from '../../core/src/coercion/validate';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/coercion');
 const BROKEN = path.join(FIXTURES, 'broken');

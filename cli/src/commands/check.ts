@@ -1,7 +1,7 @@
 /** `pacsw check FILES...`: the editor's diagnostics for coercion rule files and device tables. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRuleFile } from '../../../core/src/coercion/parser';
+import { parseRuleFile } from '../../../core/src/coercion/fileParser';
 import { validateRuleFile, type CoercionDialect } from '../../../core/src/coercion/validate';
 import { validateDeviceText } from '../../../core/src/devices/validate';
 import { validateRuleTest } from '../../../core/src/ruletest/validate';

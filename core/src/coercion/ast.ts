@@ -6,6 +6,7 @@
  * LSP). Nodes that the parser had to invent while recovering from an error are marked
  * `recovered: true` and have an empty range at the place where something was expected.
  */
+import type { SyntaxCode } from './diagnosticCodes';
 import type { Range } from '../text/range';
 
 export interface NodeBase {
@@ -134,8 +135,8 @@ export type Expression =
 export interface SyntaxErrorInfo {
   range: Range;
   message: string;
-  /** Stable code, e.g. `syntax` or `split-rule` (documented in docs/diagnostics.md). */
-  code: string;
+  /** Stable code, e.g. `syntax` or `split-rule` (diagnosticCodes.ts, docs/diagnostics.md). */
+  code: SyntaxCode;
   /** What a quick fix needs, e.g. `{ insert: ')', at: Position }` for `missing-paren`. */
   data?: unknown;
 }

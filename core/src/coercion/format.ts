@@ -11,7 +11,8 @@
 import type { IToken } from 'chevrotain';
 import type { LineNode } from './ast';
 import { lexLine, VariableStart, Word } from './lexer';
-import { parseRuleFile, parseRuleLine } from './parser';
+import { parseRuleFile } from './fileParser';
+import { parseRuleLine } from './lineParser';
 import { childrenOf, type SyntaxNode } from './tree';
 
 const BOM = '\uFEFF';

@@ -6,8 +6,7 @@
 import type { CoreDiagnostic } from '../diagnostics';
 import { comparePositions, type Range } from '../text/range';
 import type { RuleFileNode } from './ast';
-import type { MissingEqualsData, MissingParenData, SplitRuleData } from './parser';
-import type { ControlVariableData, KeywordForTagData, RetiredSplitData, UnknownFunctionData } from './validate';
+import { isCoercionCode, type CoercionCode, type CoercionData } from './diagnosticCodes';
 
 export interface TextEdit {
   range: Range;
@@ -20,42 +19,71 @@ export interface QuickFix {
   edits: TextEdit[];
 }
 
+/**
+ * `data` as the code's catalogue type, every field optional: a diagnostic may come back from an
+ * editor with its data changed or missing, so each fix checks what it needs.
+ */
+function dataOf<C extends CoercionCode>(diagnostic: CoreDiagnostic, _code: C): Partial<NonNullable<CoercionData[C]>> | undefined {
+  return diagnostic.data as Partial<NonNullable<CoercionData[C]>> | undefined;
+}
+
 export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: CoreDiagnostic): QuickFix[] {
-  switch (diagnostic.code) {
+  const code = diagnostic.code;
+  if (!isCoercionCode(code)) return [];
+  // One case per code of the catalogue: the compiler fails on a code added without deciding here.
+  switch (code) {
     case 'unknown-function': {
-      const data = diagnostic.data as UnknownFunctionData | undefined;
-      return (data?.suggestions ?? []).map((name, i) => ({
+      const suggestions = dataOf(diagnostic, code)?.suggestions ?? [];
+      return suggestions.map((name, i) => ({
         title: `Change to ${name}()`,
-        isPreferred: i === 0 && data!.suggestions.length === 1 ? true : undefined,
+        isPreferred: i === 0 && suggestions.length === 1 ? true : undefined,
         edits: [{ range: diagnostic.range, newText: name }],
       })).map(dropUndefined);
     }
     case 'retired-split': {
-      const data = diagnostic.data as RetiredSplitData | undefined;
+      const data = dataOf(diagnostic, code);
       if (!data?.replacement) return [];
       return [{ title: `Replace with ${data.replacement}`, isPreferred: true, edits: [{ range: diagnostic.range, newText: data.replacement }] }];
     }
     case 'keyword-for-tag': {
-      const data = diagnostic.data as KeywordForTagData | undefined;
+      const data = dataOf(diagnostic, code);
       if (!data?.tag) return [];
       return [{ title: `Replace ${data.keyword} with ${data.tag}`, isPreferred: true, edits: [{ range: diagnostic.range, newText: data.tag }] }];
     }
     case 'control-variable': {
-      const data = diagnostic.data as ControlVariableData | undefined;
+      const data = dataOf(diagnostic, code);
       if (!data?.replacement) return [];
       return [{ title: `Change to ${data.replacement}`, isPreferred: true, edits: [{ range: diagnostic.range, newText: data.replacement }] }];
     }
     case 'missing-paren':
       return missingParenFix(diagnostic);
     case 'missing-equals': {
-      const data = diagnostic.data as Partial<MissingEqualsData> | undefined;
+      const data = dataOf(diagnostic, code);
       if (!data?.insert || !data.at) return [];
       return [{ title: "Insert '='", isPreferred: true, edits: [{ range: { start: data.at, end: data.at }, newText: data.insert }] }];
     }
     case 'split-rule':
       return splitRuleFix(file, text, diagnostic);
-    default:
-      return [];
+    case 'syntax':
+    case 'unterminated-string':
+    case 'arity':
+    case 'not-alphanumeric':
+    case 'unknown-tag':
+    case 'private-tag':
+    case 'retired-tag':
+    case 'invalid-value':
+    case 'variable-unassigned':
+    case 'unreachable-after-stop':
+    case 'extension-function':
+    case 'invalid-target':
+    case 'seq-item':
+    case 'stop-value':
+    case 'user-field':
+      return []; // no quick fix (the dialect toggle for extension-function is the server's)
+    default: {
+      const unhandled: never = code;
+      return unhandled;
+    }
   }
 }
 
@@ -66,7 +94,7 @@ function dropUndefined(fix: QuickFix): QuickFix {
 
 /** Inserts the `)`s the parser found missing; its `data` says how many and where. */
 function missingParenFix(diagnostic: CoreDiagnostic): QuickFix[] {
-  const data = diagnostic.data as Partial<MissingParenData> | undefined;
+  const data = dataOf(diagnostic, 'missing-paren');
   if (!data?.insert || !data.at) return [];
   const n = data.insert.length;
   return [{
@@ -82,7 +110,7 @@ function missingParenFix(diagnostic: CoreDiagnostic): QuickFix[] {
  * the rule's first line to its last continuation, dropping line breaks and indentation.
  */
 function splitRuleFix(file: RuleFileNode, text: string, diagnostic: CoreDiagnostic): QuickFix[] {
-  const data = diagnostic.data as Partial<SplitRuleData> | undefined;
+  const data = dataOf(diagnostic, 'split-rule');
   if (data?.joinTo === undefined) return [];
   const continuation = new Set(file.errors.filter((e) => e.code === 'split-rule').map((e) => e.range.start.line));
   let first = data.joinTo;

@@ -3,8 +3,8 @@
  * own — unknown functions and tags, arity, values that cannot be valid for the target's VR,
  * variable use, dialect portability. Every code is documented in docs/diagnostics.md.
  *
- * Runs on every keystroke in the language server: an editor uses createIncrementalValidator(),
- * which checks only the lines that changed; a full check is one pass over the tree with cached
+ * Runs on every keystroke in the language server: an editor uses createIncrementalValidator()
+ * (incrementalValidator.ts), which checks only the lines that changed; a full check is one pass over the tree with cached
  * dictionary lookups and no regular expressions compiled per rule.
  */
 import type { CoreDiagnostic, Severity } from '../diagnostics';
@@ -16,7 +16,8 @@ import type {
   UnquotedStringNode, UserFieldNode, VariableNode, MissingNode,
 } from './ast';
 import { CONTROL_VARIABLES, FUNCTIONS, lookupFunction, type FunctionInfo } from './functions';
-import { lineOrigin, parseRuleFile } from './parser';
+import type { CoercionCode, CoercionData, ControlVariableData, KeywordForTagData, RetiredSplitData, UnknownFunctionData } from './diagnosticCodes';
+import { parseRuleFile } from './fileParser';
 import { checkValueForVr, isCoercibleVr } from './vr-rules';
 
 export type CoercionDialect = 'strict' | 'extended';
@@ -25,22 +26,6 @@ export interface ValidateOptions {
   /** `strict` (default): only what eRAD documents; extension functions are errors. */
   dialect?: CoercionDialect;
 }
-
-/** `data` of an `unknown-function` diagnostic. */
-export interface UnknownFunctionData { name: string; suggestions: string[] }
-/** `data` of a `retired-split` diagnostic: the `split(...)` call that replaces the node. */
-export interface RetiredSplitData { replacement: string }
-/** `data` of a `control-variable` diagnostic when a known control variable is close. */
-export interface ControlVariableData { replacement: string }
-/** `data` of a `keyword-for-tag` diagnostic. */
-export interface KeywordForTagData { keyword: string; tag: string }
-
-export const SEMANTIC_CODES = [
-  'unknown-function', 'arity', 'not-alphanumeric', 'unknown-tag', 'private-tag', 'retired-tag',
-  'invalid-value', 'variable-unassigned', 'unreachable-after-stop', 'extension-function',
-  'retired-split', 'keyword-for-tag', 'invalid-target', 'seq-item', 'control-variable',
-  'stop-value', 'user-field',
-] as const;
 
 /** Parses and validates in one go. */
 export function validateRuleText(text: string, options?: ValidateOptions): CoreDiagnostic[] {
@@ -53,48 +38,11 @@ export function validateRuleFile(file: RuleFileNode, options?: ValidateOptions):
   return validateLines(file, (line) => checkRule(line, dialect));
 }
 
-/** Validates every version of one document; unchanged lines are not checked again. */
-export interface IncrementalValidator {
-  /** Same result as validateRuleFile(file, options). */
-  validate(file: RuleFileNode, options?: ValidateOptions): CoreDiagnostic[];
-}
-
-/**
- * A validator for an editor that validates on every keystroke. Almost every finding depends on
- * its own line only, so the findings of a rule line are kept per line node (trees are immutable)
- * and, for a line the incremental parser moved to another line number, per the node it was
- * copied from (lineOrigin), shifted to the new line. What reaches across lines — variables read
- * before they are assigned, rules after an unconditional stop, split rules — is recomputed over
- * the whole file each time, from the cached per-line summaries. Findings of unchanged lines come
- * back as the same objects, so a caller may cache what it derives from them.
- */
-export function createIncrementalValidator(): IncrementalValidator {
-  // One cache per dialect: the dialect changes the findings of extension functions.
-  const caches = new Map<CoercionDialect, WeakMap<LineNode, LineFindings>>();
-  return {
-    validate(file, options) {
-      const dialect = options?.dialect ?? 'strict';
-      let cache = caches.get(dialect);
-      if (!cache) caches.set(dialect, (cache = new WeakMap()));
-      const byNode = cache;
-      return validateLines(file, (line) => {
-        let hit = byNode.get(line);
-        if (hit) return hit;
-        const origin = lineOrigin(line);
-        const moved = origin === line ? undefined : byNode.get(origin);
-        hit = moved ? shiftFindings(moved, line.range.start.line) : checkRule(line, dialect);
-        byNode.set(line, hit);
-        return hit;
-      });
-    },
-  };
-}
-
 /** A variable read, judged once the whole file's assignments are known. */
-interface VariableRead { read: VariableNode }
+export interface VariableRead { read: VariableNode }
 
 /** What one rule line contributes, whatever the other lines say. */
-interface LineFindings {
+export interface LineFindings {
   /** Findings in the order the checks make them, with variable reads in their place. */
   items: Array<CoreDiagnostic | VariableRead>;
   /** True when `items` has variable reads. */
@@ -110,7 +58,7 @@ interface LineFindings {
 const byPosition = (a: CoreDiagnostic, b: CoreDiagnostic): number =>
   comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end);
 
-function checkRule(rule: RuleNode, dialect: CoercionDialect): LineFindings {
+export function checkRule(rule: RuleNode, dialect: CoercionDialect): LineFindings {
   const items: LineFindings['items'] = [];
   const checker = new RuleChecker(dialect, items);
   checker.rule(rule);
@@ -123,30 +71,12 @@ function checkRule(rule: RuleNode, dialect: CoercionDialect): LineFindings {
   };
 }
 
-/** The findings of a line moved to `line`: same findings, ranges on the new line. */
-function shiftFindings(f: LineFindings, line: number): LineFindings {
-  const positions: Position[] = [];
-  const P = (p: Position): Position => positions[p.character] ?? (positions[p.character] = { line, character: p.character });
-  const R = (r: Range): Range => ({ start: P(r.start), end: P(r.end) });
-  const items = f.items.map((item): CoreDiagnostic | VariableRead => {
-    if ('read' in item) {
-      const v = item.read;
-      return { read: { kind: 'Variable', name: v.name, nameRange: R(v.nameRange), isControl: v.isControl, range: R(v.range) } };
-    }
-    const d: CoreDiagnostic = { range: R(item.range), severity: item.severity, code: item.code, message: item.message };
-    if (item.tags) d.tags = item.tags;
-    if (item.data !== undefined) d.data = item.data; // semantic data holds no positions
-    return d;
-  });
-  return { items, hasReads: f.hasReads, assigns: f.assigns, stops: f.stops };
-}
-
 /**
  * The file's diagnostics from per-line findings: syntax errors first, then semantic findings
  * in line order, each line stably sorted by position — the same order as one global stable
  * sort, since every range lies on its own line.
  */
-function validateLines(file: RuleFileNode, findingsOf: (rule: RuleNode) => LineFindings): CoreDiagnostic[] {
+export function validateLines(file: RuleFileNode, findingsOf: (rule: RuleNode) => LineFindings): CoreDiagnostic[] {
   const lines = file.lines;
   const findings: Array<LineFindings | undefined> = new Array(lines.length);
   const firstAssignment = new Map<string, number>();
@@ -373,8 +303,8 @@ class RuleChecker {
     private readonly out: LineFindings['items'],
   ) {}
 
-  private report(range: Range, severity: Severity, code: string, message: string,
-    extra: { tags?: CoreDiagnostic['tags']; data?: unknown } = {}): void {
+  private report<C extends CoercionCode>(range: Range, severity: Severity, code: C, message: string,
+    extra: { tags?: CoreDiagnostic['tags']; data?: CoercionData[C] } = {}): void {
     const d: CoreDiagnostic = { range, severity, code, message };
     if (extra.tags) d.tags = extra.tags;
     if (extra.data !== undefined) d.data = extra.data;

@@ -7,6 +7,7 @@
  * source range (0-based line, UTF-16 character, same as LSP).
  */
 import type { Range } from '../text/range';
+import type { DeviceSyntaxCode } from './diagnosticCodes';
 
 /** A word (`dicom`, `104`, `ct1.hospital.local`, `*`) or a quoted string (`"CT SCANNER"`). */
 export interface ValueNode {
@@ -73,8 +74,8 @@ export interface BlockNode {
 export interface DeviceSyntaxError {
   range: Range;
   message: string;
-  /** Stable code documented in docs/device-language.md. */
-  code: string;
+  /** Stable code (diagnosticCodes.ts), documented in docs/device-language.md. */
+  code: DeviceSyntaxCode;
 }
 
 export interface DeviceFileNode {

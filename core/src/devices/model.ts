@@ -6,6 +6,7 @@
  */
 import type { Range } from '../text/range';
 import type { BlockNode, DeviceFileNode, FieldNode, InlineRulesNode, ValueNode } from './ast';
+import type { DeviceCode } from './diagnosticCodes';
 import {
   DEVICE_TYPES,
   FLAG_SERVICES,
@@ -317,7 +318,7 @@ export function toBool(v: string): boolean | undefined {
 
 export interface ServicesProblem {
   range: Range;
-  code: string;
+  code: DeviceCode;
   message: string;
 }
 

@@ -16,6 +16,7 @@ import type {
   ValueNode,
 } from './ast';
 import { isTerminated, lexLine, LCurly, QuotedString, RCurly, unquote, Word } from './lexer';
+import type { DeviceSyntaxCode } from './diagnosticCodes';
 
 /** Keywords that open a top-level block. */
 export const BLOCK_KEYWORDS = ['server', 'category', 'device'] as const;
@@ -315,7 +316,7 @@ class DeviceParser {
     return { start: a.start, end: b.end };
   }
 
-  private error(range: Range, code: string, message: string): void {
+  private error(range: Range, code: DeviceSyntaxCode, message: string): void {
     this.errors.push({ range, code, message });
   }
 }

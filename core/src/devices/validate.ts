@@ -9,6 +9,7 @@ import type { CoreDiagnostic, Severity } from '../diagnostics';
 import type { Range } from '../text/range';
 import { validateRuleText, type CoercionDialect } from '../coercion/validate';
 import type { BlockNode, FieldNode, ValueNode } from './ast';
+import type { DeviceCode, DeviceData } from './diagnosticCodes';
 import { buildDeviceTable, parseLimits, parseServices, toBool, toInt, type DeviceModel, type DeviceTable, type RuleSetModel } from './model';
 import { parseDeviceFile, type DeviceParseResult } from './parser';
 import {
@@ -54,7 +55,7 @@ export function validateDeviceFile(parsed: DeviceParseResult, options: DeviceVal
 }
 
 /** AE title problems per DICOM PS3.5 (AE VR): ≤16 chars, no backslash/control chars, not all spaces. */
-export function checkAeTitle(ae: string): { code: string; message: string } | undefined {
+export function checkAeTitle(ae: string): { code: DeviceCode; message: string } | undefined {
   if (ae.trim() === '') return { code: 'ae-blank', message: 'An AE title may not be empty or all spaces.' };
   if (ae.length > 16) return { code: 'ae-too-long', message: `AE title "${ae}" has ${ae.length} characters; at most 16 are allowed.` };
   if (/[\\\x00-\x1f\x7f]/.test(ae)) return { code: 'ae-invalid', message: 'An AE title may not contain a backslash or control characters.' };
@@ -431,7 +432,7 @@ class DeviceValidator {
     else seen.set(key, f);
   }
 
-  private add(range: Range, severity: Severity, code: string, message: string, tags?: CoreDiagnostic['tags'], data?: unknown): void {
+  private add<C extends DeviceCode>(range: Range, severity: Severity, code: C, message: string, tags?: CoreDiagnostic['tags'], data?: DeviceData[C]): void {
     const d: CoreDiagnostic = { range, severity, code, message };
     if (tags) d.tags = tags;
     if (data !== undefined) d.data = data;

@@ -4,7 +4,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RuleFileNode } from '../../../core/src/coercion/ast';
-import { createIncrementalParser, type IncrementalRuleParser } from '../../../core/src/coercion/parser';
+import { createIncrementalParser, type IncrementalRuleParser } from '../../../core/src/coercion/incrementalParser';
 
 interface Entry {
   parser: IncrementalRuleParser;

@@ -1,6 +1,6 @@
 /** The coercion language (`pacs-coercion`, `*.coerce`) as a LanguageService. */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { createIncrementalValidator, type IncrementalValidator } from '../../../core/src/coercion/validate';
+import { createIncrementalValidator, type IncrementalValidator } from '../../../core/src/coercion/incrementalValidator';
 import type { CoreDiagnostic } from '../../../core/src/diagnostics';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { CoercionDialect, LanguageService, ServerSettings } from '../languages';

@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { BlockNode, FieldNode, InlineRulesNode } from '../../../core/src/devices/ast';
 import { buildDeviceTable, type DeviceTable } from '../../../core/src/devices/model';
 import { parseDeviceFile, splitLines, type DeviceParseResult } from '../../../core/src/devices/parser';
-import { parseRuleFile } from '../../../core/src/coercion/parser';
+import { parseRuleFile } from '../../../core/src/coercion/fileParser';
 import type { RuleFileNode } from '../../../core/src/coercion/ast';
 
 export interface InlineRules {

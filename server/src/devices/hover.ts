@@ -20,7 +20,7 @@ import {
   TASK_LIMITS,
   TRANSFER_SYNTAXES,
 } from '../../../core/src/devices/schema';
-import { parseRuleFile } from '../../../core/src/coercion/parser';
+import { parseRuleFile } from '../../../core/src/coercion/fileParser';
 import { rulesOf } from '../../../core/src/coercion/ast';
 import type { Range } from '../../../core/src/text/range';
 import type { CoercionDialect } from '../languages';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseRuleFile } from '../../../../core/src/coercion/parser';
+import { parseRuleFile } from '../../../../core/src/coercion/fileParser';
 import type { RuleSetInput } from '../../../../core/src/coercion/evaluate';
 import { buildPreview, summarize, type PreviewModel, type PreviewSummary } from './model';
 import { getDictionary, parseTag } from '../../../../core/src/dictionary/index';

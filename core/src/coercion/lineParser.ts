@@ -1,5 +1,6 @@
 /**
- * Error-tolerant parser of the coercion-rule language (docs/coercion-language.md).
+ * Error-tolerant parser of one line of the coercion-rule language (docs/coercion-language.md);
+ * fileParser.ts assembles the lines of a file, incrementalParser.ts re-parses only what changed.
  *
  * Each physical line is lexed and parsed on its own, so one broken line never hides the
  * diagnostics of another. The Chevrotain grammar below is written to accept every token sequence
@@ -62,41 +63,7 @@ import {
   VariableStart,
   Word,
 } from './lexer';
-
-/** Data of a `missing-paren` error: the text a quick fix inserts, and where. */
-export interface MissingParenData {
-  insert: string;
-  at: Position;
-}
-
-/** Data of a `missing-equals` error. */
-export interface MissingEqualsData {
-  insert: '=';
-  at: Position;
-}
-
-/** Data of an `unterminated-string` error: the closing quote to add at the end of the line. */
-export interface UnterminatedStringData {
-  insert: '"';
-  at: Position;
-}
-
-/** Data of a `syntax` error for a missing comma (`concat(a b)`, `(0010 0010)`). */
-export interface MissingCommaData {
-  insert: ',';
-  at: Position;
-}
-
-/** Data of a `syntax` error for a word that must be quoted (`1.2.840`): quote `around`. */
-export interface QuoteWordData {
-  insert: '"';
-  around: Range;
-}
-
-/** Data of a `split-rule` error: the 0-based line this line should be joined to. */
-export interface SplitRuleData {
-  joinTo: number;
-}
+import type { CoercionData, MissingCommaData, MissingEqualsData, MissingParenData, QuoteWordData, SyntaxCode, UnterminatedStringData } from './diagnosticCodes';
 
 const HEX4 = /^[0-9A-Fa-f]{4}$/;
 const DIGITS = /^[0-9]+$/;
@@ -117,7 +84,7 @@ interface ArgParts {
 }
 
 /** Facts about a line's tokens that decide whether the next line continues it. */
-interface LineShape {
+export interface LineShape {
   openParens: number;
   endsWithEquals: boolean;
   startsWithContinuation: boolean;
@@ -125,7 +92,7 @@ interface LineShape {
 }
 
 /** A parsed line; `shape` is undefined for comments and blank lines. */
-interface LineResult {
+export interface LineResult {
   node: LineNode;
   errors: SyntaxErrorInfo[];
   shape?: LineShape;
@@ -363,7 +330,7 @@ class RuleLineParser extends EmbeddedActionsParser {
     return this.r(t.startOffset, tokenEnd(t));
   }
 
-  private err(code: string, message: string, range: Range, data?: unknown): SyntaxErrorInfo {
+  private err<C extends SyntaxCode>(code: C, message: string, range: Range, data?: CoercionData[C]): SyntaxErrorInfo {
     const e: SyntaxErrorInfo = data === undefined ? { range, message, code } : { range, message, code, data };
     this.errs.push(e);
     return e;
@@ -803,7 +770,7 @@ export function parseRuleLine(lineText: string, line: number): { node: LineNode;
   return { node, errors };
 }
 
-function parseLineResult(lineText: string, line: number): LineResult {
+export function parseLineResult(lineText: string, line: number): LineResult {
   if (COMMENT_LINE.test(lineText)) {
     const start = lineText.indexOf('#');
     const node: CommentNode = { kind: 'Comment', text: lineText.slice(start), range: mkRange(line, start, lineText.length) };
@@ -815,11 +782,6 @@ function parseLineResult(lineText: string, line: number): LineResult {
   return parser().parseLine(lineText, line);
 }
 
-/** Splits text into physical lines (`\n`, `\r\n`, `\r`), without the line breaks. */
-
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
-}
 
 
 function shapeOf(tokens: IToken[]): LineShape {
@@ -841,79 +803,10 @@ function shapeOf(tokens: IToken[]): LineShape {
 }
 
 /**
- * Marks lines that continue a rule broken over lines: a line starting with `,` or `)` right after
- * a rule line, or a line without `=` after a line that left parentheses open or ended in `=`.
- * Such a line becomes an Invalid line with one `split-rule` error (its own errors are noise).
- */
-function markSplitRules(texts: string[], results: LineResult[], lines: LineNode[], errorsByLine: SyntaxErrorInfo[][]): void {
-  let open = 0; // parentheses left open by the rule being continued
-  let pendingValue = false; // the rule being continued ended with '='
-  for (let i = 0; i < lines.length; i++) {
-    const shape = results[i].shape;
-    if (!shape) {
-      open = 0;
-      pendingValue = false;
-      continue;
-    }
-    const prev = i > 0 ? lines[i - 1] : undefined;
-    const continuing = (open > 0 || pendingValue) && !shape.hasEquals;
-    const startsOdd = shape.startsWithContinuation && prev !== undefined && (prev.kind === 'Rule' || prev.kind === 'Invalid');
-    if (continuing || startsOdd) {
-      const text = texts[i];
-      const start = text.length - text.trimStart().length;
-      const range = mkRange(i, start, text.trimEnd().length);
-      lines[i] = { kind: 'Invalid', text, range };
-      errorsByLine[i] = [
-        {
-          range,
-          code: 'split-rule',
-          message: `A rule must be on one line; join this line to line ${i}`,
-          data: { joinTo: i - 1 } satisfies SplitRuleData,
-        },
-      ];
-      open = Math.max(0, (continuing ? open : 0) + shape.openParens);
-      pendingValue = false;
-    } else {
-      open = Math.max(0, shape.openParens);
-      pendingValue = shape.endsWithEquals;
-    }
-  }
-}
-
-function assemble(texts: string[], results: LineResult[]): RuleFileNode {
-  const lines = results.map((r) => r.node);
-  const errorsByLine = results.map((r) => r.errors);
-  markSplitRules(texts, results, lines, errorsByLine);
-  const errors: SyntaxErrorInfo[] = [];
-  for (const list of errorsByLine) for (const e of list) errors.push(e);
-  return { kind: 'RuleFile', lines, errors };
-}
-
-/** Parses a whole rule file: one LineNode per physical line, errors of all lines in order. */
-export function parseRuleFile(text: string): RuleFileNode {
-  const texts = splitLines(text);
-  // A line repeated in the file is parsed once and copied (copying is ~2x cheaper than parsing).
-  const seen = new Map<string, LineResult>();
-  const results = texts.map((t, i) => {
-    const earlier = seen.get(t);
-    if (earlier !== undefined) return relocate(earlier, i);
-    const r = parseLineResult(t, i);
-    seen.set(t, r);
-    return r;
-  });
-  return assemble(texts, results);
-}
-
-/** Re-parses only what changed since the previous call (see createIncrementalParser). */
-export interface IncrementalRuleParser {
-  parse(text: string): RuleFileNode;
-}
-
-/**
  * A copy of a parsed line moved to another line number. Trees are immutable and shared, so a
  * moved line gets new nodes and positions (sharing positions per character, like the parser).
  */
-function relocate(result: LineResult, line: number): LineResult {
+export function relocate(result: LineResult, line: number): LineResult {
   // Explicit object literals (not spreads) keep this several times faster than a re-parse;
   // optional fields are copied only when present, so a moved tree deep-equals a fresh parse.
   const positions: Position[] = [];
@@ -994,55 +887,4 @@ function relocate(result: LineResult, line: number): LineResult {
     return c;
   });
   return { node, errors, shape: result.shape };
-}
-
-/** Node a moved line was copied from, by the incremental parser: the first parse of its text. */
-const origins = new WeakMap<LineNode, LineNode>();
-
-/**
- * The line node `node` was copied from when the incremental parser moved an unchanged line to
- * another line number, or `node` itself. Lets a cache keyed on line nodes (validation) reuse
- * what it knew about the line before it moved.
- */
-export function lineOrigin(node: LineNode): LineNode {
-  return origins.get(node) ?? node;
-}
-
-/**
- * A parser for an editor that re-parses on every keystroke, with a cache keyed on line text:
- * a line whose text is unchanged reuses its nodes (trees are immutable, so results share them),
- * copied to its new line number when lines were inserted or deleted above it. Typing inside a
- * line re-parses that line only; split-rule errors are recomputed over the whole file.
- * A tree returned earlier is never changed by a later call.
- */
-export function createIncrementalParser(): IncrementalRuleParser {
-  let prevTexts: string[] = [];
-  let prevResults: LineResult[] = [];
-  let byText = new Map<string, LineResult>();
-  return {
-    parse(text: string): RuleFileNode {
-      const texts = splitLines(text);
-      const nextByText = new Map<string, LineResult>();
-      const results = texts.map((t, i) => {
-        let r: LineResult;
-        if (prevTexts[i] === t) {
-          r = prevResults[i]; // same text on the same line: the common case while typing
-        } else {
-          const moved = byText.get(t);
-          if (moved === undefined) {
-            r = parseLineResult(t, i);
-          } else {
-            r = relocate(moved, i);
-            origins.set(r.node, lineOrigin(moved.node));
-          }
-        }
-        nextByText.set(t, r);
-        return r;
-      });
-      prevTexts = texts;
-      prevResults = results;
-      byText = nextByText;
-      return assemble(texts, results);
-    },
-  };
 }
