@@ -2,10 +2,10 @@
  * Every code a coercion-rule diagnostic can carry, and the `data` each one carries for its quick
  * fix. The catalogue is the contract between the parser and validator (which report codes), the
  * quick fixes (which switch on them, exhaustively) and docs/diagnostics.md (which documents each
- * one; test/unit/diagnostic-docs.test.ts checks). Adding a code: a row here, a section in the
- * docs; the compiler then points at the quick-fix switch.
+ * one; test/unit/diagnostic-docs.test.ts checks). Adding a code: its name in a list here (and
+ * its data row), a section in the docs; the compiler then points at the quick-fix switch.
  */
-import type { CoreDiagnostic, SameMembers } from '../diagnostics';
+import type { SameMembers } from '../diagnostics';
 import type { Position, Range } from '../text/range';
 
 /** Data of a `missing-paren` error: the text a quick fix inserts, and where. */
@@ -56,40 +56,22 @@ export interface ArityData { name: string; min: number; max: number | null; actu
 /** `data` of an `extension-function` diagnostic. */
 export interface ExtensionFunctionData { name: string }
 
-/**
- * The catalogue: code → who reports it (`syntax`: the parser, `semantic`: the validator).
- * Kept in the order of docs/diagnostics.md.
- */
-export const COERCION_CODES = {
-  'syntax': 'syntax',
-  'missing-paren': 'syntax',
-  'missing-equals': 'syntax',
-  'unterminated-string': 'syntax',
-  'split-rule': 'syntax',
-  'unknown-function': 'semantic',
-  'arity': 'semantic',
-  'not-alphanumeric': 'semantic',
-  'unknown-tag': 'semantic',
-  'private-tag': 'semantic',
-  'retired-tag': 'semantic',
-  'invalid-value': 'semantic',
-  'variable-unassigned': 'semantic',
-  'unreachable-after-stop': 'semantic',
-  'extension-function': 'semantic',
-  'retired-split': 'semantic',
-  'keyword-for-tag': 'semantic',
-  'invalid-target': 'semantic',
-  'seq-item': 'semantic',
-  'control-variable': 'semantic',
-  'stop-value': 'semantic',
-  'user-field': 'semantic',
-} as const;
+/** The catalogue, in the order of the docs: codes the parser reports, then the validator's. */
+export const COERCION_SYNTAX_CODES = [
+  'syntax', 'missing-paren', 'missing-equals', 'unterminated-string', 'split-rule',
+] as const;
+export const COERCION_SEMANTIC_CODES = [
+  'unknown-function', 'arity', 'not-alphanumeric', 'unknown-tag', 'private-tag', 'retired-tag',
+  'invalid-value', 'variable-unassigned', 'unreachable-after-stop', 'extension-function',
+  'retired-split', 'keyword-for-tag', 'invalid-target', 'seq-item', 'control-variable',
+  'stop-value', 'user-field',
+] as const;
 
-export type CoercionCode = keyof typeof COERCION_CODES;
-export type SyntaxCode = { [C in CoercionCode]: (typeof COERCION_CODES)[C] extends 'syntax' ? C : never }[CoercionCode];
+export type SyntaxCode = (typeof COERCION_SYNTAX_CODES)[number];
+export type CoercionCode = SyntaxCode | (typeof COERCION_SEMANTIC_CODES)[number];
 
-/** The `data` each code carries (`undefined`: none). Every code of the catalogue has a row. */
-export interface CoercionData {
+/** The `data` of the codes that carry some; every other code carries none. */
+interface CoercionDataRows {
   'syntax': MissingCommaData | QuoteWordData | undefined;
   'missing-paren': MissingParenData;
   'missing-equals': MissingEqualsData;
@@ -97,36 +79,24 @@ export interface CoercionData {
   'split-rule': SplitRuleData;
   'unknown-function': UnknownFunctionData;
   'arity': ArityData;
-  'not-alphanumeric': undefined;
-  'unknown-tag': undefined;
-  'private-tag': undefined;
-  'retired-tag': undefined;
-  'invalid-value': undefined;
-  'variable-unassigned': undefined;
-  'unreachable-after-stop': undefined;
   'extension-function': ExtensionFunctionData;
   'retired-split': RetiredSplitData | undefined;
   'keyword-for-tag': KeywordForTagData;
-  'invalid-target': undefined;
-  'seq-item': undefined;
   'control-variable': ControlVariableData | undefined;
-  'stop-value': undefined;
-  'user-field': undefined;
 }
 
-// The two lists name the same codes: a code added to one and not the other fails here.
-const catalogueHasEveryDataRow: SameMembers<CoercionCode, keyof CoercionData> = true;
-void catalogueHasEveryDataRow;
+// Only catalogued codes carry data: a row for a code that is not in the catalogue fails here.
+const everyDataRowIsACode: SameMembers<keyof CoercionDataRows & CoercionCode, keyof CoercionDataRows> = true;
+void everyDataRowIsACode;
 
-/** A coercion diagnostic whose `data` is the type its code carries. */
-export type CoercionDiagnostic = {
-  [C in CoercionCode]: Omit<CoreDiagnostic, 'code' | 'data'> & { code: C; data?: CoercionData[C] };
-}[CoercionCode];
+/** The `data` a diagnostic with code C carries (undefined: none). */
+export type CoercionData<C extends CoercionCode> = C extends keyof CoercionDataRows ? CoercionDataRows[C] : undefined;
 
 /** Every code, for tests and docs checks. */
-export const ALL_COERCION_CODES = Object.keys(COERCION_CODES) as CoercionCode[];
+export const ALL_COERCION_CODES: readonly CoercionCode[] = [...COERCION_SYNTAX_CODES, ...COERCION_SEMANTIC_CODES];
 
 /** Whether `code` is one of the catalogue's (for diagnostics that came back from a client). */
+const KNOWN = new Set<string>(ALL_COERCION_CODES);
 export function isCoercionCode(code: string): code is CoercionCode {
-  return Object.prototype.hasOwnProperty.call(COERCION_CODES, code);
+  return KNOWN.has(code);
 }

@@ -330,7 +330,7 @@ class RuleLineParser extends EmbeddedActionsParser {
     return this.r(t.startOffset, tokenEnd(t));
   }
 
-  private err<C extends SyntaxCode>(code: C, message: string, range: Range, data?: CoercionData[C]): SyntaxErrorInfo {
+  private err<C extends SyntaxCode>(code: C, message: string, range: Range, data?: CoercionData<C>): SyntaxErrorInfo {
     const e: SyntaxErrorInfo = data === undefined ? { range, message, code } : { range, message, code, data };
     this.errs.push(e);
     return e;

@@ -23,8 +23,8 @@ export interface QuickFix {
  * `data` as the code's catalogue type, every field optional: a diagnostic may come back from an
  * editor with its data changed or missing, so each fix checks what it needs.
  */
-function dataOf<C extends CoercionCode>(diagnostic: CoreDiagnostic, _code: C): Partial<NonNullable<CoercionData[C]>> | undefined {
-  return diagnostic.data as Partial<NonNullable<CoercionData[C]>> | undefined;
+function dataOf<C extends CoercionCode>(diagnostic: CoreDiagnostic, _code: C): Partial<NonNullable<CoercionData<C>>> | undefined {
+  return diagnostic.data as Partial<NonNullable<CoercionData<C>>> | undefined;
 }
 
 export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: CoreDiagnostic): QuickFix[] {

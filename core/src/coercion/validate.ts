@@ -304,7 +304,7 @@ class RuleChecker {
   ) {}
 
   private report<C extends CoercionCode>(range: Range, severity: Severity, code: C, message: string,
-    extra: { tags?: CoreDiagnostic['tags']; data?: CoercionData[C] } = {}): void {
+    extra: { tags?: CoreDiagnostic['tags']; data?: CoercionData<C> } = {}): void {
     const d: CoreDiagnostic = { range, severity, code, message };
     if (extra.tags) d.tags = extra.tags;
     if (extra.data !== undefined) d.data = extra.data;

@@ -432,7 +432,7 @@ class DeviceValidator {
     else seen.set(key, f);
   }
 
-  private add<C extends DeviceCode>(range: Range, severity: Severity, code: C, message: string, tags?: CoreDiagnostic['tags'], data?: DeviceData[C]): void {
+  private add<C extends DeviceCode>(range: Range, severity: Severity, code: C, message: string, tags?: CoreDiagnostic['tags'], data?: DeviceData<C>): void {
     const d: CoreDiagnostic = { range, severity, code, message };
     if (tags) d.tags = tags;
     if (data !== undefined) d.data = data;
