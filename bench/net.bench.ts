@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseRuleFile } from '../core/src/coercion/parser';
+import { parseRuleFile } from '../core/src/coercion/fileParser';
 import { evaluateRules } from '../core/src/coercion/evaluate';
 import { buildFileMeta, readFileMeta } from '../core/src/dicom/file-meta';
 import { loadDatasetBytes } from '../core/src/dicom/files';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import type { RuleSetInput } from '../../core/src/coercion/evaluate';
 import { globsFor, parseUriList } from '../../client/src/features/preview/addedPaths';
 import { csvField, previewCsv, previewJson } from '../../client/src/features/preview/export';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { evaluateRules } from '../../core/src/coercion/evaluate';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { JsonDatasetAccess, type JsonDataset } from '../../core/src/dicom/json-dataset';
 import { runCase } from '../../core/src/ruletest/check';
 import { RuleCoverage, stateOf } from '../../core/src/ruletest/coverage';

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRuleFile } from '../coercion/parser';
+import { parseRuleFile } from '../coercion/fileParser';
 import type { RuleSetInput } from '../coercion/evaluate';
 import type { RuleFileNode } from '../coercion/ast';
 import type { CoreDiagnostic } from '../diagnostics';

@@ -5,7 +5,7 @@
  * only re-indented. Never changes what a test means.
  */
 import { formatRuleLine } from '../coercion/format';
-import { splitLines } from '../coercion/parser';
+import { splitLines } from '../coercion/fileParser';
 import type { AttributeNode, Expectation, TestLine, ValueNode } from './ast';
 import { parseRuleTest } from './parser';
 

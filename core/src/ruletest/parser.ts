@@ -5,7 +5,8 @@
  */
 import type { AttributeRef } from '../dicom/access';
 import type { Expression } from '../coercion/ast';
-import { parseRuleLine, splitLines } from '../coercion/parser';
+import { splitLines } from '../coercion/fileParser';
+import { parseRuleLine } from '../coercion/lineParser';
 import { editDistance, validateRuleFile } from '../coercion/validate';
 import { getDictionary } from '../dictionary';
 import type { CoreDiagnostic } from '../diagnostics';

@@ -19,7 +19,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { BlankNode, LineNode, RuleFileNode } from '../../../core/src/coercion/ast';
-import { parseRuleLine } from '../../../core/src/coercion/parser';
+import { parseRuleLine } from '../../../core/src/coercion/lineParser';
 import { buildDeviceTable, parseDeviceFile } from '../../../core/src/devices/index';
 import { getDictionary } from '../../../core/src/dictionary/index';
 import { formatRuleTest } from '../../../core/src/ruletest/format';
