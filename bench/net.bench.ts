@@ -1,17 +1,18 @@
 /**
  * Network benchmark (docs/benchmarks.md, section "DICOM network"), all on 127.0.0.1, storing
  * into /dev/shm so that the comparison is of protocol and CPU, not disk:
- *  (a) storescu → our SCP (core/src/net) running 20 coercion rules on every object with the
- *      engine of `pacsw apply` and storing it atomically (temp file, fsync, rename, fsync of the
- *      folder) before answering, against storescu → DCMTK storescp storing, same files, same run;
- *      also our SCP storing without rules;
+ *  (a) storescu → `pacsw serve` (a device with 20 rules, storing; when the build has it),
+ *      storescu → our SCP (core/src/net) in-process running the same 20 rules with the engine of
+ *      `pacsw apply` and storing atomically (temp file, fsync, rename, fsync of the folder)
+ *      before answering, and without rules, all against storescu → DCMTK storescp storing, same
+ *      files, same run;
  *  (b) our SCU → storescp against storescu → storescp;
  * for small (~40 KB) and large (~5 MB) objects, one association per run. Reports files/s, the
  * receiver's (or sender's) CPU time, and the ratio to DCMTK (target: at least 0.7 for (a)).
  * Echo latency is in echo.bench.ts.
  * Run with `npm run bench net` (or `node out/bench/net.bench.js [--quick]` after tsc).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -139,6 +140,48 @@ async function storescp(dir: string): Promise<{ port: number; child: ChildProces
   return { port, child, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))) };
 }
 
+const PACSW = path.resolve(__dirname, '../../dist/pacsw.js');
+
+/** True when this build has `pacsw serve` (issue 11's receiving node). */
+function hasServe(): boolean {
+  const r = spawnSync(process.execPath, [PACSW, 'serve', '--help'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/** A device table whose one device (CT_BENCH on 127.0.0.1, store U) runs the 20 rules. */
+function serveTable(dir: string): string {
+  fs.writeFileSync(path.join(dir, 'bench.coerce'), generateRuleFile(20));
+  const file = path.join(dir, 'bench.pacs');
+  fs.writeFileSync(file, [
+    'server PACS_BENCH {', '  ae "PACSW"', '  tcp-port 104', '}',
+    'device CT1 {', '  type dicom', '  ae "STORESCU"', '  host 127.0.0.1', '  services {', '    store U', '  }', '  rules "bench.coerce"', '}', '',
+  ].join('\n'));
+  return file;
+}
+
+/** `pacsw serve` as its own process, resolved once it prints its `listening` event. */
+async function startServe(table: string, store: string): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [PACSW, 'serve', '--devices', table, '--store', store, '--port', String(port), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (/"event":\s*"listening"/.test(out)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`pacsw serve exited with ${code}: ${err.slice(-500)}`)));
+  });
+  child.stdout!.resume();
+  return {
+    port, pid: child.pid!,
+    stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGINT')))),
+  };
+}
+
+const countFiles = (dir: string): number => (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((d) => d.isFile() && d.name.endsWith('.dcm')).length;
+
 function runStorescu(port: number, files: string): Promise<{ ms: number; cpuMs: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -195,6 +238,9 @@ async function main(): Promise<void> {
     { label: 'large (~5 MB)', dir: makeObjects('large', quick ? 10 : 30, 5_000_000), count: quick ? 10 : 30 },
   ];
   const out = path.join(ROOT, 'out');
+  const serve = hasServe();
+  const table = serve ? serveTable(ROOT) : '';
+  if (!serve) console.log('(this build has no `pacsw serve`: its line is left out)');
   const lines: Array<Record<string, unknown>> = [];
   try {
     for (const set of sets) {
@@ -207,9 +253,19 @@ async function main(): Promise<void> {
       for (let round = 0; round < rounds + 1; round++) {
         const warm = round === 0; // first round: page cache, JIT
         // Alternate which receiver goes first, so drift in the machine's load evens out.
-        const order = round % 2 ? ['dcmtk', 'ours-rules', 'ours-raw'] : ['ours-rules', 'ours-raw', 'dcmtk'];
+        const order = round % 2 ? ['dcmtk', 'serve', 'ours-rules', 'ours-raw'] : ['serve', 'ours-rules', 'ours-raw', 'dcmtk'];
         for (const who of order) {
-          if (who === 'dcmtk') {
+          if (who === 'serve') {
+            if (!serve) continue;
+            const node = await startServe(table, emptied(out));
+            const c0 = cpuOf(node.pid);
+            const r = await runStorescu(node.port, set.dir);
+            const cpu = cpuOf(node.pid) - c0;
+            await node.stop();
+            const stored = countFiles(out);
+            if (stored !== set.count) throw new Error(`pacsw serve stored ${stored} of ${set.count} files`);
+            if (!warm) add('(a) storescu → pacsw serve (20 rules, storing)', { ms: r.ms, cpuMs: cpu });
+          } else if (who === 'dcmtk') {
             const scp = await storescp(emptied(out));
             const c0 = cpuOf(scp.child.pid!);
             const r = await runStorescu(scp.port, set.dir);
@@ -243,7 +299,7 @@ async function main(): Promise<void> {
           runs: row.ms.length, medianMs: Math.round(ms), p95Ms: Math.round(Math.max(...row.ms)),
           filesPerSecond: Math.round((row.files / ms) * 1000), cpuMs: Math.round(median(row.cpu)), throughputVsDcmtk: ratio,
         };
-        if (row.name.includes('20 rules')) {
+        if (row.name.includes('pacsw serve') || (!serve && row.name.includes('20 rules'))) {
           line.target = '≥ 0.7 of storescp throughput';
           line.met = ratio >= 0.7;
         }
