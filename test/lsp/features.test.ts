@@ -53,6 +53,17 @@ describe('LSP: language features', function () {
   }
 
   describe('hover', () => {
+    it('says what a valid value is: the VR rules, enumerated values and a link to the standard', async () => {
+      const text = await hover('(0010,0040)="M"\n', at(0, 3));
+      assert.match(text, /Patient's Sex/);
+      assert.match(text, /\*\*A value:\*\* CS \(Code String\) · at most 16 characters · ASCII only/);
+      assert.match(text, /\*\*Enumerated values\*\* \(PS3\.3 Patient Module\): `M`, `F`, `O`/);
+      assert.match(text, /\[\(0010,0040\) in the DICOM standard \(PS3\.6 registry\)\]\(https:\/\/dicom\.nema\.org\/medical\/dicom\/current\/output\/chtml\/part06\/chapter_6\.html\)/);
+      const date = await hover('(0008,0020)="20240105"\n', at(0, 3));
+      assert.match(date, /format: `YYYYMMDD`/);
+      assert.doesNotMatch(date, /Enumerated values/);
+    });
+
     it('explains a tag: keyword, name, VR, VM', async () => {
       const text = await hover('(0010,0010)=NULL()\n', at(0, 3));
       assert.match(text, /Patient's Name/);

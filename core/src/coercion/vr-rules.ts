@@ -233,3 +233,34 @@ export function checkValueForVr(value: string, vr: string, vm?: string): string 
   }
   return undefined;
 }
+
+/** How a value of each format VR is written, for hover. */
+const FORMAT_SHAPES: Record<string, string> = {
+  AS: 'three digits and D, W, M or Y, e.g. `045Y`',
+  CS: 'upper-case letters, digits, space and underscore',
+  DA: '`YYYYMMDD`, e.g. `20240105`',
+  TM: '`HH[MM[SS[.FFFFFF]]]`, e.g. `142530`',
+  DT: '`YYYY[MM[DD[HH[MM[SS[.FFFFFF]]]]]][&ZZXX]`, e.g. `20240105142530+0100`',
+  IS: 'an integer, -2147483648 to 2147483647',
+  DS: 'a fixed or floating point number, e.g. `1.5`, `-2.5E3`',
+  UI: 'dot-separated numbers without leading zeros, e.g. `1.2.840.10008.1.1`',
+  AE: 'not only spaces',
+  UR: 'a URI without spaces',
+};
+
+/**
+ * What the validator requires of a value of `vr`, in short phrases for hover (the same rules
+ * checkValueForVr applies); undefined for VRs a rule cannot write.
+ */
+export function vrRequirements(vr: string): string[] | undefined {
+  const s = SPECS[vr];
+  if (!s) return undefined;
+  const out = [`${vr} (${s.name})`];
+  out.push(s.maxLength === MAX_UNLIMITED ? 'no length limit' : vr === 'PN' ? 'at most 64 characters per component group' : `at most ${s.maxLength} characters`);
+  out.push(s.asciiOnly ? 'ASCII only (the default repertoire)' : 'any character of the Specific Character Set');
+  if (s.backslashIsText) out.push('one value (a backslash is text)');
+  const shape = FORMAT_SHAPES[vr];
+  if (shape) out.push(`format: ${shape}`);
+  if (vr === 'PN') out.push('`Family^Given^Middle^Prefix^Suffix`');
+  return out;
+}

@@ -1,5 +1,7 @@
 /** Markdown descriptions shared by hover and completion, so both say the same thing. */
 import type { DictionaryEntry } from '../../../core/src/dictionary/types';
+import { enumeratedValuesOf } from '../../../core/src/dictionary/enumerations';
+import { vrRequirements } from '../../../core/src/coercion/vr-rules';
 import { signatureLabel, type FunctionInfo } from '../../../core/src/coercion/functions';
 import type { CoercionDialect } from '../languages';
 
@@ -10,8 +12,18 @@ export function tagDocumentation(entry: DictionaryEntry): string {
     `Tag \`${entry.tagText}\` · VR \`${entry.vr}\` · VM \`${entry.vm}\``,
   ];
   if (entry.retired) lines.push('', '*Retired* from the DICOM standard.');
+  const requirements = vrRequirements(entry.vr);
+  if (requirements) lines.push('', `**A value:** ${requirements.join(' · ')}`);
+  const enumerated = enumeratedValuesOf(entry.tagText);
+  if (enumerated) {
+    lines.push('', `**Enumerated values** (PS3.3 ${enumerated.module}): ${enumerated.values.map((v) => `\`${v}\``).join(', ')} — ${enumerated.meaning}. Any other value is invalid.`);
+  }
+  lines.push('', `[${entry.tagText} in the DICOM standard (PS3.6 registry)](${DICOM_REGISTRY_URL})`);
   return lines.join('\n');
 }
+
+/** PS3.6 chapter 6, the registry of data elements (the current edition on the NEMA site). */
+export const DICOM_REGISTRY_URL = 'https://dicom.nema.org/medical/dicom/current/output/chtml/part06/chapter_6.html';
 
 export function functionDocumentation(f: FunctionInfo, dialect: CoercionDialect): string {
   const lines = ['```pacs-coercion', signatureLabel(f), '```', '', f.summary, ''];
