@@ -126,4 +126,29 @@ describe('LSP: completion', function () {
     assert.deepEqual((await complete('(0010,0010)="Pat|"')).items, []);
     assert.deepEqual((await complete('# Pat|')).items, []);
   });
+
+  describe('several words in any order', () => {
+    for (const [where, text] of [
+      ['a value', '(0008,1030)=study desc|'],
+      ['a value, words swapped', '(0008,1030)=desc study|'],
+      ['a target', 'study desc|'],
+      ['a tag opened with (', '(0008,1030)=concat((study desc|'],
+    ] as const) {
+      it(`finds Study Description from ${where}: ${text}`, async () => {
+        const list = await complete(text);
+        const item = find(list, 'StudyDescription');
+        const typed = text.slice(text.lastIndexOf(text.includes('((') ? '(' : '=') + (text.includes('((') ? 0 : 1), text.indexOf('|'));
+        const edit = item.textEdit as TextEdit;
+        // The edit replaces all the words typed, and the editor's filter keeps the item.
+        assert.equal(edit.range.end.character - edit.range.start.character, typed.length, JSON.stringify(edit.range));
+        assert.equal(item.filterText, typed);
+        assert.equal(edit.newText, '(0008,1030)');
+      });
+    }
+
+    it('does not take a function call before the cursor for words', async () => {
+      const list = await complete('(0010,0010)=concat(|');
+      assert.ok(list.items.some((i) => i.label === 'concat'));
+    });
+  });
 });

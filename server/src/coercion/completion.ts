@@ -77,7 +77,10 @@ export function completeCoercion(input: CompletionInput): CompletionList {
 function tagItems(query: string, typed: string, range: Range, file: RuleFileNode): CompletionItem[] {
   const byNumber = /^\(/.test(typed) && /^[0-9A-Fa-f,\s]*$/.test(query);
   const entries = query.trim() ? getDictionary().search(query, TAG_ITEM_LIMIT) : likelyTags(file);
-  return entries.map((entry, rank) => tagItem(entry, rank, range, byNumber));
+  // Several words (`study desc`, `desc study`) match in any order here; the editor's own
+  // filter would want them in the order of the filter text, so it gets exactly what was typed.
+  const matchedHere = /\S\s+\S/.test(query.trim()) ? typed : undefined;
+  return entries.map((entry, rank) => tagItem(entry, rank, range, byNumber, matchedHere));
 }
 
 /** Attributes PACS engineers coerce most, offered before anything is typed. */
@@ -122,14 +125,14 @@ function likelyTags(file: RuleFileNode): DictionaryEntry[] {
   return result;
 }
 
-function tagItem(entry: DictionaryEntry, rank: number, range: Range, byNumber: boolean): CompletionItem {
+function tagItem(entry: DictionaryEntry, rank: number, range: Range, byNumber: boolean, matchedHere?: string): CompletionItem {
   const digits = entry.tagText.replace(/[(),]/g, '');
   const nameWords = entry.name.replace(/[^A-Za-z0-9 ]/g, '');
   // VS Code filters on the text between the edit's start and the cursor; give it every way of
   // naming the tag, led by the one the user is typing (a leading `(` for numbers).
-  const filterText = byNumber
+  const filterText = matchedHere ?? (byNumber
     ? `${entry.tagText} ${digits} ${entry.keyword} ${nameWords}`
-    : `${entry.keyword} ${nameWords} ${entry.tagText} ${digits}`;
+    : `${entry.keyword} ${nameWords} ${entry.tagText} ${digits}`);
   const repeating = entry.tagText.includes('x');
   const item: CompletionItem = {
     label: entry.keyword || entry.tagText,

@@ -65,7 +65,8 @@ export function completionContext(line: string, character: number): CompletionCo
   }
   if (top && top.kind !== 'call') return { kind: 'none' }; // SEQ(...) / USER(...) arguments
 
-  const word = /\$?[A-Za-z0-9_]*$/.exec(before)![0];
+  // A target or value may be typed as several words of an attribute's name (`study desc`).
+  const word = /(?:[A-Za-z][A-Za-z0-9_]* +)+[A-Za-z0-9_]*$/.exec(before)?.[0] ?? /\$?[A-Za-z0-9_]*$/.exec(before)![0];
   const wordStart = character - word.length;
   const prev = before.slice(0, wordStart).trimEnd();
   const prevChar = prev[prev.length - 1];
