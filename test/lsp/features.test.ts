@@ -80,7 +80,7 @@ describe('LSP: language features', function () {
 
     it('gives a function its signature and NULL behaviour', async () => {
       const text = await hover('(0010,0010)=concat("A",(0010,0010))\n', at(0, 14));
-      assert.match(text, /concat\(a, b, value\.\.\.\)/);
+      assert.match(text, /concat\(a, b, more\.\.\.\)/);
       assert.match(text, /NULL arguments count as ""/);
     });
 
@@ -106,8 +106,23 @@ describe('LSP: language features', function () {
     assert.equal(inner?.signatures[0].label, 'split(string, delimiter, n)');
     assert.equal(inner?.activeParameter, 2);
     const outer = await help(19);
-    assert.equal(outer?.signatures[0].label, 'concat(a, b, value...)');
+    assert.equal(outer?.signatures[0].label, 'concat(a, b, more...)');
     assert.equal(outer?.activeParameter, 0);
+  });
+
+  it('signature help documents every parameter of concat, the repeating one included', async () => {
+    const { uri } = await open('(0010,0010)=concat("A","B","C"');
+    const help = await client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position: at(0, 29) });
+    const signature = help!.signatures[0];
+    const docs = (signature.parameters ?? []).map((p) => (p.documentation as MarkupContent).value);
+    assert.deepEqual(docs, [
+      '`a`: first value: a tag, a string, a variable or a call (NULL counts as "")',
+      '`b`: second value, joined right after `a`',
+      '`more...`: further values, joined in order',
+    ]);
+    assert.equal(help?.activeParameter, 2, 'the third argument is one of more...');
+    const [start, end] = signature.parameters![2].label as [number, number];
+    assert.equal(signature.label.slice(start, end), 'more...');
   });
 
   describe('code actions', () => {

@@ -55,7 +55,7 @@ export const FUNCTIONS: readonly FunctionInfo[] = [
     nullBehaviour: 'NULL when either argument is NULL.',
   },
   {
-    name: 'or', params: [p('a', 'value'), p('b', 'value')], repeats: p('value', 'further values'),
+    name: 'or', params: [p('a', 'first condition or value'), p('b', 'second condition or value')], repeats: p('more', 'further conditions or values, tried in order'),
     minArgs: 2, maxArgs: Infinity, dialect: 'erad',
     summary: 'Returns the first argument that is not NULL.',
     nullBehaviour: 'NULL when every argument is NULL. Note: returns the value itself, not "true".',
@@ -66,7 +66,7 @@ export const FUNCTIONS: readonly FunctionInfo[] = [
     nullBehaviour: '"true" exactly when `a` is NULL ("" is not NULL, so not("") is NULL).',
   },
   {
-    name: 'equals', params: [p('a', 'value'), p('b', 'value')], minArgs: 2, maxArgs: 2, dialect: 'erad',
+    name: 'equals', params: [p('a', 'first value to compare'), p('b', 'second value to compare')], minArgs: 2, maxArgs: 2, dialect: 'erad',
     summary: 'Returns "true" when `a` and `b` are equal strings, otherwise NULL.',
     nullBehaviour: 'NULL when either argument is NULL (NULL equals nothing, not even NULL).',
     decisions: 'Comparison is exact and case-sensitive; DICOM padding is already stripped from attribute values.',
@@ -85,7 +85,7 @@ export const FUNCTIONS: readonly FunctionInfo[] = [
     nullBehaviour: 'NULL when either argument is NULL.',
   },
   {
-    name: 'concat', params: [p('a', 'value'), p('b', 'value')], repeats: p('value', 'further values'),
+    name: 'concat', params: [p('a', 'first value: a tag, a string, a variable or a call (NULL counts as "")'), p('b', 'second value, joined right after `a`')], repeats: p('more', 'further values, joined in order'),
     minArgs: 2, maxArgs: Infinity, dialect: 'erad',
     summary: 'Joins all arguments.',
     nullBehaviour: 'NULL arguments count as "". Never returns NULL.',
@@ -100,7 +100,7 @@ export const FUNCTIONS: readonly FunctionInfo[] = [
     example: 'split((0010,0010),",",1)',
   },
   {
-    name: 'add', params: [p('n1', 'integer'), p('n2', 'integer')], repeats: p('n', 'further integers'),
+    name: 'add', params: [p('n1', 'first integer'), p('n2', 'second integer, added to `n1`')], repeats: p('more', 'further integers, added too'),
     minArgs: 2, maxArgs: Infinity, dialect: 'erad',
     summary: 'Integer sum of the arguments.',
     nullBehaviour: 'NULL when any argument is NULL or not an integer.',

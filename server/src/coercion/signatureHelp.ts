@@ -18,7 +18,8 @@ export function signatureHelpCoercion(file: RuleFileNode, position: Position): S
   const parameters = params.map((p) => {
     const start = label.indexOf(p.name, from);
     from = start + p.name.length;
-    return { label: [start, start + p.name.length] as [number, number], documentation: p.doc };
+    // Markdown, named, so the line reads as the parameter's own help rather than a stray word.
+    return { label: [start, start + p.name.length] as [number, number], documentation: { kind: 'markdown' as const, value: `\`${p.name}\`: ${p.doc}` } };
   });
   const signature: SignatureInformation = {
     label,
