@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseRuleFile } from '../core/src/coercion/fileParser';
-import { coerceFile } from '../core/src/dicom/coerce-file';
+import { coerceFile } from '../core/src/dicom/coerceFile';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const FILES = Number(process.argv[2] ?? 1000);

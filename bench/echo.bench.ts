@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { echo } from '../core/src/net/echo';
-import { echoAll, type EchoTarget } from '../core/src/net/echo-all';
+import { echoAll, type EchoTarget } from '../core/src/net/echoAll';
 import { dcmtkEnv, startEchoScp, startStorescp, stopAllPeers } from '../test/integration/peers';
 
 interface Measurement {

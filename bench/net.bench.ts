@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseRuleFile } from '../core/src/coercion/fileParser';
 import { evaluateRules } from '../core/src/coercion/evaluate';
-import { buildFileMeta, readFileMeta } from '../core/src/dicom/file-meta';
+import { buildFileMeta, readFileMeta } from '../core/src/dicom/fileMeta';
 import { loadDatasetBytes } from '../core/src/dicom/files';
 import { acceptContexts, connect, listen, type ScpServer, type StoreRequestEvent, type StoreResult } from '../core/src/net';
 import { IMPLEMENTATION_CLASS_UID } from '../core/src/net/pdu';

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { RuleSetInput } from '../../core/src/coercion/evaluate';
-import { coerceFile, type FileStatus } from '../../core/src/dicom/coerce-file';
+import { coerceFile, type FileStatus } from '../../core/src/dicom/coerceFile';
 import { loadRuleSets } from './rules';
 
 export interface ApplyJob {

@@ -4,8 +4,9 @@
  */
 import { loadDeviceFile, selectDevices, type LoadedDeviceFile } from '../../core/src/devices/resolve';
 import type { DeviceModel } from '../../core/src/devices/model';
-import { runBounded } from '../../core/src/net/echo-all';
+import { runBounded } from '../../core/src/net/echoAll';
 import type { NetResult } from '../../core/src/net/outcome';
+import { UsageError } from './args';
 
 /** Options every device command takes (parseArgs form); each command adds its own. */
 export const DEVICE_COMMAND_OPTIONS = {
@@ -30,8 +31,6 @@ export interface Out {
 }
 
 export const processOut: Out = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
-
-export class UsageError extends Error {}
 
 export function parsePositiveInt(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;

@@ -1,6 +1,7 @@
 /**
  * `pacsw`: the PACS Workbench command line. Each command lives in commands/<name>.ts and is
- * loaded only when used, so `pacsw check` does not pay for the DICOM code and vice versa.
+ * loaded only when used (the table below), so `pacsw check` does not pay for the DICOM code and
+ * vice versa.
  */
 import { UsageError } from './args';
 import { isApplyWorker, runApplyWorker } from './applyPool';
@@ -9,55 +10,38 @@ import { DicomFileError } from '../../core/src/dicom/files';
 
 interface CommandModule {
   run(args: string[]): Promise<number>;
-  summary?: string;
 }
 
-/** Commands in the order --help lists them; those whose module is absent are not listed. */
-const COMMANDS: Array<{ name: string; summary: string }> = [
-  { name: 'check', summary: 'report problems in coercion rule files and device tables (as the editor shows them)' },
-  { name: 'apply', summary: 'apply rules to DICOM files and folders, writing the results to --out' },
-  { name: 'trace', summary: 'show what each rule does to one data set (nothing is written)' },
-  { name: 'test', summary: 'run rule tests (*.coerce-test): failures as compiler lines, N passed, N failed' },
-  { name: 'impact', summary: 'what a rule change does: old rules (git REV or --old FILE) against the current ones on a corpus' },
-  { name: 'echo', summary: 'C-ECHO a device (DICOM verification)' },
-  { name: 'ping', summary: 'check that a device answers (ICMP, or TCP to its DICOM port)' },
-  { name: 'deploy', summary: 'deploy a device table to its servers (Orthanc, export folder), showing the difference first' },
-  { name: 'import', summary: 'write a device table (.pacs) from what a running Orthanc holds' },
+interface Command {
+  name: string;
+  summary: string;
+  /** Loads the command's module on first use (the bundle keeps each one apart until then). */
+  load: () => Promise<CommandModule>;
+}
+
+/**
+ * The command table, in the order --help lists it. Adding a command: a file commands/<name>.ts
+ * exporting run(args), a row here, a section in docs/cli.md.
+ */
+const COMMANDS: readonly Command[] = [
+  { name: 'check', summary: 'report problems in coercion rule files and device tables (as the editor shows them)', load: () => import('./commands/check') },
+  { name: 'apply', summary: 'apply rules to DICOM files and folders, writing the results to --out', load: () => import('./commands/apply') },
+  { name: 'trace', summary: 'show what each rule does to one data set (nothing is written)', load: () => import('./commands/trace') },
+  { name: 'test', summary: 'run rule tests (*.coerce-test): failures as compiler lines, N passed, N failed', load: () => import('./commands/test') },
+  { name: 'impact', summary: 'what a rule change does: old rules (git REV or --old FILE) against the current ones on a corpus', load: () => import('./commands/impact') },
+  { name: 'echo', summary: 'C-ECHO a device (DICOM verification)', load: () => import('./commands/echo') },
+  { name: 'ping', summary: 'check that a device answers (ICMP, or TCP to its DICOM port)', load: () => import('./commands/ping') },
+  { name: 'deploy', summary: 'deploy a device table to its servers (Orthanc, export folder), showing the difference first', load: () => import('./commands/deploy') },
+  { name: 'import', summary: 'write a device table (.pacs) from what a running Orthanc holds', load: () => import('./commands/import') },
 ];
 
-function loadCommand(name: string): CommandModule | undefined {
-  if (!/^[a-z]+$/.test(name)) return undefined;
-  const missing = (error: unknown): boolean =>
-    error instanceof Error && /Cannot find module|not found in bundle/.test(error.message) && error.message.includes(`commands/${name}`);
-  try {
-    // The bundle (dist/pacsw.js) holds every commands/*.ts under its source name ...
-    return require(`./commands/${name}.ts`) as CommandModule;
-  } catch (error) {
-    if (!missing(error)) throw error;
-  }
-  try {
-    // ... while the compiled tree (out/) has commands/<name>.js.
-    return require(`./commands/${name}`) as CommandModule;
-  } catch (error) {
-    if (!missing(error)) throw error;
-    return undefined;
-  }
-}
-
 function help(): string {
-  const available = COMMANDS.filter((c) => {
-    try {
-      return loadCommand(c.name) !== undefined;
-    } catch {
-      return false; // a command that cannot load is not offered
-    }
-  });
-  const width = Math.max(...available.map((c) => c.name.length));
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'usage: pacsw <command> [options]',
     '',
     'commands:',
-    ...available.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'pacsw <command> --help shows the options of a command.',
   ].join('\n');
@@ -73,13 +57,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log('pacsw 0.1.0');
     return 0;
   }
-  const command = loadCommand(name);
+  const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     console.error(`pacsw: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await (await command.load()).run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`pacsw ${name}: ${error.message}\n(pacsw ${name} --help shows the usage)`);

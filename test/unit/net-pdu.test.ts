@@ -7,7 +7,7 @@ import {
   describeRejection, describeAbort,
 } from '../../core/src/net/pdu';
 import { acceptContexts } from '../../core/src/net/negotiation';
-import { buildFileMeta, readFileMeta } from '../../core/src/dicom/file-meta';
+import { buildFileMeta, readFileMeta } from '../../core/src/dicom/fileMeta';
 
 const body = (pdu: Buffer): Buffer => pdu.subarray(6);
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { evaluateRules } from '../../core/src/coercion/evaluate';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
-import { JsonDatasetAccess, type JsonDataset } from '../../core/src/dicom/json-dataset';
+import { JsonDatasetAccess, type JsonDataset } from '../../core/src/dicom/jsonDataset';
 import { runCase } from '../../core/src/ruletest/check';
 import { RuleCoverage, stateOf } from '../../core/src/ruletest/coverage';
 import { formatRuleTest } from '../../core/src/ruletest/format';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkValueForVr, isCoercibleVr, parseVm } from '../../core/src/coercion/vr-rules';
+import { checkValueForVr, isCoercibleVr, parseVm } from '../../core/src/coercion/vrRules';
 
 // [vr, value, vm?] — each must be accepted.
 const VALID: Array<[string, string, string?]> = [

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { collectInputs, type FileStatus } from '../../../core/src/dicom/coerce-file';
+import { collectInputs, type FileStatus } from '../../../core/src/dicom/coerceFile';
 import { runApplyJobs, type ApplyJob } from '../applyPool';
 import { parseArgs, UsageError } from '../args';
 import { loadRuleSets } from '../rules';

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_NETWORK_TIMEOUT_MS } from '../../../core/src/net/defaults';
 import { echo } from '../../../core/src/net/echo';
-import { echoTargetOf } from '../../../core/src/net/echo-all';
+import { echoTargetOf } from '../../../core/src/net/echoAll';
 import { loadTlsOptions, type TlsOptions } from '../../../core/src/net/tls';
 import { checkDevices, DEVICE_COMMAND_OPTIONS, loadSelection, parsePositiveInt, processOut, usageFailure, type DeviceResultRow, type Out } from '../deviceCommand';
 

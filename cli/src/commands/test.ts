@@ -1,7 +1,7 @@
 /** `pacsw test [FILES|FOLDERS]`: runs rule tests (*.coerce-test) the way CI wants them. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findRuleTestFiles, runRuleTestFile, type RuleTestFileResult } from '../../../core/src/dicom/rule-tests';
+import { findRuleTestFiles, runRuleTestFile, type RuleTestFileResult } from '../../../core/src/dicom/ruleTests';
 import { RuleCoverage, stateOf } from '../../../core/src/ruletest/coverage';
 import { writeFileAtomic } from '../../../core/src/dicom/files';
 import { parseArgs, UsageError } from '../args';

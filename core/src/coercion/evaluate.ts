@@ -15,10 +15,10 @@ import { AccessRefusal, formatRef, refKey, type AttributeRef, type DatasetAccess
 import type { Expression, LValue, RuleFileNode, RuleNode, SeqNode, TagNode } from './ast';
 import { rulesOf } from './ast';
 import { lookupFunction } from './functions';
-import { IMPLEMENTATIONS, RuleEvaluationError, type FunctionContext, type Value } from './evaluate-functions';
+import { IMPLEMENTATIONS, RuleEvaluationError, type FunctionContext, type Value } from './evaluateFunctions';
 
-export { IMPLEMENTATIONS } from './evaluate-functions';
-export type { Value } from './evaluate-functions';
+export { IMPLEMENTATIONS } from './evaluateFunctions';
+export type { Value } from './evaluateFunctions';
 
 export interface RuleSetInput {
   /** Shown in the trace, e.g. "Preceding Global", "CT_SCANNER", or a file name. */

@@ -18,7 +18,7 @@ import type {
 import { CONTROL_VARIABLES, FUNCTIONS, lookupFunction, type FunctionInfo } from './functions';
 import type { CoercionCode, CoercionData, ControlVariableData, KeywordForTagData, RetiredSplitData, UnknownFunctionData } from './diagnosticCodes';
 import { parseRuleFile } from './fileParser';
-import { checkValueForVr, isCoercibleVr } from './vr-rules';
+import { checkValueForVr, isCoercibleVr } from './vrRules';
 
 export type CoercionDialect = 'strict' | 'extended';
 

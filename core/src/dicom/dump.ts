@@ -11,9 +11,9 @@
 import { formatTag, getDictionary } from '../dictionary/index';
 import { isPrivateCreator, privateCreatorElementFor } from '../dictionary/index';
 import { formatRef, type AttributeRef, type DatasetAccess, type SequenceStep } from './access';
-import { JsonDatasetAccess, type JsonAttribute, type JsonDataset } from './json-dataset';
+import { JsonDatasetAccess, type JsonAttribute, type JsonDataset } from './jsonDataset';
 import type { ElementNode, Part10File } from './part10';
-import { Part10Dataset } from './part10-dataset';
+import { Part10Dataset } from './part10Dataset';
 
 /** Longer text values are cut in the tree (the dump lines keep them whole). */
 export const MAX_DUMP_VALUE = 1000;

@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DicomParseError, parsePart10 } from './part10';
-import { Part10Dataset } from './part10-dataset';
+import { Part10Dataset } from './part10Dataset';
 import { bufferOf } from './charset';
-import { checkJsonDataset, JsonDatasetAccess, JsonDatasetError, serializeJsonDataset, type JsonDataset } from './json-dataset';
+import { checkJsonDataset, JsonDatasetAccess, JsonDatasetError, serializeJsonDataset, type JsonDataset } from './jsonDataset';
 import type { DatasetAccess } from './access';
 
 /** A file that cannot be read as DICOM; the message names the file and where it went wrong. */

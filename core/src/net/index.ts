@@ -13,5 +13,5 @@ export * from './outcome';
 export * from './tls';
 export { echo, type EchoOptions, type EchoResult } from './echo';
 export * from './ping';
-export * from './echo-all';
+export * from './echoAll';
 export * from './defaults';

@@ -1,13 +1,13 @@
 /**
  * "Apply to Folder...": the rules of the preview run on every file of a folder with the engine
- * of `pacsw apply` (core/src/dicom/coerce-file.ts: written atomically, stopped and failed
+ * of `pacsw apply` (core/src/dicom/coerceFile.ts: written atomically, stopped and failed
  * objects not written), one file at a time in the extension host with a progress notification
  * that can be cancelled. Cancelling stops before the next file; no file is left half written.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RuleSetInput } from '../../../../core/src/coercion/evaluate';
-import { coerceFile, collectInputs, type FileStatus } from '../../../../core/src/dicom/coerce-file';
+import { coerceFile, collectInputs, type FileStatus } from '../../../../core/src/dicom/coerceFile';
 
 export interface ApplyOptions {
   /** The folder (or file) to read; asked when absent. */

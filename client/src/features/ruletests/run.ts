@@ -1,11 +1,11 @@
 /**
  * Running rule tests from the Test Explorer, the gutter or continuous run: the core runner
- * (core/src/dicom/rule-tests.ts) in the extension host, results as test messages at the failing
+ * (core/src/dicom/ruleTests.ts) in the extension host, results as test messages at the failing
  * line (a diff for expected/actual and snapshots), rule coverage through the Testing API.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readFromDisk, runRuleTestFile, type RuleTestFileResult } from '../../../../core/src/dicom/rule-tests';
+import { readFromDisk, runRuleTestFile, type RuleTestFileResult } from '../../../../core/src/dicom/ruleTests';
 import { RuleCoverage, stateOf } from '../../../../core/src/ruletest/coverage';
 import type { RuleTestTree } from './discovery';
 

@@ -5,7 +5,7 @@
  */
 import { getDictionary } from '../dictionary/index';
 import { formatTag } from '../dictionary/tag';
-import { isCoercibleVr, STRING_VRS } from '../coercion/vr-rules';
+import { isCoercibleVr, STRING_VRS } from '../coercion/vrRules';
 import { AccessRefusal, type AttributeRef, type DatasetAccess } from './access';
 
 export type JsonDataset = Record<string, JsonAttribute>;

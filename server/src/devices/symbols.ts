@@ -1,9 +1,8 @@
 /**
- * Outline and folding of .pacs files. Symbols: the server, categories and devices (with their
- * type), each holding its fields; an inline rule block holds one symbol per rule (the coercion
- * outline). Folding: every multi-line block, list, inline rule block and run of comments.
+ * Outline of .pacs files: the server, categories and devices (with their type), each holding its
+ * fields; an inline rule block holds one symbol per rule (the coercion outline).
  */
-import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver/node';
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { BlockNode, FieldNode } from '../../../core/src/devices/ast';
 import { toLspRange } from '../convert';
 import { documentSymbolsCoercion } from '../coercion/symbols';
@@ -57,30 +56,4 @@ function fieldSymbol(a: DeviceAnalysis, f: FieldNode): DocumentSymbol {
     symbol.children = documentSymbolsCoercion(a.ruleTree(f.block), (line) => a.lineText(line));
   }
   return symbol;
-}
-
-export function foldingRangesDevices(a: DeviceAnalysis): FoldingRange[] {
-  const out: FoldingRange[] = [];
-  // The closing `}` stays visible: fold up to the line before it.
-  const add = (start: number, close: number | undefined, last: number) => {
-    const end = close !== undefined ? close - 1 : last;
-    if (end > start) out.push({ startLine: start, endLine: end });
-  };
-  for (const block of a.parsed.ast.blocks) {
-    add(block.keywordRange.start.line, block.closeRange?.start.line, block.range.end.line);
-    for (const f of block.fields) {
-      if (f.block) add(f.block.openRange.start.line, f.block.closeRange?.start.line, f.block.range.end.line);
-    }
-  }
-  // Runs of two or more comment lines.
-  let start = -1;
-  for (let i = 0; i <= a.lines.length; i++) {
-    const isComment = i < a.lines.length && /^\s*#/.test(a.lines[i]) && !a.inlineRulesAt(i);
-    if (isComment && start < 0) start = i;
-    if (!isComment && start >= 0) {
-      if (i - 1 > start) out.push({ startLine: start, endLine: i - 1, kind: FoldingRangeKind.Comment });
-      start = -1;
-    }
-  }
-  return out.sort((x, y) => x.startLine - y.startLine);
 }

@@ -5,7 +5,7 @@
  * of a changed group) are recomputed.
  */
 import { getDictionary } from '../dictionary/index';
-import { isCoercibleVr, STRING_VRS } from '../coercion/vr-rules';
+import { isCoercibleVr, STRING_VRS } from '../coercion/vrRules';
 import { AccessRefusal, type AttributeRef, type DatasetAccess } from './access';
 import { bufferOf, charsetFor, type Charset } from './charset';
 import { LONG_VRS, tagText, type ElementNode, type ItemNode, type Part10File, type Syntax } from './part10';

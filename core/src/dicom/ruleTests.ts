@@ -19,7 +19,7 @@ import { formatSnapshots, parseSnapshots } from '../ruletest/snapshot';
 import { validateRuleTest } from '../ruletest/validate';
 import type { Range } from '../text/range';
 import { DicomFileError, loadDatasetBytes, writeFileAtomic } from './files';
-import { JsonDatasetAccess } from './json-dataset';
+import { JsonDatasetAccess } from './jsonDataset';
 
 export const RULE_TEST_EXTENSION = '.coerce-test';
 export const SNAPSHOT_EXTENSION = '.snap';
