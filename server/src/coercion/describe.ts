@@ -1,7 +1,7 @@
 /** Markdown descriptions shared by hover and completion, so both say the same thing. */
 import type { DictionaryEntry } from '../../../core/src/dictionary/types';
 import { enumeratedValuesOf } from '../../../core/src/dictionary/enumerations';
-import { vrRequirements } from '../../../core/src/coercion/vr-rules';
+import { vrRequirements } from '../../../core/src/coercion/vrRules';
 import { signatureLabel, type FunctionInfo } from '../../../core/src/coercion/functions';
 import type { CoercionDialect } from '../languages';
 
