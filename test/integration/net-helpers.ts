@@ -45,13 +45,13 @@ export async function startRecordingScp(options: Partial<ScpOptions> = {}, handl
     ...handlers,
     closed: (a, how, detail) => {
       rec.closed.push({ how, detail });
-      handlers.closed?.(a, how, detail);
       check();
+      handlers.closed?.(a, how, detail);
     },
     refused: (peer, why) => {
       rec.refused.push(why);
-      handlers.refused?.(peer, why);
       check();
+      handlers.refused?.(peer, why);
     },
   });
   return {

@@ -210,4 +210,17 @@ describe('our SCP against malformed and hostile peers', function () {
     await scp.ended(n + 1);
     assert.equal(scp.closed.at(-1)!.how, 'aborted-by-peer');
   });
+
+  it('survives a closed() handler that throws: the server goes on serving', async () => {
+    const fragile = await startRecordingScp({}, { closed: () => { throw new Error('handler bug'); } });
+    try {
+      const first = await runTool('echoscu', ['-aec', 'PACSW', LOCAL, String(fragile.port)]);
+      assert.equal(first.code, 0, first.output);
+      await fragile.ended(1);
+      const second = await runTool('echoscu', ['-aec', 'PACSW', LOCAL, String(fragile.port)]);
+      assert.equal(second.code, 0, second.output);
+    } finally {
+      await fragile.server.close(false);
+    }
+  });
 });

@@ -35,6 +35,18 @@ export const DEFAULT_MAX_DATASET_BYTES = 2 ** 31 - 1;
 
 const plainAddress = (a: string | undefined): string => (a ?? '').replace(/^::ffff:/, '');
 
+/**
+ * Runs a notification handler: its failure must not take the server down (it would surface
+ * inside a socket event). Reported once on stderr, in words.
+ */
+function notify(call: () => void): void {
+  try {
+    call();
+  } catch (e) {
+    process.stderr.write(`pacsw: a DICOM network event handler failed: ${(e as Error).stack ?? String(e)}\n`);
+  }
+}
+
 type State = 'awaiting-request' | 'negotiating' | 'associated' | 'releasing' | 'ended';
 
 class ScpSession {
@@ -103,8 +115,8 @@ class ScpSession {
     this.state = 'ended';
     this.clearTimer();
     this.endReason = { how, detail };
-    if (wasAssociated) this.handlers.closed?.(this.association!, how, detail);
-    else if (how !== 'released') this.handlers.refused?.(this.peer, detail ?? how);
+    if (wasAssociated) notify(() => this.handlers.closed?.(this.association!, how, detail));
+    else if (how !== 'released') notify(() => this.handlers.refused?.(this.peer, detail ?? how));
   }
 
   private abortProtocol(e: PduError): never {
@@ -309,7 +321,7 @@ export function listen(options: ScpOptions, handlers: ScpHandlers): Promise<ScpS
     : net.createServer((s) => accept(s, false));
   if (options.tls) {
     server.on('tlsClientError', (e: Error, s: tls.TLSSocket) => {
-      handlers.refused?.({ address: plainAddress(s.remoteAddress), port: s.remotePort ?? 0 }, `TLS handshake failed: ${e.message}`);
+      notify(() => handlers.refused?.({ address: plainAddress(s.remoteAddress), port: s.remotePort ?? 0 }, `TLS handshake failed: ${e.message}`));
       s.destroy();
     });
   }
