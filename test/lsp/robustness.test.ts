@@ -84,6 +84,27 @@ describe('LSP: robustness', function () {
     await stillWorks();
   });
 
+  it('a 70 KB malformed .pacs line: diagnostics are published, few and short', async () => {
+    // Before the fix: one finding per word, each quoting the 35 KB first word; JSON.stringify
+    // of the publication failed (Invalid string length) and nothing was published.
+    const line = `${'x'.repeat(35_000)} name ${'a '.repeat(17_500)}`;
+    const uri = docUri('long-line.pacs');
+    const diagnostics = await client.open(uri, `${line}\n`, 'pacs-devices');
+    assert.ok(diagnostics.some((d) => d.code === 'unexpected-text'), JSON.stringify(diagnostics.map((d) => d.code)));
+    assert.ok(JSON.stringify(diagnostics).length < 10_000, `${JSON.stringify(diagnostics).length} characters of diagnostics`);
+    await stillWorks();
+  });
+
+  it('formatting 10,000 nested `services {` lines returns an edit the size of the file', async () => {
+    const text = `device X {\n${'  services {\n'.repeat(10_000)}}\n`;
+    const uri = docUri('nested-services.pacs');
+    await client.open(uri, text, 'pacs-devices');
+    const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    const size = (edits ?? []).reduce((n, e) => n + e.newText.length, 0);
+    assert.ok(size < 2 * text.length, `${size} characters of edits for a ${text.length}-character file`);
+    await stillWorks();
+  });
+
   it('positions past the end and unknown documents', async () => {
     const uri = docUri('short.coerce');
     await client.open(uri, '(0010,0010)="x"');

@@ -98,6 +98,13 @@ export function formatDevice(device: NewDevice, eol = '\n', indent = '  '): stri
  * white space removed. Lines inside inline rule blocks keep their text (trimmed of leading
  * space, re-indented) because a coercion rule never spans lines.
  */
+/**
+ * Deepest indentation written: a block, a field's `{ }` list or inline rules inside it. The
+ * language nests no deeper, so an unbalanced file (10,000 `services {` lines) must not get
+ * ever-deeper indentation, whose text grows with the square of the line count.
+ */
+const MAX_INDENT_DEPTH = 2;
+
 export function formatDeviceFile(text: string, indent = '  '): string {
   const { lines, eol } = splitLines(text);
   const out: string[] = [];
@@ -109,9 +116,9 @@ export function formatDeviceFile(text: string, indent = '  '): string {
       if (trimmed.startsWith('}')) {
         inRules = false;
         depth = Math.max(0, depth - 1);
-        out.push(indent.repeat(depth) + trimmed);
+        out.push(indent.repeat(Math.min(depth, MAX_INDENT_DEPTH)) + trimmed);
       } else {
-        out.push(trimmed === '' ? '' : indent.repeat(depth) + trimmed);
+        out.push(trimmed === '' ? '' : indent.repeat(Math.min(depth, MAX_INDENT_DEPTH)) + trimmed);
       }
       continue;
     }
@@ -124,7 +131,7 @@ export function formatDeviceFile(text: string, indent = '  '): string {
     const closes = toks.filter((t) => t.tokenType === RCurly).length;
     const startsWithClose = toks[0]?.tokenType === RCurly;
     const lineDepth = startsWithClose ? Math.max(0, depth - 1) : depth;
-    out.push(indent.repeat(lineDepth) + trimmed);
+    out.push(indent.repeat(Math.min(lineDepth, MAX_INDENT_DEPTH)) + trimmed);
     depth = Math.max(0, depth + opens - closes);
     if (/^rules\b.*\{$/.test(trimmed)) inRules = true;
   }

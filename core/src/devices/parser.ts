@@ -4,6 +4,7 @@
  * line. Lines inside an inline `rules {` block are kept verbatim for the coercion parser.
  */
 import type { IToken } from 'chevrotain';
+import { excerpt } from '../text/excerpt';
 import { range as mkRange, type Range } from '../text/range';
 import type {
   BlockNode,
@@ -90,18 +91,21 @@ class DeviceParser {
       block.name = this.value(line, toks[k]);
       k++;
     } else {
-      this.error(this.afterRange(line, kw), 'missing-name', `\`${kw.image}\` needs a name, e.g. \`${kw.image} ${exampleName(kw.image)} {\`.`);
+      this.error(this.afterRange(line, kw), 'missing-name', `\`${excerpt(kw.image)}\` needs a name, e.g. \`${excerpt(kw.image)} ${exampleName(kw.image)} {\`.`);
     }
-    // Extra words between the name and the brace.
-    while (k < toks.length && toks[k].tokenType !== LCurly && toks[k].tokenType !== RCurly) {
-      this.error(this.tokRange(line, toks[k]), 'unexpected-text', `Unexpected \`${toks[k].image}\`: expected \`{\` after the ${kw.image} name.`);
-      k++;
+    // Extra words between the name and the brace: one finding for the whole run.
+    const extraStart = k;
+    while (k < toks.length && toks[k].tokenType !== LCurly && toks[k].tokenType !== RCurly) k++;
+    if (k > extraStart) {
+      const more = k - extraStart > 1 ? ` (and ${k - extraStart - 1} more word${k - extraStart > 2 ? 's' : ''})` : '';
+      this.error(this.span(this.tokRange(line, toks[extraStart]), this.tokRange(line, toks[k - 1])), 'unexpected-text',
+        `Unexpected \`${excerpt(toks[extraStart].image)}\`${more}: expected \`{\` after the ${excerpt(kw.image)} name.`);
     }
     if (k < toks.length && toks[k].tokenType === LCurly) {
       block.openRange = this.tokRange(line, toks[k]);
       k++;
     } else {
-      this.error(this.afterRange(line, toks[k - 1]), 'missing-open-brace', `Expected \`{\` at the end of the ${kw.image} line.`);
+      this.error(this.afterRange(line, toks[k - 1]), 'missing-open-brace', `Expected \`{\` at the end of the ${excerpt(kw.image)} line.`);
     }
     // Content after `{` on the header line: accepted as one field (e.g. `category c { max-connections 8 }`).
     if (k < toks.length) {
@@ -153,7 +157,7 @@ class DeviceParser {
       j = next;
     }
     this.error(block.openRange ?? block.keywordRange, 'missing-close-brace',
-      `\`${block.keyword}${block.name ? ' ' + block.name.text : ''}\` is not closed: add a line with \`}\`.`);
+      `\`${excerpt(block.keyword)}${block.name ? ' ' + excerpt(block.name.text) : ''}\` is not closed: add a line with \`}\`.`);
     block.range = this.span(block.keywordRange, lastContent);
     return { block, next: j };
   }
@@ -261,7 +265,12 @@ class DeviceParser {
           return { node, next: j + 1 };
         }
         if (t.tokenType === LCurly) {
-          this.error(this.tokRange(j, t), 'unexpected-brace', 'Unexpected `{`: blocks cannot be nested here.');
+          // A run of `{` is one finding.
+          if (k === 0 || current[k - 1].tokenType !== LCurly) {
+            let last = k;
+            while (last + 1 < current.length && current[last + 1].tokenType === LCurly) last++;
+            this.error(this.span(this.tokRange(j, t), this.tokRange(j, current[last])), 'unexpected-brace', 'Unexpected `{`: blocks cannot be nested here.');
+          }
           continue;
         }
         items.push(this.value(j, t));

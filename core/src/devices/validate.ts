@@ -6,6 +6,7 @@
  * in the CLI (disk).
  */
 import type { CoreDiagnostic, Severity } from '../diagnostics';
+import { excerpt } from '../text/excerpt';
 import type { Range } from '../text/range';
 import { validateRuleText, type CoercionDialect } from '../coercion/validate';
 import type { BlockNode, FieldNode, ValueNode } from './ast';
@@ -51,13 +52,31 @@ export function validateDeviceFile(parsed: DeviceParseResult, options: DeviceVal
   const out: CoreDiagnostic[] = parsed.errors.map((e) => ({ range: e.range, severity: 'error', code: e.code, message: e.message }));
   new DeviceValidator(parsed, table, options, out).run();
   out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { table, diagnostics: out };
+  return { table, diagnostics: capDiagnostics(out) };
+}
+
+/** Findings one document reports at most: past this, more of them help nobody and cost the editor. */
+export const MAX_DEVICE_DIAGNOSTICS = 200;
+
+/** The first findings, and a last one that says how many more there are. */
+function capDiagnostics(all: CoreDiagnostic[]): CoreDiagnostic[] {
+  if (all.length <= MAX_DEVICE_DIAGNOSTICS) return all;
+  const kept = all.slice(0, MAX_DEVICE_DIAGNOSTICS - 1);
+  const hidden = all.length - kept.length;
+  const at = all[MAX_DEVICE_DIAGNOSTICS - 1].range;
+  kept.push({
+    range: at,
+    severity: 'warning',
+    code: 'too-many-problems',
+    message: `${hidden} more problems from here on are not shown (at most ${MAX_DEVICE_DIAGNOSTICS} per file); fix the ones above and they will appear.`,
+  });
+  return kept;
 }
 
 /** AE title problems per DICOM PS3.5 (AE VR): ≤16 chars, no backslash/control chars, not all spaces. */
 export function checkAeTitle(ae: string): { code: DeviceCode; message: string } | undefined {
   if (ae.trim() === '') return { code: 'ae-blank', message: 'An AE title may not be empty or all spaces.' };
-  if (ae.length > 16) return { code: 'ae-too-long', message: `AE title "${ae}" has ${ae.length} characters; at most 16 are allowed.` };
+  if (ae.length > 16) return { code: 'ae-too-long', message: `AE title "${excerpt(ae)}" has ${ae.length} characters; at most 16 are allowed.` };
   if (/[\\\x00-\x1f\x7f]/.test(ae)) return { code: 'ae-invalid', message: 'An AE title may not contain a backslash or control characters.' };
   return undefined;
 }
@@ -84,7 +103,7 @@ class DeviceValidator {
       names.set(block.keyword, seen);
       const key = block.keyword === 'device' ? block.name.value : block.name.value.toLowerCase();
       if (seen.has(key)) {
-        this.add(block.name.range, 'error', 'duplicate-id', `${label(block.keyword)} ${block.name.value} is defined twice (first on line ${seen.get(key)!.start.line + 1}).`);
+        this.add(block.name.range, 'error', 'duplicate-id', `${label(block.keyword)} ${excerpt(block.name.value)} is defined twice (first on line ${seen.get(key)!.start.line + 1}).`);
       } else seen.set(key, block.name.range);
       switch (block.keyword) {
         case 'server':
@@ -99,7 +118,7 @@ class DeviceValidator {
           this.device(block);
           break;
         default:
-          this.add(block.keywordRange, 'error', 'unknown-block', `Unknown block \`${block.keyword}\`: expected \`server\`, \`category\` or \`device\`.`);
+          this.add(block.keywordRange, 'error', 'unknown-block', `Unknown block \`${excerpt(block.keyword)}\`: expected \`server\`, \`category\` or \`device\`.`);
       }
     }
     if (servers === 0 && this.table.devices.length > 0) {
@@ -148,7 +167,7 @@ class DeviceValidator {
           if (this.arity(f, 1)) {
             const v = f.values[0].value;
             if (!(v in TRANSFER_SYNTAXES) && !/^1\.2\.840\.10008\.1\.2(\.\d+)*$/.test(v)) {
-              this.add(f.values[0].range, 'error', 'unknown-transfer-syntax', `Unknown transfer syntax \`${v}\`: use a UID (1.2.840.10008.1.2...) or one of ${Object.keys(TRANSFER_SYNTAXES).join(', ')}.`);
+              this.add(f.values[0].range, 'error', 'unknown-transfer-syntax', `Unknown transfer syntax \`${excerpt(v)}\`: use a UID (1.2.840.10008.1.2...) or one of ${Object.keys(TRANSFER_SYNTAXES).join(', ')}.`);
             }
           }
           break;
@@ -161,7 +180,7 @@ class DeviceValidator {
       }
     }
     if (!block.fields.some((f) => f.key === 'ae')) {
-      this.add(block.name!.range, 'error', 'missing-field', `Server ${block.name!.value} needs its AE title: \`ae "${block.name!.value.slice(0, 16)}"\`.`);
+      this.add(block.name!.range, 'error', 'missing-field', `Server ${excerpt(block.name!.value)} needs its AE title: \`ae "${block.name!.value.slice(0, 16)}"\`.`);
     }
   }
 
@@ -172,7 +191,7 @@ class DeviceValidator {
       return;
     }
     if (!(which.value in SERVER_RULE_SETS)) {
-      this.add(which.range, 'error', 'unknown-rule-set', `Unknown rule set \`${which.value}\`: expected ${Object.keys(SERVER_RULE_SETS).join(', ')}.`);
+      this.add(which.range, 'error', 'unknown-rule-set', `Unknown rule set \`${excerpt(which.value)}\`: expected ${Object.keys(SERVER_RULE_SETS).join(', ')}.`);
       return;
     }
     this.ruleSetField(f, f.values.slice(1));
@@ -184,9 +203,9 @@ class DeviceValidator {
       this.add(f.range, 'error', 'missing-value', 'Write `deploy orthanc "http://host:8042"` or `deploy folder "path"`.');
       return;
     }
-    for (const e of extra) this.add(e.range, 'error', 'extra-value', `Unexpected \`${e.text}\`: \`deploy\` takes a kind and a target.`);
+    this.extraValues(extra, '`deploy` takes a kind and a target');
     if (!(kind.value in DEPLOY_KINDS)) {
-      this.add(kind.range, 'error', 'unknown-deploy-kind', `Unknown deploy target kind \`${kind.value}\`: expected ${Object.keys(DEPLOY_KINDS).join(' or ')}.`);
+      this.add(kind.range, 'error', 'unknown-deploy-kind', `Unknown deploy target kind \`${excerpt(kind.value)}\`: expected ${Object.keys(DEPLOY_KINDS).join(' or ')}.`);
       return;
     }
     if (kind.value === 'orthanc') {
@@ -197,7 +216,7 @@ class DeviceValidator {
         url = undefined;
       }
       if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        this.add(target.range, 'error', 'deploy-url', `\`${target.value}\` is not an http:// or https:// URL.`);
+        this.add(target.range, 'error', 'deploy-url', `\`${excerpt(target.value)}\` is not an http:// or https:// URL.`);
       } else if (url.username || url.password) {
         this.add(target.range, 'error', 'deploy-credentials', 'Do not put credentials in a .pacs file: remove the user name and password from the URL (deploy asks for them).');
       }
@@ -220,7 +239,7 @@ class DeviceValidator {
       }
     }
     if (!once.has('max-connections')) {
-      this.add(block.name!.range, 'error', 'missing-field', `Category ${block.name!.value} needs \`max-connections N\`.`);
+      this.add(block.name!.range, 'error', 'missing-field', `Category ${excerpt(block.name!.value)} needs \`max-connections N\`.`);
     }
   }
 
@@ -241,7 +260,7 @@ class DeviceValidator {
         case 'type':
           if (this.arity(f, 1)) {
             const v = f.values[0];
-            if (!type) this.add(v.range, 'error', 'unknown-type', `Unknown device type \`${v.value}\`. Types: ${Object.keys(DEVICE_TYPES).join(', ')}.`);
+            if (!type) this.add(v.range, 'error', 'unknown-type', `Unknown device type \`${excerpt(v.value)}\`. Types: ${Object.keys(DEVICE_TYPES).join(', ')}.`);
             else if (type === 'workstation') this.add(v.range, 'warning', 'workstation-retired', 'Workstation is a retired device type: existing rows stay valid, but eRAD will not accept it for a new device (use `viewer`).', ['deprecated']);
             else if (type === 'hl7') this.add(v.range, 'information', 'hl7-legacy', 'HL7 devices exist only in older eRAD versions.');
           }
@@ -265,7 +284,7 @@ class DeviceValidator {
         case 'send-timer':
         case 'receive-timer':
           if (this.arity(f, 1) && f.values[0].value !== '*') {
-            if (toInt(f.values[0].value) === undefined) this.add(f.values[0].range, 'error', 'invalid-timer', `A timer is a number of seconds or \`*\` (server default), not \`${f.values[0].value}\`.`);
+            if (toInt(f.values[0].value) === undefined) this.add(f.values[0].range, 'error', 'invalid-timer', `A timer is a number of seconds or \`*\` (server default), not \`${excerpt(f.values[0].value)}\`.`);
           }
           break;
         case 'services':
@@ -281,7 +300,7 @@ class DeviceValidator {
           if (this.arity(f, 1)) {
             if (type && type !== 'parent' && type !== 'child') this.add(f.keyRange, 'warning', 'link-not-applicable', '`link` names the .pacs file of a linked server; it applies to parent and child devices only.');
             else if (this.options.readFile && this.options.readFile(f.values[0].value) === undefined) {
-              this.add(f.values[0].range, 'warning', 'link-file-missing', `Linked server file ${f.values[0].value} not found.`);
+              this.add(f.values[0].range, 'warning', 'link-file-missing', `Linked server file ${excerpt(f.values[0].value)} not found.`);
             }
           }
           break;
@@ -290,13 +309,13 @@ class DeviceValidator {
           if (f.values.length === 1 && toBool(f.values[0].value) === undefined) this.add(f.values[0].range, 'error', 'invalid-bool', 'Write `enabled`, `disabled`, or `enabled yes|no`.');
           break;
         case 'disabled':
-          for (const v of f.values) this.add(v.range, 'error', 'extra-value', '`disabled` takes no value.');
+          this.extraValues(f.values, '`disabled` takes no value');
           break;
       }
     }
     const name = block.name!;
-    if (!typeField) this.add(name.range, 'error', 'missing-field', `Device ${name.value} needs a type: \`type dicom\` (or ${Object.keys(DEVICE_TYPES).filter((t) => t !== 'dicom').join(', ')}).`);
-    if (!once.has('host')) this.add(name.range, 'error', 'missing-field', `Device ${name.value} needs \`host\` (IP address or host name).`);
+    if (!typeField) this.add(name.range, 'error', 'missing-field', `Device ${excerpt(name.value)} needs a type: \`type dicom\` (or ${Object.keys(DEVICE_TYPES).filter((t) => t !== 'dicom').join(', ')}).`);
+    if (!once.has('host')) this.add(name.range, 'error', 'missing-field', `Device ${excerpt(name.value)} needs \`host\` (IP address or host name).`);
     if (type && NEEDS_AE.includes(type) && !once.has('ae')) this.add(name.range, 'error', 'missing-field', `A ${type} device needs its AE title: \`ae "TITLE"\`.`);
   }
 
@@ -307,13 +326,13 @@ class DeviceValidator {
       const tcpOff = d.tcpPort === 0;
       const tlsOff = d.tlsPort === 0 || d.tlsPort === undefined;
       if (d.fieldRanges['tcp-port'] && tcpOff && tlsOff) {
-        this.add(d.fieldRanges['tcp-port'], 'error', 'no-port', `Device ${d.id} must accept associations (${listens}) but both its TCP and TLS ports are 0.`);
+        this.add(d.fieldRanges['tcp-port'], 'error', 'no-port', `Device ${excerpt(d.id)} must accept associations (${listens}) but both its TCP and TLS ports are 0.`);
       } else if (d.port === undefined && d.tcpPort === undefined && d.tlsPort === undefined) {
-        this.add(d.idRange, 'error', 'missing-field', `Device ${d.id} must accept associations (${listens}): give its \`port\`.`);
+        this.add(d.idRange, 'error', 'missing-field', `Device ${excerpt(d.id)} must accept associations (${listens}): give its \`port\`.`);
       }
     }
     if (d.category !== undefined && !this.table.categories.some((c) => c.name.toLowerCase() === d.category!.toLowerCase())) {
-      this.add(d.fieldRanges['category'], 'error', 'unknown-category', `Unknown category \`${d.category}\`: define it with \`category ${d.category} { max-connections N }\`.`);
+      this.add(d.fieldRanges['category'], 'error', 'unknown-category', `Unknown category \`${excerpt(d.category)}\`: define it with \`category ${excerpt(d.category)} { max-connections N }\`.`);
     }
     const f = d.services.flags;
     if (f.autoget && f.autortv) {
@@ -352,7 +371,7 @@ class DeviceValidator {
   /** `rules "file.coerce"` or an inline block: check the rules with the coercion validator. */
   private ruleSetField(f: FieldNode, rest: ValueNode[]): void {
     if (f.block?.kind === 'InlineRules') {
-      for (const v of rest) this.add(v.range, 'error', 'extra-value', `Unexpected \`${v.text}\` before the inline rules.`);
+      this.extraValues(rest, 'inline rules follow `rules` and the rule set name directly');
       const rs = inlineOf(this.table, f);
       if (rs && rs.kind === 'inline') for (const d of validateRuleText(rs.text, { dialect: this.options.dialect })) this.out.push(d);
       return;
@@ -365,18 +384,18 @@ class DeviceValidator {
       this.add(f.keyRange, 'error', 'missing-value', 'Give the rules inline (`rules {` ... `}`) or as a file (`rules "file.coerce"`).');
       return;
     }
-    for (const v of rest.slice(1)) this.add(v.range, 'error', 'extra-value', `Unexpected \`${v.text}\`: one rule file per rule set.`);
+    this.extraValues(rest.slice(1), 'one rule file per rule set');
     const ref = rest[0];
     if (!this.options.readFile) return;
     const text = this.options.readFile(ref.value);
     if (text === undefined) {
-      this.add(ref.range, 'error', 'rule-file-missing', `Rule file ${ref.value} not found (paths are relative to this .pacs file).`);
+      this.add(ref.range, 'error', 'rule-file-missing', `Rule file ${excerpt(ref.value)} not found (paths are relative to this .pacs file).`);
       return;
     }
     const errors = validateRuleText(text, { dialect: this.options.dialect }).filter((d) => d.severity === 'error');
     if (errors.length) {
       const e = errors[0];
-      this.add(ref.range, 'error', 'rule-file-errors', `${ref.value} has ${errors.length} error${errors.length === 1 ? '' : 's'}; first at line ${e.range.start.line + 1}: ${e.message}`, undefined, { path: ref.value, errors: errors.length });
+      this.add(ref.range, 'error', 'rule-file-errors', `${excerpt(ref.value)} has ${errors.length} error${errors.length === 1 ? '' : 's'}; first at line ${e.range.start.line + 1}: ${excerpt(e.message, 120)}`, undefined, { path: ref.value, errors: errors.length });
     }
   }
 
@@ -390,7 +409,7 @@ class DeviceValidator {
   private host(v: ValueNode): void {
     const h = v.value;
     if (!/^[A-Za-z0-9._:-]+$/.test(h) || h.startsWith('-') || h.startsWith('.')) {
-      this.add(v.range, 'error', 'invalid-host', `\`${h}\` is not an IP address or host name.`);
+      this.add(v.range, 'error', 'invalid-host', `\`${excerpt(h)}\` is not an IP address or host name.`);
     }
   }
 
@@ -398,37 +417,43 @@ class DeviceValidator {
     const n = toInt(v.value);
     const min = zeroDisables ? 0 : 1;
     if (n === undefined || n < min || n > 65535) {
-      this.add(v.range, 'error', 'invalid-port', zeroDisables ? `A port is 1 to 65535, or 0 to disable; not \`${v.value}\`.` : `A port is 1 to 65535, not \`${v.value}\`.`);
+      this.add(v.range, 'error', 'invalid-port', zeroDisables ? `A port is 1 to 65535, or 0 to disable; not \`${excerpt(v.value)}\`.` : `A port is 1 to 65535, not \`${excerpt(v.value)}\`.`);
     }
   }
 
   private number(v: ValueNode): number | undefined {
     const n = toInt(v.value);
-    if (n === undefined) this.add(v.range, 'error', 'invalid-number', `Expected a whole number, not \`${v.value}\`.`);
+    if (n === undefined) this.add(v.range, 'error', 'invalid-number', `Expected a whole number, not \`${excerpt(v.value)}\`.`);
     return n;
   }
 
   /** Checks a field has exactly `n` values (and no block); true when the first value is usable. */
   private arity(f: FieldNode, n: number): boolean {
-    if (f.block) this.add(f.block.range, 'error', 'unexpected-block', `\`${f.key}\` does not take a block.`);
+    if (f.block) this.add(f.block.range, 'error', 'unexpected-block', `\`${excerpt(f.key)}\` does not take a block.`);
     if (f.values.length < n) {
-      this.add(f.keyRange, 'error', 'missing-value', `\`${f.key}\` needs a value.`);
+      this.add(f.keyRange, 'error', 'missing-value', `\`${excerpt(f.key)}\` needs a value.`);
       return false;
     }
-    for (const extra of f.values.slice(n)) {
-      this.add(extra.range, 'error', 'extra-value', `Unexpected \`${extra.text}\`: \`${f.key}\` takes one value, and each field goes on its own line.`);
-    }
+    this.extraValues(f.values.slice(n), `\`${excerpt(f.key)}\` takes one value, and each field goes on its own line`);
     return true;
+  }
+
+  /** One `extra-value` finding for a run of values too many, quoting only the first. */
+  private extraValues(extra: ValueNode[], why: string): void {
+    if (extra.length === 0) return;
+    const more = extra.length > 1 ? ` (and ${extra.length - 1} more value${extra.length > 2 ? 's' : ''})` : '';
+    const range = { start: extra[0].range.start, end: extra[extra.length - 1].range.end };
+    this.add(range, 'error', 'extra-value', `Unexpected \`${excerpt(extra[0].text)}\`${more}: ${why}.`);
   }
 
   private unknownField(f: FieldNode, known: Record<string, string>, where: string): void {
     const near = Object.keys(known).find((k) => closeTo(k, f.key));
-    this.add(f.keyRange, 'error', 'unknown-field', `Unknown ${where} field \`${f.key}\`.${near ? ` Did you mean \`${near}\`?` : ` Known: ${Object.keys(known).join(', ')}.`}`, undefined, near ? { replacement: near } : undefined);
+    this.add(f.keyRange, 'error', 'unknown-field', `Unknown ${where} field \`${excerpt(f.key)}\`.${near ? ` Did you mean \`${near}\`?` : ` Known: ${Object.keys(known).join(', ')}.`}`, undefined, near ? { replacement: near } : undefined);
   }
 
   private duplicateField(seen: Map<string, FieldNode>, key: string, f: FieldNode): void {
     const first = seen.get(key);
-    if (first) this.add(f.keyRange, 'error', 'duplicate-field', `\`${key}\` is already set on line ${first.keyRange.start.line + 1}.`);
+    if (first) this.add(f.keyRange, 'error', 'duplicate-field', `\`${excerpt(key)}\` is already set on line ${first.keyRange.start.line + 1}.`);
     else seen.set(key, f);
   }
 
