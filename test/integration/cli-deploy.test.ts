@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { ARCHIVE, CT1, modalities, pacsText, writePacs } from './deploy-helpers';
 import { hasCommand, startOrthanc, stopAllPeers, tempDir, type OrthancPeer } from './peers';
@@ -126,5 +128,39 @@ describe('pacsw deploy / pacsw import (bundled CLI, real Orthanc)', function () 
     assert.equal(r.code, 1);
     assert.match(r.stdout, /deploy blocked by 1 error/);
     assert.match(r.stdout, /bad\.pacs:\d+:\d+: invalid-port:/);
+  });
+});
+
+describe('pacsw deploy: credentials never printed', function () {
+  this.timeout(60000);
+  let dir: string;
+  let server: http.Server;
+  let url: string;
+  before(async () => {
+    dir = tempDir('cli-deploy-redact');
+    // A misbehaving server that answers every request with an error echoing what it was sent.
+    server = http.createServer((req, res) => {
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(`internal error; request headers: ${JSON.stringify(req.headers)}; user ${Buffer.from((req.headers.authorization ?? '').slice(6), 'base64').toString()}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('redacts the Authorization header, the user:password pair and the password from a server error body', async () => {
+    const file = writePacs(dir, 'site.pacs', pacsText([`deploy orthanc "${url}"`], [CT1]));
+    const password = 'Hunter2-very-secret';
+    const r = await pacsw(['deploy', '--devices', file, '--dry-run'], { PACSW_USERNAME: 'deployer', PACSW_PASSWORD: password });
+    const out = r.stdout + r.stderr;
+    assert.equal(r.code, 1, out);
+    assert.match(out, /HTTP 500/);
+    assert.match(out, /\[redacted\]/, out);
+    const token = Buffer.from(`deployer:${password}`).toString('base64');
+    assert.doesNotMatch(out, new RegExp(password), out);
+    assert.ok(!out.includes(token), out);
   });
 });

@@ -7,6 +7,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { basicCredentialForms, redact } from './redact';
 
 export interface OrthancConnection {
   /** Base URL, e.g. `http://127.0.0.1:8042` (a path prefix is kept: `https://h/orthanc`). */
@@ -101,8 +102,10 @@ export class OrthancClient {
     if (this.conn.username !== undefined) {
       headers.Authorization = 'Basic ' + Buffer.from(`${this.conn.username}:${this.conn.password ?? ''}`).toString('base64');
     }
+    // Whatever the server sends back is shown: never the credentials it may echo.
+    const secrets = this.conn.username !== undefined ? basicCredentialForms(this.conn.username, this.conn.password ?? '') : [];
     const fail = (message: string, status?: number, code?: string): OrthancHttpError =>
-      new OrthancHttpError(`${method} ${shownPath}: ${message}`, status, method, shownPath, code);
+      new OrthancHttpError(redact(`${method} ${shownPath}: ${message}`, secrets), status, method, shownPath, code);
 
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(fail('cancelled', undefined, 'ABORT_ERR'));
