@@ -1,9 +1,9 @@
 /** Loading rule files for apply and trace: parse, validate, refuse when they have errors. */
-import * as fs from 'node:fs';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { validateRuleFile, type CoercionDialect } from '../../core/src/coercion/validate';
 import type { RuleSetInput } from '../../core/src/coercion/evaluate';
 import type { CoreDiagnostic } from '../../core/src/diagnostics';
+import { readNamedTextFile } from '../../core/src/devices/resolve';
 
 export class RuleFileError extends Error {}
 
@@ -20,9 +20,10 @@ export function formatDiagnostic(file: string, d: CoreDiagnostic): string {
 export function loadRuleSet(file: string, name: string, onErrors?: (messages: string[]) => void, dialect: CoercionDialect = 'extended'): RuleSetInput {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readNamedTextFile(file);
   } catch (error) {
-    throw new RuleFileError(`${file}: cannot read rule file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new RuleFileError(code ? `${file}: cannot read rule file (${code})` : `cannot read rule file: ${(error as Error).message}`);
   }
   const parsed = parseRuleFile(text);
   const errors = validateRuleFile(parsed, { dialect }).filter((d) => d.severity === 'error');

@@ -15,9 +15,11 @@ export type { CoercionDialect };
 /** What the server reads from the `pacsWorkbench` configuration section. */
 export interface ServerSettings {
   coercion: { dialect: CoercionDialect };
+  /** Paths in .pacs files may lead outside the workspace (pacsWorkbench.devices.allowPathsOutsideWorkspace). */
+  devices: { allowPathsOutsideWorkspace: boolean };
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { coercion: { dialect: 'strict' } };
+export const DEFAULT_SETTINGS: ServerSettings = { coercion: { dialect: 'strict' }, devices: { allowPathsOutsideWorkspace: false } };
 
 /** Every service is optional: a language offers what it has. Services may throw a
  *  ResponseError to refuse (e.g. rename of a control variable); other throws are logged. */

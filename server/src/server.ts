@@ -26,6 +26,7 @@ import { SemanticTokenHistory } from './semanticDelta';
 import { createCoercionService } from './coercion/service';
 import { createDeviceService } from './devices/service';
 import { createRuleTestService } from './ruletest/service';
+import { uriToPath } from './devices/files';
 
 /** Section of the client's settings we read (package.json `contributes.configuration`). */
 const SETTINGS_SECTION = 'pacsWorkbench';
@@ -38,9 +39,11 @@ const documents = new TextDocuments(TextDocument);
 const registry = new LanguageRegistry();
 registry.register(createCoercionService());
 registry.register(createRuleTestService(documents));
-registry.register(createDeviceService({ connection, documents, revalidate: (doc) => scheduleValidation(doc), capabilities: () => clientCapabilities, log: (m) => logError('devices', m) }));
+registry.register(createDeviceService({ connection, documents, revalidate: (doc) => scheduleValidation(doc), capabilities: () => clientCapabilities, workspaceRoots: () => workspaceRoots, log: (m) => logError('devices', m) }));
 
 let clientCapabilities: ClientCapabilities = {};
+/** Absolute paths of the workspace folders the client opened (references stay inside them). */
+let workspaceRoots: string[] = [];
 let hasConfigurationRequest = false;
 /** Settings pushed with didChangeConfiguration, for clients without workspace/configuration. */
 let pushedSettings: ServerSettings = DEFAULT_SETTINGS;
@@ -88,8 +91,12 @@ async function withService<T>(
 // ------------------------------------------------------------------ settings
 
 function normaliseSettings(raw: unknown): ServerSettings {
-  const dialect = (raw as { coercion?: { dialect?: unknown } } | undefined)?.coercion?.dialect;
-  return { coercion: { dialect: dialect === 'extended' ? 'extended' : 'strict' } };
+  const r = raw as { coercion?: { dialect?: unknown }; devices?: { allowPathsOutsideWorkspace?: unknown } } | undefined;
+  const dialect = r?.coercion?.dialect;
+  return {
+    coercion: { dialect: dialect === 'extended' ? 'extended' : 'strict' },
+    devices: { allowPathsOutsideWorkspace: r?.devices?.allowPathsOutsideWorkspace === true },
+  };
 }
 
 function settingsFor(uri: string): Promise<ServerSettings> {
@@ -165,6 +172,8 @@ function unionOf(pick: (service: LanguageService) => readonly string[] | undefin
 
 connection.onInitialize((params): InitializeResult => {
   clientCapabilities = params.capabilities;
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceRoots = folders.map(uriToPath).filter((p): p is string => p !== undefined);
   hasConfigurationRequest = clientCapabilities.workspace?.configuration === true;
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial) pushedSettings = normaliseSettings(initial);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseRuleFile } from '../../../core/src/coercion/fileParser';
 import { validateRuleFile, type CoercionDialect } from '../../../core/src/coercion/validate';
+import { diskReferences, readNamedTextFile } from '../../../core/src/devices/resolve';
 import { validateDeviceText } from '../../../core/src/devices/validate';
 import { validateRuleTest } from '../../../core/src/ruletest/validate';
 import type { CoreDiagnostic } from '../../../core/src/diagnostics';
@@ -14,6 +15,8 @@ export const usage = `usage: pacsw check [--dialect strict|extended] [--json] FI
 
 FILES are coercion rule files, device tables (*.pacs; rule files they reference are read
 relative to the .pacs file and checked too), or rule tests (*.coerce-test, docs/rule-tests.md).
+Paths in a .pacs file stay inside its repository (else its folder): set
+PACSW_ALLOW_OUTSIDE_PATHS=1 to allow others.
 Prints one line per problem: file:line:col: severity code message
 --json       print a JSON array of {file, line, column, endLine, endColumn, severity, code, message}
              (line and column 1-based)
@@ -26,14 +29,7 @@ function diagnosticsOf(file: string, text: string, dialect: CoercionDialect): Co
     return validateRuleTest(text, { fileExists }).diagnostics;
   }
   if (!file.toLowerCase().endsWith('.pacs')) return validateRuleFile(parseRuleFile(text), { dialect });
-  const readFile = (ref: string): string | undefined => {
-    try {
-      return fs.readFileSync(path.resolve(path.dirname(file), ref), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  return validateDeviceText(text, { readFile, dialect }, file).diagnostics;
+  return validateDeviceText(text, { ...diskReferences(file), dialect }, file).diagnostics;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -51,10 +47,11 @@ export async function run(args: string[]): Promise<number> {
   for (const file of parsed.positionals) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readNamedTextFile(file);
     } catch (error) {
       errors++;
-      const message = `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      const code = (error as NodeJS.ErrnoException).code;
+      const message = code ? `cannot read (${code})` : `cannot read: ${(error as Error).message}`;
       if (parsed.flags.has('json')) json.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable', message });
       else console.log(`${file}:1:1: error unreadable ${message}`);
       continue;

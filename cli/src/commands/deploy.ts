@@ -11,6 +11,7 @@ import { formatDeployReport, formatPlan } from '../../../core/src/deploy/report'
 import { buildDeviceTable } from '../../../core/src/devices/model';
 import { parseDeviceFile } from '../../../core/src/devices/parser';
 import { parseArgs, UsageError } from '../args';
+import { readNamedTextFile } from '../../../core/src/devices/resolve';
 
 export const summary = 'deploy a device table to its servers (Orthanc, export folder), showing the difference first';
 export const usage = `usage: pacsw deploy --devices FILE [--server ID] [--target KIND|URL|PATH] [options]
@@ -106,9 +107,9 @@ export async function run(args: string[]): Promise<number> {
   if (!file) throw new UsageError('--devices FILE is required');
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readNamedTextFile(file);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError((e as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read ${file}: no such file` : `cannot read ${(e as Error).message}`);
   }
   const wantServer = parsed.values.get('server');
   const wantTarget = parsed.values.get('target');

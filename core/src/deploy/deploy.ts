@@ -10,7 +10,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateDeviceText } from '../devices/validate';
-import { diskReaderFor } from '../devices/resolve';
+import { checkReferencePath, cliPathPolicy, diskReaderFor, diskReferences, readNamedTextFile } from '../devices/resolve';
+import type { PathPolicy, ReferenceText } from '../devices/references';
 import type { DeviceTable } from '../devices/model';
 import { diffItems, isEmptyDiff, type DeployDiff, type ItemMap } from './diff';
 import { ExportFolderTarget, exportRoot, fileNameOf, writeFileAtomic } from './exportFolder';
@@ -46,8 +47,13 @@ export interface DeployOptions {
   file: string;
   /** Its text when it differs from disk (unsaved editor); default: read from disk. */
   text?: string;
-  /** Reader for referenced files (default: from disk, next to `file`). */
-  readFile?: (p: string) => string | undefined;
+  /** Reader for referenced files (default: from disk, next to `file`, under `paths`). */
+  readFile?: (p: string) => ReferenceText;
+  /**
+   * Where paths in the file may lead (default: the file's repository, else its folder). A
+   * deploy folder outside it blocks the deploy.
+   */
+  paths?: PathPolicy;
   /** Which of the server's deploy targets to use (default all). */
   selectTarget?: (kind: string, target: string) => boolean;
   /** Credentials for an Orthanc URL, or undefined for none. */
@@ -123,9 +129,10 @@ interface Prepared {
 }
 
 function prepare(options: DeployOptions): Prepared {
-  const readFile = options.readFile ?? diskReaderFor(options.file);
-  const text = options.text ?? fs.readFileSync(options.file, 'utf8');
-  const { table, diagnostics } = validateDeviceText(text, { readFile }, options.file);
+  const disk = diskReferences(options.file, options.paths ?? cliPathPolicy(options.file));
+  const readFile = options.readFile ?? disk.readFile;
+  const text = options.text ?? readNamedTextFile(options.file);
+  const { table, diagnostics } = validateDeviceText(text, { readFile, checkPath: disk.checkPath }, options.file);
   const blocked = diagnostics
     .filter((d) => d.severity === 'error')
     .map((d) => ({ line: d.range.start.line + 1, column: d.range.start.character + 1, code: d.code, message: d.message }));
@@ -134,7 +141,7 @@ function prepare(options: DeployOptions): Prepared {
 
 /** The target objects for the server's `deploy` lines (those `selectTarget` keeps). */
 export async function makeTargets(table: DeviceTable, options: DeployOptions): Promise<DeployTarget[]> {
-  const readFile = options.readFile ?? diskReaderFor(options.file);
+  const readFile = options.readFile ?? diskReaderFor(options.file, options.paths ?? cliPathPolicy(options.file));
   const baseDir = path.dirname(path.resolve(options.file));
   const out: DeployTarget[] = [];
   for (const t of table.server?.deploy ?? []) {
@@ -144,6 +151,9 @@ export async function makeTargets(table: DeviceTable, options: DeployOptions): P
       const creds = await options.credentials?.(new OrthancClient({ url: t.target }).url);
       out.push(new OrthancTarget(table, { url: t.target, username: creds?.username, password: creds?.password, ca: options.ca, timeoutMs: options.timeoutMs }));
     } else if (t.kind === 'folder') {
+      // deploy() refuses such a file before this; a caller that skips its check still cannot write outside.
+      const refused = checkReferencePath(options.file, t.target, options.paths ?? cliPathPolicy(options.file));
+      if (refused) throw new Error(refused.refused);
       out.push(new ExportFolderTarget(table, exportRoot(table, t.target, baseDir), readFile));
     }
   }

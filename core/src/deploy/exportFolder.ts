@@ -19,6 +19,7 @@ import { ruleSetText } from '../devices/resolve';
 import { SERVER_RULE_SETS, type ServerRuleSet } from '../devices/schema';
 import { diffItems, type DeployDiff, type ItemFields, type ItemMap } from './diff';
 import type { DeployTarget, Operation, Snapshot } from './target';
+import type { ReferenceText } from '../devices/references';
 
 const DEVICE_COLUMNS = [
   'ID', 'Type', 'AE Title', 'Host', 'Port', 'TCP Port', 'TLS Port', 'Category', 'Send Timer', 'Receive Timer',
@@ -65,7 +66,7 @@ export class ExportFolderTarget implements DeployTarget {
    * `root` is the server's own folder (see exportRoot); `readFile` reads referenced rule files
    * relative to the .pacs file.
    */
-  constructor(table: DeviceTable, root: string, readFile: (p: string) => string | undefined) {
+  constructor(table: DeviceTable, root: string, readFile: (p: string) => ReferenceText) {
     this.label = root;
     const rulesOf = (rs: RuleSetModel | undefined, owner: string): string | undefined => {
       if (!rs) return undefined;

@@ -13,6 +13,7 @@ import type { BlockNode, FieldNode, ValueNode } from './ast';
 import type { DeviceCode, DeviceData } from './diagnosticCodes';
 import { buildDeviceTable, parseLimits, parseServices, toBool, toInt, type DeviceModel, type DeviceTable, type RuleSetModel } from './model';
 import { parseDeviceFile, type DeviceParseResult } from './parser';
+import { isRefusal, type ReferenceRefusal, type ReferenceText } from './references';
 import {
   CATEGORY_FIELDS,
   DEPLOY_KINDS,
@@ -32,7 +33,12 @@ export interface DeviceValidateOptions {
    * the .pacs file's folder), or undefined when it does not exist. Without it, references are
    * not checked.
    */
-  readFile?: (path: string) => string | undefined;
+  readFile?: (path: string) => ReferenceText;
+  /**
+   * Why a path written in the file (a deploy folder) may not be used, e.g. it leads outside the
+   * workspace; undefined when it may. Without it, paths are not checked.
+   */
+  checkPath?: (path: string) => ReferenceRefusal | undefined;
   /** Coercion dialect for inline and referenced rules (default strict). */
   dialect?: CoercionDialect;
 }
@@ -220,6 +226,9 @@ class DeviceValidator {
       } else if (url.username || url.password) {
         this.add(target.range, 'error', 'deploy-credentials', 'Do not put credentials in a .pacs file: remove the user name and password from the URL (deploy asks for them).');
       }
+    } else if (kind.value === 'folder') {
+      const refused = this.options.checkPath?.(target.value);
+      if (refused) this.add(target.range, 'error', refused.code, refused.refused);
     }
   }
 
@@ -299,8 +308,10 @@ class DeviceValidator {
         case 'link':
           if (this.arity(f, 1)) {
             if (type && type !== 'parent' && type !== 'child') this.add(f.keyRange, 'warning', 'link-not-applicable', '`link` names the .pacs file of a linked server; it applies to parent and child devices only.');
-            else if (this.options.readFile && this.options.readFile(f.values[0].value) === undefined) {
-              this.add(f.values[0].range, 'warning', 'link-file-missing', `Linked server file ${excerpt(f.values[0].value)} not found.`);
+            else if (this.options.readFile) {
+              const linked = this.options.readFile(f.values[0].value);
+              if (linked === undefined) this.add(f.values[0].range, 'warning', 'link-file-missing', `Linked server file ${excerpt(f.values[0].value)} not found.`);
+              else if (isRefusal(linked)) this.add(f.values[0].range, 'error', linked.code, linked.refused);
             }
           }
           break;
@@ -390,6 +401,10 @@ class DeviceValidator {
     const text = this.options.readFile(ref.value);
     if (text === undefined) {
       this.add(ref.range, 'error', 'rule-file-missing', `Rule file ${excerpt(ref.value)} not found (paths are relative to this .pacs file).`);
+      return;
+    }
+    if (isRefusal(text)) {
+      this.add(ref.range, 'error', text.code, text.refused);
       return;
     }
     const errors = validateRuleText(text, { dialect: this.options.dialect }).filter((d) => d.severity === 'error');

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { PathPolicy, ReferenceText } from '../../../core/src/devices/references';
+import { readRegularTextFile, repositoryOf } from '../../../core/src/devices/resolve';
 
 /** What the service needs from the server's open documents. */
 export interface OpenDocuments {
@@ -36,19 +38,26 @@ export function resolveReference(pacsUri: string, reference: string): string | u
   return path.resolve(path.dirname(pacsPath), reference);
 }
 
-/** Text of a file: the open document when there is one, else the disk; undefined when neither. */
-export function readWorkspaceFile(documents: OpenDocuments, absPath: string): string | undefined {
+/**
+ * Text of a file: the open document when there is one, else the disk (a regular file under the
+ * size limit, as the CLI reads it); undefined when neither, or why it is not read.
+ */
+export function readWorkspaceFile(documents: OpenDocuments, absPath: string): ReferenceText {
   for (const doc of documents.all()) {
     if (uriToPath(doc.uri) === absPath) return doc.getText();
   }
-  try {
-    const stat = fs.statSync(absPath);
-    // A folder, or something too large to be a rule file, counts as missing.
-    if (!stat.isFile() || stat.size > 16 * 1024 * 1024) return undefined;
-    return fs.readFileSync(absPath, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readRegularTextFile(absPath);
+}
+
+/** The policy for references of the .pacs document at `pacsPath`: the workspace folders and its repository. */
+export function serverPathPolicy(pacsPath: string, workspaceRoots: readonly string[], allowOutside: boolean): PathPolicy {
+  const repository = repositoryOf(pacsPath);
+  const roots = [...workspaceRoots, ...(repository ? [repository] : [])];
+  return {
+    roots: roots.length ? roots : [path.dirname(pacsPath)],
+    allowOutside,
+    allowHint: 'the setting pacsWorkbench.devices.allowPathsOutsideWorkspace',
+  };
 }
 
 /** True when the reference resolves to an open document or an existing file. */

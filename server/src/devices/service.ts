@@ -26,7 +26,9 @@ import { documentSymbolsDevices } from './symbols';
 import { formatDevices } from './formatting';
 import { semanticTokensDevices } from './semanticTokens';
 import { definitionDevices, referencesDevices } from './navigation';
-import { pathToUri, readWorkspaceFile, referenceExists, resolveReference, uriToPath } from './files';
+import { pathToUri, readWorkspaceFile, referenceExists, resolveReference, serverPathPolicy, uriToPath } from './files';
+import type { ReferenceRefusal, ReferenceText } from '../../../core/src/devices/references';
+import { checkReferencePath } from '../../../core/src/devices/resolve';
 
 export const DEVICES_LANGUAGE_ID = 'pacs-devices';
 
@@ -36,6 +38,8 @@ export interface DeviceServiceHost {
   /** Schedules validation of an open document (the server owns the scheduling). */
   revalidate(doc: TextDocument): void;
   capabilities(): ClientCapabilities;
+  /** The workspace folders (absolute paths): references in a .pacs file stay inside them. */
+  workspaceRoots?(): readonly string[];
   log?(message: string): void;
 }
 
@@ -48,9 +52,18 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
   /** Last validation per document: quick fixes need the diagnostics' `data`. */
   const validated = new Map<string, { version: number; diagnostics: CoreDiagnostic[] }>();
 
-  const read = (uri: string, reference: string): string | undefined => {
+  /** Why `reference` in the document at `uri` may not be used, or undefined. */
+  const refusal = (uri: string, reference: string, settings: ServerSettings): ReferenceRefusal | undefined => {
+    const pacsPath = uriToPath(uri);
+    if (!pacsPath) return undefined;
+    return checkReferencePath(pacsPath, reference, serverPathPolicy(pacsPath, host.workspaceRoots?.() ?? [], settings.devices.allowPathsOutsideWorkspace));
+  };
+
+  const read = (uri: string, reference: string, settings: ServerSettings): string | undefined => {
     const abs = resolveReference(uri, reference);
-    return abs ? readWorkspaceFile(documents, abs) : undefined;
+    if (!abs || refusal(uri, reference, settings)) return undefined;
+    const text = readWorkspaceFile(documents, abs);
+    return typeof text === 'string' ? text : undefined;
   };
 
   const fileChanged = (absPath: string | undefined): void => {
@@ -84,16 +97,19 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
   const check = (doc: TextDocument, settings: ServerSettings): CoreDiagnostic[] => {
     const analysis = analyses.get(doc);
     // Read each file once per validation, however many devices share it.
-    const seen = new Map<string, string | undefined>();
+    const seen = new Map<string, ReferenceText>();
+    const checkPath = (reference: string): ReferenceRefusal | undefined => refusal(doc.uri, reference, settings);
     const readFile = uriToPath(doc.uri) !== undefined
-      ? (reference: string) => {
+      ? (reference: string): ReferenceText => {
         const abs = resolveReference(doc.uri, reference);
         if (!abs) return undefined;
+        const refused = checkPath(reference);
+        if (refused) return refused;
         if (!seen.has(abs)) seen.set(abs, readWorkspaceFile(documents, abs));
         return seen.get(abs);
       }
       : undefined;
-    const { diagnostics } = validateDeviceFile(analysis.parsed, { readFile, dialect: settings.coercion.dialect });
+    const { diagnostics } = validateDeviceFile(analysis.parsed, { readFile, checkPath: readFile && checkPath, dialect: settings.coercion.dialect });
     dependencies.set(doc.uri, new Set(seen.keys()));
     validated.set(doc.uri, { version: doc.version, diagnostics });
     watch();
@@ -112,7 +128,7 @@ export function createDeviceService(host: DeviceServiceHost): LanguageService {
     validate: (doc, settings) => check(doc, settings).map(toLspDiagnostic),
     completion: (doc, position, settings) => completeDevices(analyses.get(doc), position, settings.coercion.dialect),
     hover: (doc, position, settings) =>
-      hoverDevices(analyses.get(doc), position, settings.coercion.dialect, { read: (ref) => read(doc.uri, ref) }),
+      hoverDevices(analyses.get(doc), position, settings.coercion.dialect, { read: (ref) => read(doc.uri, ref, settings) }),
     semanticTokens: (doc) => semanticTokensDevices(analyses.get(doc)),
     documentSymbols: (doc) => documentSymbolsDevices(analyses.get(doc)),
     foldingRanges: (doc) => foldingRangesDevices(analyses.get(doc)),

@@ -87,7 +87,7 @@ export function createRuleTestService(documents: TextDocuments<TextDocument>): L
   const deviceIds = (uri: string) => (table: string): string[] | undefined => {
     const abs = resolveReference(uri, table);
     const text = abs === undefined ? undefined : readWorkspaceFile(documents, abs);
-    return text === undefined ? undefined : [...buildDeviceTable(parseDeviceFile(text).ast).devices.map((d) => d.id), 'Self'];
+    return typeof text !== 'string' ? undefined : [...buildDeviceTable(parseDeviceFile(text).ast).devices.map((d) => d.id), 'Self'];
   };
   const analyse = (doc: TextDocument) =>
     uriToPath(doc.uri) ? validateRuleTest(doc.getText(), { fileExists: exists(doc.uri), deviceIds: deviceIds(doc.uri) }) : validateRuleTest(doc.getText());

@@ -16,6 +16,8 @@ import { importFromOrthanc } from '../../../../core/src/deploy/import';
 import { OrthancHttpError } from '../../../../core/src/deploy/orthancClient';
 import { formatDeployReport, formatPlan } from '../../../../core/src/deploy/report';
 import { validateDeviceText } from '../../../../core/src/devices';
+import type { PathPolicy } from '../../../../core/src/devices/references';
+import { repositoryOf } from '../../../../core/src/devices/resolve';
 import { requireTrust } from '../../trust';
 import type { Feature } from '../feature';
 import { DeployCredentials } from './credentials';
@@ -61,6 +63,17 @@ export const deployFeature: Feature = {
     );
   },
 };
+
+/** Where paths in the deployed .pacs file may lead: the workspace folders and its repository, unless the setting allows any. */
+function workspacePathPolicy(file: string): PathPolicy {
+  const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+  const repository = repositoryOf(file);
+  return {
+    roots: [...folders, ...(repository ? [repository] : []), ...(folders.length || repository ? [] : [path.dirname(file)])],
+    allowOutside: vscode.workspace.getConfiguration('pacsWorkbench').get<boolean>('devices.allowPathsOutsideWorkspace', false),
+    allowHint: 'the setting pacsWorkbench.devices.allowPathsOutsideWorkspace',
+  };
+}
 
 async function guarded<T>(action: string, run: () => Promise<T>): Promise<T | undefined> {
   if (!requireTrust(action)) return undefined;
@@ -142,6 +155,7 @@ async function runDeploy(deps: Deps, file: string, dryRun: boolean, ask = true):
         try {
           return await deploy({
             file,
+            paths: workspacePathPolicy(file),
             text: unsavedText(file),
             dryRun,
             ca,
