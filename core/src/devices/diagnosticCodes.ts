@@ -26,6 +26,7 @@ export const DEVICE_SEMANTIC_CODES = [
   'limit-not-applicable', 'rules-block', 'rule-file-missing', 'rule-file-errors',
   'unknown-rule-set', 'unknown-transfer-syntax', 'max-pdu-range', 'unknown-deploy-kind',
   'deploy-url', 'deploy-credentials', 'link-not-applicable', 'link-file-missing',
+  'path-outside-workspace', 'reference-unreadable', 'too-many-problems',
 ] as const;
 
 export type DeviceSyntaxCode = (typeof DEVICE_SYNTAX_CODES)[number];
