@@ -29,6 +29,7 @@ const COMMANDS: readonly Command[] = [
   { name: 'trace', summary: 'show what each rule does to one data set (nothing is written)', load: () => import('./commands/trace') },
   { name: 'test', summary: 'run rule tests (*.coerce-test): failures as compiler lines, N passed, N failed', load: () => import('./commands/test') },
   { name: 'impact', summary: 'what a rule change does: old rules (git REV or --old FILE) against the current ones on a corpus', load: () => import('./commands/impact') },
+  { name: 'queue', summary: 'list what the forward queue of pacsw serve holds per destination; retry or drop entries', load: () => import('./commands/queue') },
   { name: 'echo', summary: 'C-ECHO a device (DICOM verification)', load: () => import('./commands/echo') },
   { name: 'ping', summary: 'check that a device answers (ICMP, or TCP to its DICOM port)', load: () => import('./commands/ping') },
   { name: 'deploy', summary: 'deploy a device table to its servers (Orthanc, export folder), showing the difference first', load: () => import('./commands/deploy') },

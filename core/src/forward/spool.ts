@@ -73,6 +73,14 @@ export class SpoolFullError extends Error {
   }
 }
 
+/** Another live process forwards from this spool. */
+export class SpoolLockedError extends Error {
+  constructor(readonly dir: string, readonly pid: number) {
+    super(`the forward queue ${dir} is in use by process ${pid} (a running pacsw serve); stop it first, or leave the forwarding to it`);
+    this.name = 'SpoolLockedError';
+  }
+}
+
 export interface SpoolOptions {
   /** Refuse new objects when fewer bytes than this are free (default 64 MiB). */
   minFreeBytes?: number;
@@ -111,6 +119,7 @@ export class ForwardSpool {
   /** Keys whose enqueue has not finished: never collected as orphans. */
   private readonly inFlight = new Set<string>();
   private readonly madeDest = new Set<string>();
+  private unlock?: () => void;
 
   private constructor(dir: string, options: SpoolOptions) {
     this.dir = path.resolve(dir);
@@ -122,15 +131,27 @@ export class ForwardSpool {
   }
 
   /**
-   * Opens (creating if needed) the spool in `dir`. With `recover` (the forwarding process, or
-   * a command while none runs) it also empties tmp/, resolves entries left in both pending/ and
-   * failed/ by a crash, and removes objects that no entry refers to.
+   * Opens (creating if needed) the spool in `dir`. With `lock` (the forwarding process, or a
+   * command while none runs) this process becomes its one forwarder — SpoolLockedError when a
+   * live process already is — and recovery runs: tmp/ is emptied, entries left in both pending/
+   * and failed/ by a crash are settled, and objects no entry refers to are removed.
    */
-  static open(dir: string, options: SpoolOptions & { recover?: boolean } = {}): ForwardSpool {
+  static open(dir: string, options: SpoolOptions & { lock?: boolean } = {}): ForwardSpool {
     const spool = new ForwardSpool(dir, options);
     spool.create();
-    spool.rebuildRefs(options.recover ?? false);
+    if (options.lock) {
+      const got = spool.acquireLock();
+      if ('heldBy' in got) throw new SpoolLockedError(spool.dir, got.heldBy);
+      spool.unlock = got.release;
+    }
+    spool.rebuildRefs(!!options.lock);
     return spool;
+  }
+
+  /** Gives up the lock (the spool stays usable for reading). */
+  close(): void {
+    this.unlock?.();
+    this.unlock = undefined;
   }
 
   /** True when `dir` already holds a spool (commands that only read must not create one). */
@@ -149,6 +170,29 @@ export class ForwardSpool {
       writeFileAtomic(versionFile, Buffer.from(VERSION_TEXT));
       syncDirSync(this.dir);
     }
+  }
+
+  /**
+   * Makes this process the spool's one forwarder (the `lock` file holds its pid). Returns a
+   * release function, or the pid of the live process that holds it. A lock left by a dead
+   * process (kill -9, a crash) is taken over.
+   */
+  private acquireLock(): { release: () => void } | { heldBy: number } {
+    const file = path.join(this.dir, 'lock');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fd = fs.openSync(file, 'wx');
+        fs.writeSync(fd, String(process.pid));
+        fs.closeSync(fd);
+        return { release: () => fs.rmSync(file, { force: true }) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (pid > 0 && pid !== process.pid && processAlive(pid)) return { heldBy: pid };
+      fs.rmSync(file, { force: true });
+    }
+    throw new Error(`cannot take the lock ${file}`);
   }
 
   // ---- taking objects in ------------------------------------------------------------------
@@ -435,6 +479,20 @@ export class ForwardSpool {
   objectCount(): number {
     return fs.readdirSync(this.objectsDir).filter((n) => n.endsWith('.dcm')).length;
   }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Where the spool of a store lives: beside the received objects (the receiver never makes dot folders). */
+export function spoolDirOf(storeDir: string): string {
+  return path.join(path.resolve(storeDir), '.forward');
 }
 
 function parseEntry(text: string, key: string, destination: string): QueueEntry | string {

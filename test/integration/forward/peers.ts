@@ -61,7 +61,7 @@ export function storeObjects(store: string, n: number, o: Partial<MadeObject> = 
 }
 
 export function makeForwarder(spoolDir: string, text: string, extra: Partial<ForwarderOptions> = {}): { forwarder: Forwarder; spool: ForwardSpool; log: string[] } {
-  const spool = ForwardSpool.open(spoolDir, { recover: true, minFreeBytes: 0 });
+  const spool = ForwardSpool.open(spoolDir, { lock: true, minFreeBytes: 0 });
   const log: string[] = [];
   const forwarder = new Forwarder({
     spool,

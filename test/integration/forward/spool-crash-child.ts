@@ -79,7 +79,7 @@ async function consume(spool: ForwardSpool, dest: string, drain: boolean): Promi
 }
 
 async function main(): Promise<void> {
-  const spool = ForwardSpool.open(spoolDir, { recover: true, minFreeBytes: 0 });
+  const spool = ForwardSpool.open(spoolDir, { lock: true, minFreeBytes: 0 });
   if (mode === 'drain') {
     await Promise.all(DESTS.map((d) => consume(spool, d, true)));
     spool.rebuildRefs(true);
