@@ -31,7 +31,7 @@ describe('forwarder: C-STORE to AutoFwd destinations through the spool', functio
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  function start(text: string, extra = {}) {
+  function start(text: string, extra: Parameters<typeof makeForwarder>[2] = {}) {
     const f = makeForwarder(path.join(root, 'spool'), text, extra);
     forwarders.push(f.forwarder);
     return f;
@@ -62,9 +62,10 @@ describe('forwarder: C-STORE to AutoFwd destinations through the spool', functio
     const { forwarder } = start(tableText([
       { id: 'ONE', port: one.port },
       { id: 'THREE', port: three.port, extra: ['type child', 'limits {', '  dicom-out 3', '}'] },
-    ]), { batchSize: 10 });
+    ]), { batchSize: 10, start: false });
     const objects = storeObjects(path.join(root, 'store'), 60);
     await Promise.all(objects.map((o) => forwarder.enqueue(o)));
+    forwarder.start(); // all 60 wait: one run
     await waitFor('all delivered', () => one.stored.size === 60 && three.stored.size === 60, () => forwarder.status());
     assert.equal(one.associations, 1, 'a run of queued objects should share one association');
     assert.deepEqual([...one.callingAes], ['FWD'], 'forwards come from the server AE');

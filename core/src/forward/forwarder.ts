@@ -166,6 +166,7 @@ export class Forwarder {
   private readonly openAssociations = new Set<ScuAssociation>();
   private readonly workerDone = new Set<Promise<void>>();
   private rescanTimer?: NodeJS.Timeout;
+  private started = false;
   private stopping = false;
   private graceful = true;
 
@@ -191,6 +192,7 @@ export class Forwarder {
 
   /** Reads the queues from the spool and starts sending. */
   start(): void {
+    this.started = true;
     this.rescan();
     this.rescanTimer = setInterval(() => this.rescan(), this.o.rescanMs);
     this.rescanTimer.unref();
@@ -374,7 +376,7 @@ export class Forwarder {
   }
 
   private kick(r: Runner): void {
-    if (this.stopping || !r.dest?.enabled) return;
+    if (!this.started || this.stopping || !r.dest?.enabled) return;
     const wait = r.nextAttemptAt - Date.now();
     if (wait > 0) {
       if (!r.timer) {

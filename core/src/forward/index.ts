@@ -3,3 +3,4 @@ export * from './spool';
 export * from './destinations';
 export * from './classify';
 export * from './forwarder';
+export * from './node';

@@ -60,7 +60,7 @@ export function storeObjects(store: string, n: number, o: Partial<MadeObject> = 
   return out;
 }
 
-export function makeForwarder(spoolDir: string, text: string, extra: Partial<ForwarderOptions> = {}): { forwarder: Forwarder; spool: ForwardSpool; log: string[] } {
+export function makeForwarder(spoolDir: string, text: string, extra: Partial<ForwarderOptions> & { start?: boolean } = {}): { forwarder: Forwarder; spool: ForwardSpool; log: string[] } {
   const spool = ForwardSpool.open(spoolDir, { lock: true, minFreeBytes: 0 });
   const log: string[] = [];
   const forwarder = new Forwarder({
@@ -75,7 +75,7 @@ export function makeForwarder(spoolDir: string, text: string, extra: Partial<For
     log: (l) => log.push(l),
     ...extra,
   });
-  forwarder.start();
+  if (extra.start !== false) forwarder.start();
   return { forwarder, spool, log };
 }
 
