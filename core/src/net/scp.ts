@@ -57,7 +57,6 @@ class ScpSession {
   private work: Promise<void> = Promise.resolve();
   private busy = 0;
   private stopping = false;
-  private endReason: { how: CloseReason; detail?: string } | undefined;
   private readonly peer: { address: string; port: number };
   readonly done: Promise<void>;
 
@@ -114,7 +113,6 @@ class ScpSession {
     const wasAssociated = this.association && this.state !== 'awaiting-request' && this.state !== 'negotiating';
     this.state = 'ended';
     this.clearTimer();
-    this.endReason = { how, detail };
     if (wasAssociated) notify(() => this.handlers.closed?.(this.association!, how, detail));
     else if (how !== 'released') notify(() => this.handlers.refused?.(this.peer, detail ?? how));
   }
@@ -298,9 +296,6 @@ class ScpSession {
     await this.done;
   }
 
-  get reason(): { how: CloseReason; detail?: string } | undefined {
-    return this.endReason;
-  }
 }
 
 /** Starts listening; resolves once the port is bound. */
