@@ -11,6 +11,7 @@
 import { formatTag, getDictionary } from '../dictionary/index';
 import { isPrivateCreator, privateCreatorElementFor } from '../dictionary/index';
 import { formatRef, type AttributeRef, type DatasetAccess, type SequenceStep } from './access';
+import type { SkippedValue } from './head';
 import { JsonDatasetAccess, type JsonAttribute, type JsonDataset } from './jsonDataset';
 import type { ElementNode, Part10File } from './part10';
 import { Part10Dataset } from './part10Dataset';
@@ -122,7 +123,7 @@ function pixelSummary(access: DatasetAccess, sequence: SequenceStep[], storedByt
   return `${parts.join(', ')}; not shown`;
 }
 
-function part10Attributes(elements: ElementNode[], bytes: Uint8Array, source: Source, sequence: SequenceStep[]): DumpAttribute[] {
+function part10Attributes(elements: ElementNode[], bytes: Uint8Array, source: Source, sequence: SequenceStep[], skipped?: ReadonlyMap<number, SkippedValue>): DumpAttribute[] {
   return elements.map((e) => {
     const group = e.tag >>> 16;
     const element = e.tag & 0xffff;
@@ -131,7 +132,15 @@ function part10Attributes(elements: ElementNode[], bytes: Uint8Array, source: So
       tag: formatTag(group, element), group, element, path: formatRef(ref), keyword: keywordOf(group, element), vr: e.vr, vm: 1,
     };
     if (e.length !== UNDEFINED) attribute.length = e.length;
-    if (e.items) {
+    const notRead = sequence.length === 0 ? skipped?.get(e.tag) : undefined;
+    if (notRead) {
+      // Left on disk by readPart10Head: describe it from what the header said.
+      const encapsulated = notRead.fragments !== undefined;
+      if (encapsulated) delete attribute.length;
+      else attribute.length = notRead.bytes;
+      const stored = encapsulated ? `encapsulated, ${notRead.fragments} fragment${notRead.fragments === 1 ? '' : 's'}, ${notRead.bytes} bytes` : `${notRead.bytes} bytes`;
+      attribute.summary = e.tag === PIXEL_DATA ? pixelSummary(source.access, sequence, stored) : `${stored}; not read`;
+    } else if (e.items) {
       attribute.items = e.items.map((item, index) => part10Attributes(item.elements, bytes, source, [...sequence, { group, element, item: index }]));
     } else if (e.tag === PIXEL_DATA && sequence.length === 0) {
       const stored = e.length === UNDEFINED
@@ -160,7 +169,8 @@ function metaAttributes(file: Part10File): DumpAttribute[] {
   return part10Attributes(file.meta, file.bytes, source, []);
 }
 
-export function dumpPart10(file: Part10File): DatasetDump {
+/** `skipped`: top-level values that readPart10Head left on disk (their elements are empty here). */
+export function dumpPart10(file: Part10File, skipped?: ReadonlyMap<number, SkippedValue>): DatasetDump {
   const access = new Part10Dataset(file);
   const bytes = file.deflated ? file.deflated.bytes : file.bytes;
   const source: Source = {
@@ -171,7 +181,7 @@ export function dumpPart10(file: Part10File): DatasetDump {
     format: 'part10',
     transferSyntax: file.transferSyntax,
     meta: metaAttributes(file),
-    dataset: part10Attributes(file.deflated ? file.deflated.elements : file.elements, bytes, source, []),
+    dataset: part10Attributes(file.deflated ? file.deflated.elements : file.elements, bytes, source, [], skipped),
   };
 }
 
