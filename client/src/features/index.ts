@@ -9,5 +9,6 @@ import { devicesFeature } from './devices';
 import { preview } from './preview';
 import { deployFeature } from './deploy';
 import { ruleTestsFeature } from './ruletests';
+import { viewerFeature } from './viewer';
 
-export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature, ruleTestsFeature];
+export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature, ruleTestsFeature, viewerFeature];
