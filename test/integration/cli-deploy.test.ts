@@ -113,12 +113,14 @@ describe('pacsw deploy / pacsw import (bundled CLI, real Orthanc)', function () 
       spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(pacswJs)} deploy --devices ${JSON.stringify(folderFile)}`, '/dev/null'], { input: answer, encoding: 'utf8' });
     const no = onTty('n\n');
     assert.equal(no.status, 1, no.stdout);
-    assert.match(no.stdout, /Apply these changes\? \[y\/N\]/);
+    // The question names the plan's own numbers: 1 change (an item), 3 operations (files written).
+    assert.match(no.stdout, /1 added, 0 changed, 0 removed, 0 unchanged: 1 change in 3 operations/);
+    assert.match(no.stdout, /Apply 1 change \(1 added, 0 changed, 0 removed\) in 3 operations from folder\.pacs to .*PACS_TEST\? \[y\/N\]/);
     assert.match(no.stdout, /result: not confirmed: nothing was changed/);
     assert.ok(!fs.existsSync(path.join(dir, 'out')));
     const yes = onTty('y\n');
     assert.equal(yes.status, 0, yes.stdout);
-    assert.match(yes.stdout, /result: applied and verified \(3 operations\)/);
+    assert.match(yes.stdout, /result: applied and verified \(1 change in 3 operations\)/);
     assert.equal(fs.readFileSync(path.join(dir, 'out', 'PACS_TEST', 'rules', 'CT1.txt'), 'utf8'), '(0008,0050)=concat("CT",(0008,0050))\n');
   });
 

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { deploy, restoreSnapshotFile, type Credentials, type TargetPlan } from '../../../core/src/deploy/deploy';
-import { formatDeployReport, formatPlan } from '../../../core/src/deploy/report';
+import { confirmQuestion, formatDeployReport, formatPlan } from '../../../core/src/deploy/report';
 import { buildDeviceTable } from '../../../core/src/devices/model';
 import { parseDeviceFile } from '../../../core/src/devices/parser';
 import { parseArgs, UsageError } from '../args';
@@ -139,7 +139,7 @@ export async function run(args: string[]): Promise<number> {
         return false;
       }
       for (const p of plans) for (const l of formatPlan(p, false)) process.stderr.write(l + '\n');
-      return ask('Apply these changes? [y/N] ');
+      return ask(`${confirmQuestion(file, plans)} [y/N] `);
     },
   });
 

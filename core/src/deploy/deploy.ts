@@ -40,6 +40,11 @@ export interface TargetPlan {
   diff: DeployDiff;
   operations: string[];
   notes: string[];
+  /** False when the target could not be read: then nothing is known about its difference. */
+  read: boolean;
+  /** What the target holds (when read) and what the workspace would make it, as diff items. */
+  current?: ItemMap;
+  desired?: ItemMap;
 }
 
 export interface DeployOptions {
@@ -181,7 +186,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   for (const target of targets) {
     const r: TargetReport = {
       kind: target.kind, target: target.label, diff: { added: [], changed: [], removed: [], unchanged: [] }, operations: [],
-      notes: target.notes, problems: target.problems, outcome: 'not-run', applied: [], notApplied: [],
+      notes: target.notes, problems: target.problems, outcome: 'not-run', applied: [], notApplied: [], read: false,
     };
     report.targets.push(r);
     const entry: (typeof planned)[number] = { target, report: r, ops: [] };
@@ -198,7 +203,10 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
       r.error = `reading ${target.label}: ${(e as Error).message}`;
       continue;
     }
-    r.diff = diffItems(target.itemsOf(entry.snapshot), target.desired);
+    r.read = true;
+    r.current = target.itemsOf(entry.snapshot);
+    r.desired = target.desired;
+    r.diff = diffItems(r.current, r.desired);
     entry.ops = isEmptyDiff(r.diff) ? [] : target.plan(r.diff, entry.snapshot);
     r.operations = entry.ops.map((o) => o.summary);
     r.outcome = entry.ops.length === 0 ? 'unchanged' : options.dryRun ? 'dry-run' : 'not-run';

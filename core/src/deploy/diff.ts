@@ -70,8 +70,18 @@ export function isEmptyDiff(diff: DeployDiff): boolean {
   return changeCount(diff) === 0;
 }
 
-/** Human-readable lines: `+ CT1`, `~ MR1: Port 104 → 11112`, `- OLD`, then a count line. */
-export function formatDiff(diff: DeployDiff, showUnchanged = false): string[] {
+/** `11 changes`: added, changed and removed items, the one number every message uses. */
+export function changesText(diff: DeployDiff): string {
+  const n = changeCount(diff);
+  return `${n} change${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Human-readable lines: `+ CT1`, `~ MR1: Port 104 → 11112`, `- OLD`, then a count line. With
+ * `operations`, the count line also says how many writes make the changes (a folder target
+ * writes one file for several items), so both numbers are named wherever they appear.
+ */
+export function formatDiff(diff: DeployDiff, showUnchanged = false, operations?: number): string[] {
   const lines: string[] = [];
   for (const id of diff.added) lines.push(`+ ${id}`);
   for (const c of diff.changed) {
@@ -80,8 +90,22 @@ export function formatDiff(diff: DeployDiff, showUnchanged = false): string[] {
   }
   for (const id of diff.removed) lines.push(`- ${id}`);
   if (showUnchanged) for (const id of diff.unchanged) lines.push(`= ${id}`);
-  lines.push(`${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged.length} unchanged`);
+  const ops = operations === undefined ? '' : `: ${changesText(diff)} in ${operations} operation${operations === 1 ? '' : 's'}`;
+  lines.push(`${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged.length} unchanged${ops}`);
   return lines;
+}
+
+/**
+ * One line per item, sorted by ID, every field on it (`device CT1  AE="CT1"  Port=104`): the
+ * text of one side of the plan, so that VS Code's diff editor shows the plan exactly.
+ */
+export function itemLines(items: ItemMap): string[] {
+  return Object.keys(items)
+    .sort()
+    .map((id) => {
+      const fields = Object.keys(items[id]).sort().map((f) => `${f}=${JSON.stringify(items[id][f])}`);
+      return [id, ...fields].join('  ');
+    });
 }
 
 function show(v: FieldValue | undefined): string {

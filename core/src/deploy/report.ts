@@ -3,13 +3,42 @@
  * plan document: what changes per target, what Orthanc cannot hold, the outcome, and after a
  * failure exactly which operations are done, unknown or not started.
  */
-import { formatDiff } from './diff';
+import { changeCount, changesText, formatDiff, itemLines } from './diff';
 import type { DeployReport, TargetPlan, TargetReport } from './deploy';
 
+/** The target and its difference; a target that could not be read has no counts, only its error. */
 export function formatPlan(plan: TargetPlan, showUnchanged = true): string[] {
   const lines = [`${plan.kind} ${plan.target}`];
-  for (const l of formatDiff(plan.diff, showUnchanged)) lines.push('  ' + l);
+  if (!plan.read) return lines;
+  for (const l of formatDiff(plan.diff, showUnchanged, plan.operations.length)) lines.push('  ' + l);
   return lines;
+}
+
+/** `11 changes (11 added, 0 changed, 0 removed) in 8 operations`, the same words everywhere. */
+export function planCounts(plans: TargetPlan[]): string {
+  const read = plans.filter((p) => p.read);
+  const sum = (f: (p: TargetPlan) => number) => read.reduce((n, p) => n + f(p), 0);
+  const changes = sum((p) => changeCount(p.diff));
+  const ops = sum((p) => p.operations.length);
+  return `${changes} change${changes === 1 ? '' : 's'} (${sum((p) => p.diff.added.length)} added, ${sum((p) => p.diff.changed.length)} changed, ` +
+    `${sum((p) => p.diff.removed.length)} removed) in ${ops} operation${ops === 1 ? '' : 's'}`;
+}
+
+/** The confirmation's question: the counts of the plan, in its words. */
+export function confirmQuestion(file: string, plans: TargetPlan[]): string {
+  return `Apply ${planCounts(plans)} from ${file.replace(/^.*[\\/]/, '')} to ${plans.map((p) => p.target).join(', ')}?`;
+}
+
+/** Both sides of the plans as text, one entry a line, a section per target: for a diff editor. */
+export function planSides(plans: TargetPlan[]): { current: string[]; desired: string[] } {
+  const current: string[] = [];
+  const desired: string[] = [];
+  for (const p of plans) {
+    const title = `# ${p.kind} ${p.target}`;
+    current.push(title, ...(p.read ? itemLines(p.current ?? {}) : ['(could not be read)']), '');
+    desired.push(title, ...itemLines(p.desired ?? {}), '');
+  }
+  return { current, desired };
 }
 
 const OUTCOME_TEXT: Record<TargetReport['outcome'], string> = {
@@ -31,7 +60,7 @@ export function formatTargetReport(r: TargetReport): string[] {
     lines.push('  would run:');
     for (const o of r.operations) lines.push(`    ${o}`);
   }
-  lines.push(`  result: ${OUTCOME_TEXT[r.outcome]}${r.outcome === 'applied' ? ` (${r.applied.length} operation${r.applied.length === 1 ? '' : 's'})` : ''}`);
+  lines.push(`  result: ${OUTCOME_TEXT[r.outcome]}${r.outcome === 'applied' ? ` (${changesText(r.diff)} in ${r.applied.length} operation${r.applied.length === 1 ? '' : 's'})` : ''}`);
   if (r.error) lines.push(`  error: ${r.error}`);
   if (r.rollback) {
     if (r.rollback.ok) {

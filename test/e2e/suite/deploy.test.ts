@@ -58,15 +58,26 @@ describe('deploy commands', function () {
     for (const uri of [fileUri(), importedUri(), outUri()]) await vscode.workspace.fs.delete(uri, { recursive: true }).then(undefined, () => undefined);
   });
 
-  it('dry run: the plan document lists the difference, Orthanc unchanged', async () => {
+  it('dry run: the plan opens in the diff editor, the report lists the difference, Orthanc unchanged', async () => {
     const report = await vscode.commands.executeCommand<DeployReport>('pacsWorkbench.deploy.dryRun', fileUri());
     assert.ok(report, 'the command returns its report');
     assert.equal(report.dryRun, true);
     assert.deepEqual(report.targets.map((t) => [t.kind, t.outcome]), [['orthanc', 'dry-run'], ['folder', 'dry-run']]);
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'pacs-deploy');
-    assert.ok(doc, 'plan document open');
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'pacs-deploy' && d.uri.path.endsWith('.deploy.md'));
+    assert.ok(doc, 'report document open');
     assert.match(doc.getText(), /^ {2}\+ CT1$/m);
     assert.match(doc.getText(), /result: dry run: nothing was changed/);
+    // Orthanc: one modality added with one PUT; the folder: one device, written as three files.
+    assert.match(doc.getText(), /^ {2}1 added, 0 changed, 0 removed, 0 unchanged: 1 change in 1 operation$/m);
+    assert.match(doc.getText(), /^ {2}1 added, 0 changed, 0 removed, 0 unchanged: 1 change in 3 operations$/m);
+    const diff = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === 'pacs-deploy');
+    assert.ok(diff, 'the plan is shown in the diff editor');
+    assert.match(diff.label, /Deploy plan test-deploy\.pacs: 2 changes \(2 added, 0 changed, 0 removed\) in 4 operations/);
+    const input = diff.input as vscode.TabInputTextDiff;
+    const [now, after] = await Promise.all([vscode.workspace.openTextDocument(input.original), vscode.workspace.openTextDocument(input.modified)]);
+    assert.ok(!/^CT1 /m.test(now.getText()), 'the server holds no CT1 yet');
+    assert.match(after.getText(), /^CT1 {2}.*"CT_SCANNER"/m);
+    assert.match(after.getText(), /^device CT1 {2}/m);
     assert.deepEqual(await modalities(orthanc), {});
   });
 

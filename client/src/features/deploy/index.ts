@@ -10,11 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { deploy, type DeployReport, type TargetPlan } from '../../../../core/src/deploy/deploy';
-import { changeCount } from '../../../../core/src/deploy/diff';
 import { writeFileAtomic } from '../../../../core/src/deploy/exportFolder';
 import { importFromOrthanc } from '../../../../core/src/deploy/import';
 import { OrthancHttpError } from '../../../../core/src/deploy/orthancClient';
-import { formatDeployReport, formatPlan } from '../../../../core/src/deploy/report';
+import { confirmQuestion, formatDeployReport, formatPlan, planCounts } from '../../../../core/src/deploy/report';
 import { validateDeviceText } from '../../../../core/src/devices';
 import type { PathPolicy } from '../../../../core/src/devices/references';
 import { repositoryOf } from '../../../../core/src/devices/resolve';
@@ -181,8 +180,9 @@ async function runDeploy(deps: Deps, file: string, dryRun: boolean, ask = true):
   }
   deps.log.appendLine(`---- ${new Date().toISOString()} ${dryRun ? 'dry run' : 'deploy'} ${file}`);
   for (const l of formatDeployReport(report)) deps.log.appendLine(l);
+  // A dry run asks nothing, so its plan is shown here; a deploy showed it with the confirmation.
+  if (dryRun && report.targets.some((t) => t.read)) await deps.plans.showPlans(file, report.targets);
   await deps.plans.showReport(report);
-  const changes = report.targets.reduce((n, t) => n + (t.outcome === 'applied' ? changeCount(t.diff) : 0), 0);
   if (report.blocked.length) {
     void vscode.window.showErrorMessage(`Deploy of ${name} blocked: ${report.blocked.length} error(s) in the device table or its rules (see the Problems view).`);
   } else if (!report.ok) {
@@ -192,23 +192,23 @@ async function runDeploy(deps: Deps, file: string, dryRun: boolean, ask = true):
       : `Deploy of ${name} failed: ${report.targets.find((t) => t.error)?.error ?? 'see the report'}`;
     void vscode.window.showErrorMessage(msg, 'Show Log').then((c) => c && deps.log.show());
   } else if (dryRun) {
-    void vscode.window.showInformationMessage(`Dry run of ${name}: ${report.targets.map((t) => `${changeCount(t.diff)} change(s) for ${t.target}`).join('; ')}. Nothing was changed.`);
+    void vscode.window.showInformationMessage(`Dry run of ${name}: ${report.targets.map((t) => `${t.kind} ${t.target}: ${planCounts([t])}`).join('; ')}. Nothing was changed.`);
   } else if (report.targets.every((t) => t.outcome === 'unchanged' || t.outcome === 'declined')) {
     if (report.targets.some((t) => t.outcome === 'unchanged') && !report.targets.some((t) => t.outcome === 'declined')) {
       void vscode.window.showInformationMessage(`${name}: the servers already hold this table; nothing to deploy.`);
     }
   } else {
-    void vscode.window.showInformationMessage(`Deployed ${name}: ${changes} change(s), read back and verified.`);
+    void vscode.window.showInformationMessage(`Deployed ${name}: ${planCounts(report.targets.filter((t) => t.outcome === 'applied'))}, read back and verified.`);
   }
   return report;
 }
 
 async function confirm(deps: Deps, file: string, plans: TargetPlan[]): Promise<boolean> {
   await deps.plans.showPlans(file, plans);
-  const n = plans.reduce((s, p) => s + changeCount(p.diff), 0);
+  // The same counts, in the same words, as the plan and the report: changes (items) and operations (writes).
   const detail = plans.flatMap((p) => formatPlan(p, false)).slice(0, 40).join('\n');
   const choice = await vscode.window.showWarningMessage(
-    `Apply ${n} change(s) from ${path.basename(file)} to ${plans.map((p) => p.target).join(', ')}?`,
+    confirmQuestion(file, plans),
     { modal: true, detail },
     'Apply',
   );

@@ -1,11 +1,11 @@
 /**
- * The read-only document that shows a deploy plan or report (markdown, scheme `pacs-deploy`),
- * opened beside the editor: the difference per target, what Orthanc cannot hold, and after a
- * run the outcome with any rollback and snapshot details.
+ * Read-only documents (scheme `pacs-deploy`) beside the editor: the plan in VS Code's diff
+ * editor (what the targets hold now against what the workspace would make them, one entry a
+ * line), and after a run the report as markdown (outcome, rollback and snapshot details).
  */
 import * as vscode from 'vscode';
 import type { DeployReport, TargetPlan } from '../../../../core/src/deploy/deploy';
-import { formatDeployReport, formatPlan } from '../../../../core/src/deploy/report';
+import { formatDeployReport, planCounts, planSides } from '../../../../core/src/deploy/report';
 
 export const PLAN_SCHEME = 'pacs-deploy';
 
@@ -29,8 +29,19 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
     await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
+  /** The plan as a diff: left what the targets hold now, right what the deploy makes them. */
   async showPlans(file: string, plans: TargetPlan[]): Promise<void> {
-    await this.show(file, `Deploy plan: ${file.replace(/^.*[\\/]/, '')}`, plans.flatMap((p) => [...formatPlan(p, true), ...p.notes.map((n) => `  note: ${n}`), '']));
+    const name = file.replace(/^.*[\\/]/, '');
+    const { current, desired } = planSides(plans);
+    const notes = plans.flatMap((p) => p.notes.map((n) => `# note (${p.kind}): ${n}`));
+    const left = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${name} (server now).txt` });
+    const right = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${name} (after deploy).txt` });
+    this.texts.set(left.path, [...current, ''].join('\n'));
+    this.texts.set(right.path, [...desired, ...notes, ''].join('\n'));
+    this.changed.fire(left);
+    this.changed.fire(right);
+    // Not a preview tab: the report, opened next in the same group, must not replace it.
+    await vscode.commands.executeCommand('vscode.diff', left, right, `Deploy plan ${name}: ${planCounts(plans)}`, { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
   async showReport(report: DeployReport): Promise<void> {
