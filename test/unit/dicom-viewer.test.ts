@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateRules } from '../../core/src/coercion/evaluate';
 import { assignmentRule } from '../../core/src/coercion/literal';
-import { parseRuleFile } from '../../core/src/coercion/parser';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { dumpAccess } from '../../core/src/dicom/dump';
 import { loadDatasetBytes } from '../../core/src/dicom/files';
 import { JsonDatasetAccess } from '../../core/src/dicom/json-dataset';
