@@ -32,6 +32,7 @@ const DOC_BY_AREA: Record<string, string> = {
   devices: 'docs/device-tree.md',
   preview: 'docs/preview.md',
   deploy: 'docs/deploy.md',
+  dicom: 'docs/viewer.md',
 };
 const docFor = (id: string): string => DOC_BY_AREA[id.split('.')[1] ?? ''] ?? 'README.md';
 

@@ -10,7 +10,7 @@ import { assignmentRule } from '../../core/src/coercion/literal';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { dumpAccess } from '../../core/src/dicom/dump';
 import { loadDatasetBytes } from '../../core/src/dicom/files';
-import { JsonDatasetAccess } from '../../core/src/dicom/json-dataset';
+import { JsonDatasetAccess } from '../../core/src/dicom/jsonDataset';
 import { countAttributes, renderViewerBody, renderViewerDocument } from '../../client/src/features/viewer/render';
 import { part10 } from './part10-builder';
 
