@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CoreDiagnostic, Severity } from '../../core/src/diagnostics';
 import type { Range } from '../../core/src/text/range';
+import { diagnosticDocUrl } from '../../core/src/diagnosticDocs';
 
 /** Shown as the diagnostic's source in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'pacs-workbench';
@@ -36,14 +37,26 @@ export function toLspDiagnostic(d: CoreDiagnostic): Diagnostic {
     severity: SEVERITY[d.severity],
     code: d.code,
     source: DIAGNOSTIC_SOURCE,
-    message: d.message,
+    message: editorMessage(d),
   };
+  // The code is a link to its explanation, as ESLint's and rust-analyzer's are.
+  const href = diagnosticDocUrl(d.code);
+  if (href) out.codeDescription = { href };
   if (d.tags?.length) {
     out.tags = d.tags.map((t) => (t === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));
   }
   // Quick fixes key on `data` (suggested names, replacement text); it travels with the diagnostic.
   if (d.data !== undefined) out.data = d.data;
   return out;
+}
+
+/** How to allow extensions, said the editor's way (the CLI says `--dialect extended`). */
+const EDITOR_DIALECT_HINT = " Set pacsWorkbench.coercion.dialect to 'extended' (or click the dialect in the status bar).";
+
+function editorMessage(d: CoreDiagnostic): string {
+  const needsExtended = (d.code === 'extension-function' && d.severity === 'error')
+    || (d.code === 'unknown-function' && / allowed only in the extended dialect\.$/.test(d.message));
+  return needsExtended ? d.message + EDITOR_DIALECT_HINT : d.message;
 }
 
 /** Back from what a client returns in a code-action request (it echoes our diagnostics). */

@@ -39,6 +39,16 @@ describe('LSP: lifecycle and diagnostics', function () {
     assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
   });
 
+  it('links every diagnostic code to its section of the docs, and says how to allow extensions', async () => {
+    const diagnostics = await client.open(docUri('linked.coerce'), '(0010,0010)=upper((0010,0010))\n(0010,0020)=split((0010,0020),",")\n');
+    for (const d of diagnostics) {
+      assert.match(d.codeDescription?.href ?? '', new RegExp(`/docs/diagnostics\\.md#${d.code}$`), `${d.code} has no link`);
+    }
+    const extension = diagnostics.find((d) => d.code === 'extension-function');
+    assert.match(extension?.message ?? '', /Set pacsWorkbench\.coercion\.dialect to 'extended'/);
+    assert.equal(diagnostics.find((d) => d.code === 'arity')?.message, 'split() takes 3 arguments, not 2: split(string, delimiter, n).');
+  });
+
   it('validates the documented eRAD examples clean', async () => {
     const text = readFileSync(path.join(repoRoot(), 'examples', 'workspace', 'documented-examples.coerce'), 'utf8');
     const diagnostics = await client.open(docUri('documented.coerce'), text);

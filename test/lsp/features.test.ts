@@ -146,6 +146,39 @@ describe('LSP: language features', function () {
       assert.deepEqual(after.filter((d) => d.severity === 1), []);
     });
 
+    it('in the strict dialect, proposes no extension function for a typo (the fix would be an error)', async () => {
+      await client.changeSettings({ coercion: { dialect: 'strict' } });
+      const { uri, diagnostics } = await open('(0010,0010)=uper((0010,0010))\n');
+      const diagnostic = diagnostics.find((d) => d.code === 'unknown-function')!;
+      assert.match(diagnostic.message, /upper\(\) does that, but it is a PACS Workbench extension, allowed only in the extended dialect/);
+      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
+      })) as CodeAction[];
+      assert.deepEqual(actions.filter((a) => /Change to/.test(a.title)).map((a) => a.title), []);
+    });
+
+    it('maps a name from other tools (toUpper, replaceAll) to the function that does it, with the fix', async () => {
+      await client.changeSettings({ coercion: { dialect: 'extended' } });
+      try {
+        const upper = await fix('(0010,0010)=toUpper((0010,0010))\n', 'unknown-function', /Change to upper\(\)/);
+        assert.equal(upper.fixed, '(0010,0010)=upper((0010,0010))\n');
+        const replace = await fix('(0010,0010)=replaceAll((0010,0010),"a","b")\n', 'unknown-function', /Change to replace\(\)/);
+        assert.equal(replace.fixed, '(0010,0010)=replace((0010,0010),"a","b")\n');
+        assert.equal(replace.after.some((d) => d.code === 'unknown-function'), false);
+      } finally {
+        await client.changeSettings({ coercion: { dialect: 'strict' } });
+      }
+      // Strict: concat's alias still maps, since concat is eRAD's.
+      const join = await fix('(0010,0010)=join("A","B")\n', 'unknown-function', /Change to concat\(\)/);
+      assert.equal(join.fixed, '(0010,0010)=concat("A","B")\n');
+    });
+
+    it('says a keyword is not a target the right way round', async () => {
+      const { diagnostics } = await open('PatientName="X"\n');
+      assert.equal(diagnostics.find((d) => d.code === 'keyword-for-tag')?.message,
+        "PatientName is a keyword, but a rule target is written as a tag: write (0010,0010) (Patient's Name) instead of PatientName.");
+    });
+
     it('rewrites the retired split form as split()', async () => {
       const { fixed, after } = await fix('(0010,0010)=(0010,0010),",",1\n', 'retired-split');
       assert.equal(fixed, '(0010,0010)=split((0010,0010),",",1)\n');

@@ -77,11 +77,14 @@ describe('validateRuleFile', () => {
   describe('codes', () => {
     it('unknown-function: error on the name, with nearest names', () => {
       const text = '(0010,0010)=uper((0010,0010))';
-      const d = only(validateRuleText(text), 'unknown-function');
+      const d = only(validateRuleText(text, { dialect: 'extended' }), 'unknown-function');
       assert.equal(d.severity, 'error');
       assert.deepEqual(d.range, rangeOf(text, 0, 'uper'));
       assert.deepEqual((d.data as { suggestions: string[] }).suggestions, ['upper']);
       assert.match(d.message, /upper\(\)/);
+      // Strict: upper() is an extension, so it is named but not proposed as the fix.
+      const strict = only(validateRuleText(text, { dialect: 'strict' }), 'unknown-function');
+      assert.deepEqual((strict.data as { suggestions: string[] }).suggestions, []);
     });
 
     it('unknown-function: no suggestion when nothing is close', () => {
@@ -118,7 +121,9 @@ describe('validateRuleFile', () => {
       const strict = only(validateRuleText(text, { dialect: 'strict' }), 'extension-function');
       assert.equal(strict.severity, 'error');
       assert.deepEqual(strict.range, rangeOf(text, 0, 'upper'));
-      assert.match(strict.message, /upper\(\) is a PACS Workbench extension; eRAD PACS may reject it\. Set pacsWorkbench\.coercion\.dialect to 'extended'/);
+      // The core does not name a front end's setting or option (the LSP and the CLI add theirs).
+      assert.match(strict.message, /upper\(\) is a PACS Workbench extension; eRAD PACS may reject it\. Allow extensions with the extended dialect/);
+      assert.doesNotMatch(strict.message, /pacsWorkbench\.|--dialect/);
       const extended = only(validateRuleText(text, { dialect: 'extended' }), 'extension-function');
       assert.equal(extended.severity, 'information');
       assert.match(extended.message, /not portable to eRAD/);

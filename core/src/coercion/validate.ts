@@ -15,7 +15,7 @@ import type {
   CallNode, Expression, LineNode, LValue, RetiredSplitNode, RuleFileNode, RuleNode, SeqNode, SyntaxErrorInfo, TagNode,
   UnquotedStringNode, UserFieldNode, VariableNode, MissingNode,
 } from './ast';
-import { CONTROL_VARIABLES, FUNCTIONS, lookupFunction, type FunctionInfo } from './functions';
+import { CONTROL_VARIABLES, FUNCTIONS, lookupFunction, signatureLabel, type FunctionInfo } from './functions';
 import type { CoercionCode, CoercionData, ControlVariableData, KeywordForTagData, RetiredSplitData, UnknownFunctionData } from './diagnosticCodes';
 import { parseRuleFile } from './fileParser';
 import { checkValueForVr, isCoercibleVr } from './vrRules';
@@ -235,12 +235,29 @@ export function editDistance(a: string, b: string): number {
   return prev[m];
 }
 
+/** Names other tools give to what one of our functions does (SQL, JavaScript, Excel, XSLT). */
+export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
+  uppercase: 'upper', touppercase: 'upper', toupper: 'upper', ucase: 'upper',
+  lowercase: 'lower', tolowercase: 'lower', tolower: 'lower', lcase: 'lower',
+  substring: 'substr', mid: 'substr',
+  replaceall: 'replace', strreplace: 'replace', substitute: 'replace',
+  strip: 'trim', len: 'length', strlen: 'length',
+  concatenate: 'concat', join: 'concat', iif: 'if', equal: 'equals', eq: 'equals',
+  sum: 'add', plus: 'add', subtract: 'sub', minus: 'sub', includes: 'contains', instr: 'indexof',
+};
+
 /** Up to `limit` catalogue names closest to `name`, nearest first; eRAD functions before
- *  extensions on equal distance. Names too far away to be a typo are left out. */
-export function nearestFunctionNames(name: string, limit = 3): string[] {
+ *  extensions on equal distance. Names too far away to be a typo are left out. In the strict
+ *  dialect extensions are never proposed (the fix would be another error). A known alias
+ *  (`uppercase`, `toUpper`) maps to the function that does it. */
+export function nearestFunctionNames(name: string, limit = 3, dialect: CoercionDialect = 'extended'): string[] {
   const lower = name.toLowerCase();
+  const allowed = (f: FunctionInfo) => dialect === 'extended' || f.dialect === 'erad';
+  const alias = FUNCTIONS.find((f) => f.name === FUNCTION_ALIASES[lower]);
+  if (alias) return allowed(alias) ? [alias.name] : [];
   const maxDistance = Math.max(1, Math.min(3, Math.floor(lower.length / 2)));
   return FUNCTIONS
+    .filter(allowed)
     .map((f, index) => ({ f, index, d: editDistance(lower, f.name) }))
     .filter((x) => x.d <= maxDistance)
     .sort((x, y) => x.d - y.d || x.index - y.index)
@@ -352,7 +369,7 @@ class RuleChecker {
     if (entry && tag) {
       const data: KeywordForTagData = { keyword: t.value, tag };
       this.report(t.range, 'error', 'keyword-for-tag',
-        `A rule target is written as a tag: ${t.value} is ${tag} ${entry.name}. Write ${tag}=...`, { data });
+        `${t.value} is a keyword, but a rule target is written as a tag: write ${tag} (${entry.name}) instead of ${t.value}.`, { data });
       return;
     }
     this.report(t.range, 'error', 'invalid-target',
@@ -466,15 +483,27 @@ class RuleChecker {
   private call(c: CallNode): void {
     const info = functionFor(c.name);
     if (!info) {
-      const suggestions = nearestFunctionNames(c.name);
+      const suggestions = nearestFunctionNames(c.name, 3, this.dialect);
       const data: UnknownFunctionData = { name: c.name, suggestions };
-      const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `${s}()`).join(', ')}?` : '';
+      const alias = FUNCTIONS.find((f) => f.name === FUNCTION_ALIASES[c.name.toLowerCase()]);
+      // In strict, say that an extension would do it rather than propose it.
+      const nearestAny = nearestFunctionNames(c.name, 1, 'extended')[0];
+      const extension = this.dialect === 'strict' && !suggestions.length
+        ? alias ?? FUNCTIONS.find((f) => f.name === nearestAny && f.dialect === 'extension')
+        : undefined;
+      const hint = alias && suggestions.length
+        ? ` ${alias.name}() does that here: ${signatureLabel(alias)}.`
+        : suggestions.length
+          ? ` Did you mean ${suggestions.map((s) => `${s}()`).join(', ')}?`
+          : extension
+            ? ` ${extension.name}() does that, but it is a PACS Workbench extension, allowed only in the extended dialect.`
+            : '';
       this.report(c.nameRange, 'error', 'unknown-function', `Unknown function ${c.name}().${hint}`, { data });
     } else {
       if (info.dialect === 'extension') {
         if (this.dialect === 'strict') {
           this.report(c.nameRange, 'error', 'extension-function',
-            `${info.name}() is a PACS Workbench extension; eRAD PACS may reject it. Set pacsWorkbench.coercion.dialect to 'extended' to allow extensions, or rewrite the rule with eRAD functions.`,
+            `${info.name}() is a PACS Workbench extension; eRAD PACS may reject it. Allow extensions with the extended dialect, or rewrite the rule with eRAD functions.`,
             { data: { name: info.name } });
         } else {
           this.report(c.nameRange, 'information', 'extension-function',
@@ -492,7 +521,8 @@ class RuleChecker {
     if (n >= min && n <= max) return;
     const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     const plural = (k: number) => (k === 1 ? 'argument' : 'arguments');
-    const message = `${name}() takes ${expected} ${plural(max === Infinity ? min : max)}, not ${n}.`;
+    const info = lookupFunction(name);
+    const message = `${name}() takes ${expected} ${plural(max === Infinity ? min : max)}, not ${n}${info ? `: ${signatureLabel(info)}` : ''}.`;
     // Too many: blame the extra arguments. Too few: the call as a whole.
     const range = n > max ? { start: c.args[max].range.start, end: c.args[n - 1].range.end } : c.range;
     this.report(range, 'error', 'arity', message, { data: { name, min, max: max === Infinity ? null : max, actual: n } });
