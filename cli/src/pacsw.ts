@@ -32,6 +32,7 @@ const COMMANDS: readonly Command[] = [
   { name: 'queue', summary: 'list what the forward queue of pacsw serve holds per destination; retry or drop entries', load: () => import('./commands/queue') },
   { name: 'echo', summary: 'C-ECHO a device (DICOM verification)', load: () => import('./commands/echo') },
   { name: 'ping', summary: 'check that a device answers (ICMP, or TCP to its DICOM port)', load: () => import('./commands/ping') },
+  { name: 'serve', summary: 'run a device table\'s server as a receiving node: admit, coerce and store incoming C-STOREs', load: () => import('./commands/serve') },
   { name: 'deploy', summary: 'deploy a device table to its servers (Orthanc, export folder), showing the difference first', load: () => import('./commands/deploy') },
   { name: 'import', summary: 'write a device table (.pacs) from what a running Orthanc holds', load: () => import('./commands/import') },
 ];

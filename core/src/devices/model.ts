@@ -108,6 +108,8 @@ export interface ServerModel {
   tlsPort?: number;
   transferSyntax?: string;
   maxPdu?: number;
+  /** Associations from AE titles that are no registered device are accepted (global rules only). */
+  acceptUnknownCallers?: boolean;
   /** Seconds; 30 each by default on eRAD. */
   timeouts: { send?: number; receive?: number; connection?: number; wait?: number };
   rules: Partial<Record<ServerRuleSet, RuleSetModel>>;
@@ -246,6 +248,9 @@ function buildServer(block: BlockNode): ServerModel {
         break;
       case 'max-pdu':
         s.maxPdu = toInt(v);
+        break;
+      case 'accept-unknown-callers':
+        s.acceptUnknownCallers = v === undefined ? true : toBool(v);
         break;
       case 'send-timeout':
         s.timeouts.send = toInt(v);

@@ -76,6 +76,7 @@ export const SERVER_FIELDS: Record<string, string> = {
   'tls-port': 'DICOM TLS port (0 disables)',
   'transfer-syntax': 'Preferred transfer syntax (name or UID)',
   'max-pdu': 'Maximum PDU size in bytes',
+  'accept-unknown-callers': 'yes: associations from AE titles that are not registered devices are accepted and get only the global rule sets (default no)',
   'send-timeout': 'Send timeout in seconds (default 30)',
   'receive-timeout': 'Receive timeout in seconds (default 30)',
   'connection-timeout': 'Connection timeout in seconds (default 30)',

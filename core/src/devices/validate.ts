@@ -163,6 +163,10 @@ class DeviceValidator {
             if (n !== undefined && (n < 4096 || n > 131072)) this.add(f.values[0].range, 'warning', 'max-pdu-range', `Maximum PDU size ${n} is unusual: DICOM peers commonly accept 4096 to 131072 bytes.`);
           }
           break;
+        case 'accept-unknown-callers':
+          if (f.values.length > 1) this.arity(f, 1);
+          else if (f.values.length === 1 && toBool(f.values[0].value) === undefined) this.add(f.values[0].range, 'error', 'invalid-bool', 'Write `accept-unknown-callers yes` or `accept-unknown-callers no`.');
+          break;
         case 'send-timeout':
         case 'receive-timeout':
         case 'connection-timeout':

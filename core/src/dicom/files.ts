@@ -176,3 +176,69 @@ function writeAll(fd: number, chunks: Uint8Array[]): void {
     pending = rest;
   }
 }
+
+/**
+ * Like writeFileAtomic, and durable when it resolves: the data is fsynced before the rename and
+ * the folder after it, so a crash (or kill -9) leaves either the whole file or none under its
+ * name; at most a `*.pacsw-tmp` file, which removeTemporaryFiles() clears. Asynchronous, so one
+ * slow disk write does not hold up other work of the process (the receiving node's associations).
+ */
+export async function writeFileDurable(file: string, data: Uint8Array[]): Promise<void> {
+  const dir = path.dirname(file);
+  await fs.promises.mkdir(dir, { recursive: true });
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}.pacsw-tmp`);
+  try {
+    const handle = await fs.promises.open(temp, 'wx');
+    try {
+      let pending = data.filter((c) => c.length > 0);
+      while (pending.length) {
+        let { bytesWritten } = await handle.writev(pending.slice(0, 512));
+        const rest: Uint8Array[] = [];
+        for (const c of pending) {
+          if (bytesWritten >= c.length) bytesWritten -= c.length;
+          else {
+            rest.push(bytesWritten > 0 ? c.subarray(bytesWritten) : c);
+            bytesWritten = 0;
+          }
+        }
+        pending = rest;
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temp, file);
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
+    throw error;
+  }
+  const folder = await fs.promises.open(dir, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
+
+/** Removes the temporary files an interrupted writer left under `dir`; returns how many. */
+export function removeTemporaryFiles(dir: string): number {
+  let removed = 0;
+  const walk = (d: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.pacsw-tmp')) {
+        fs.rmSync(full, { force: true });
+        removed++;
+      }
+    }
+  };
+  walk(dir);
+  return removed;
+}

@@ -1,0 +1,137 @@
+/** `pacsw serve --devices FILE`: run a server block of a device table as a receiving node. */
+import { loadTlsOptions } from '../../../core/src/net/tls';
+import { startReceiver, ReceiverTableError, type Receiver, type ReceiverEvent } from '../../../core/src/receiver';
+import { parseArgs, UsageError } from '../args';
+import { DEFAULT_STORE_HINT, defaultStoreDir } from '../storeDir';
+
+export const summary = 'run a device table\'s server as a receiving node: admit, coerce and store incoming C-STOREs';
+export const usage = `usage: pacsw serve --devices FILE [--server ID] [--store DIR] [--host ADDRESS] [--port N]
+                   [--tls-port N --tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--json]
+
+Runs the server block of FILE as a DICOM storage SCP on its tcp-port (and tls-port) at its host
+(default 127.0.0.1), as eRAD would: the calling AE must be an enabled device whose host is the
+peer's address (or the server says accept-unknown-callers yes), the called AE the server's ae or
+query-ae; devices without "store U" may only echo; category max-connections and the device limits
+max and store-in bound the associations (over a bound: rejected, transient). Each object runs
+through Preceding Global, the device's rules and Trailing Global, as in pacsw apply, and is stored
+as DIR/<device>/<SOP Instance UID>.dcm, on disk (fsynced) before the sender is told "success".
+An object the rules stop ($(@PROCESS) = NULL) is answered success and not stored.
+Edits of FILE and its rule files apply to new associations; an edit with errors keeps the last
+good table (and says so).
+--store DIR     where received objects go (default: ${DEFAULT_STORE_HINT}); keep patient data
+                out of your workspace
+--port N, --tls-port N   override the server's ports (0: pick a free port and print it)
+--json          one JSON object per event on stdout (what the VS Code Traffic view reads)
+Ctrl+C (or SIGTERM) finishes the objects in hand, answers them and stops; a second Ctrl+C aborts.
+Exit status: 0 after a stop, 1 when the node cannot listen, 2 for a table with errors.`;
+
+function port(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new UsageError(`--${name} takes a port number 0-65535, not "${v}"`);
+  return Number(v);
+}
+
+/** One line per event for people; warnings and refusals on stderr. */
+function describe(e: ReceiverEvent): { text: string; error?: boolean } | undefined {
+  switch (e.event) {
+    case 'listening': {
+      const where = [e.tcpPort !== undefined ? `${e.host}:${e.tcpPort}` : '', e.tlsPort !== undefined ? `TLS ${e.host}:${e.tlsPort}` : ''].filter(Boolean).join(', ');
+      return { text: `listening: server ${e.server} (AE "${e.ae}"${e.queryAe ? `, "${e.queryAe}"` : ''}) on ${where}; storing under ${e.store}` };
+    }
+    case 'table':
+      if (e.status === 'loaded') return undefined;
+      if (e.status === 'reloaded') return { text: `table reloaded: ${e.file} (${e.devices} devices); new associations use it` };
+      return { text: `table NOT reloaded: ${e.file} has errors; the last good table stays in use\n${e.errors.map((x) => `  ${x}`).join('\n')}`, error: true };
+    case 'association': {
+      const who = `${e.callingAe} -> ${e.calledAe} from ${e.peer}${e.tls ? ' (TLS)' : ''}`;
+      const c = e.counts;
+      const use = [c.device ? `${c.device.name} ${c.device.open}${c.device.max !== undefined ? `/${c.device.max}` : ''}` : '', c.category ? `category ${c.category.name} ${c.category.open}/${c.category.max ?? '-'}` : ''].filter(Boolean).join(', ');
+      if (e.outcome === 'accepted') return { text: `accepted ${who}: ${e.device ? `device ${e.device}` : 'unknown caller (global rules only)'}${use ? ` [${use}]` : ''}` };
+      return { text: `rejected ${who}: ${e.reason}`, error: true };
+    }
+    case 'object': {
+      const what = `${e.device ?? e.callingAe} ${e.sopInstanceUid}`;
+      if (e.status === 'stored') return { text: `stored ${what} -> ${e.file} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})` };
+      if (e.status === 'stopped') return { text: `stopped ${what}: ${e.reason}` };
+      return { text: `failed ${what} (status 0x${e.dimseStatus.toString(16).padStart(4, '0')}): ${e.reason}`, error: true };
+    }
+    case 'closed':
+      return e.how === 'released' ? undefined : { text: `association ${e.id} ${e.how}${e.detail ? `: ${e.detail}` : ''}`, error: true };
+    case 'warning':
+      return { text: `warning: ${e.message}`, error: true };
+    case 'stopping':
+      return { text: 'stopping: finishing the objects in hand' };
+    case 'stopped':
+      return { text: 'stopped' };
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseArgs(args, { values: ['devices', 'server', 'store', 'host', 'port', 'tls-port', 'tls-cert', 'tls-key', 'tls-ca'], flags: ['json'] });
+  if (parsed.flags.has('help')) {
+    console.log(usage);
+    return 0;
+  }
+  const devicesFile = parsed.values.get('devices');
+  if (!devicesFile) throw new UsageError('pacsw serve needs --devices FILE');
+  if (parsed.positionals.length) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+  const certFile = parsed.values.get('tls-cert');
+  const keyFile = parsed.values.get('tls-key');
+  if (!!certFile !== !!keyFile) throw new UsageError('--tls-cert and --tls-key go together');
+  const json = parsed.flags.has('json');
+  const print = (e: ReceiverEvent): void => {
+    if (json) {
+      process.stdout.write(`${JSON.stringify(e)}\n`);
+      return;
+    }
+    const d = describe(e);
+    if (d) (d.error ? process.stderr : process.stdout).write(`${d.text}\n`);
+  };
+  let tls;
+  if (certFile) {
+    try {
+      tls = { ...loadTlsOptions({ certFile, keyFile, caFile: parsed.values.get('tls-ca') }), rejectUnauthorized: !!parsed.values.get('tls-ca') };
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+
+  let receiver: Receiver;
+  try {
+    receiver = await startReceiver({
+      devicesFile,
+      serverId: parsed.values.get('server'),
+      storeDir: parsed.values.get('store') ?? defaultStoreDir(devicesFile),
+      host: parsed.values.get('host'),
+      tcpPort: port('port', parsed.values.get('port')),
+      tlsPort: port('tls-port', parsed.values.get('tls-port')),
+      tls,
+      onEvent: print,
+    });
+  } catch (error) {
+    if (error instanceof ReceiverTableError) {
+      process.stderr.write(`pacsw serve: ${error.message}\n`);
+      return 2;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (code === 'EADDRINUSE') process.stderr.write(`pacsw serve: ${e.address}:${e.port} is already in use (another DICOM server?); stop it or give --port\n`);
+    else if (code === 'EACCES') process.stderr.write(`pacsw serve: not allowed to listen on ${e.address}:${e.port} (ports below 1024 need privileges); give --port 11112, for example\n`);
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') process.stderr.write(`pacsw serve: cannot listen on ${e.address ?? 'that address'}: it is not an address of this machine; give --host\n`);
+    else throw error;
+    return 1;
+  }
+
+  // Ctrl+C or SIGTERM: answer the objects in hand, then stop; a second one aborts at once.
+  await new Promise<void>((resolve) => {
+    let stops = 0;
+    const stop = (): void => {
+      stops++;
+      if (stops === 1) void receiver.close(true).then(resolve);
+      else void receiver.close(false).then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
