@@ -148,6 +148,8 @@ export interface StorescpOptions {
   /** Run with `+tls key cert` (peer certificates are not required: `-ic`). */
   tls?: CertFiles;
   port?: number;
+  /** More storescp options, e.g. `+B` (write what was received, bit for bit) and `+xe` (prefer explicit VR LE). */
+  args?: string[];
 }
 
 export async function startStorescp(options: StorescpOptions = {}): Promise<StorescpPeer> {
@@ -156,7 +158,7 @@ export async function startStorescp(options: StorescpOptions = {}): Promise<Stor
   const dir = tempDir('storescp');
   const args = ['-aet', aet, '-od', dir];
   if (options.tls) args.push('+tls', options.tls.key, options.tls.cert, '-ic');
-  args.push(String(port));
+  args.push(...(options.args ?? []), String(port));
   const { child, output } = spawnTracked('storescp', args, dcmtkEnv());
   try {
     await waitForPort(port, 10000, child);

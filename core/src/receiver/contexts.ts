@@ -15,14 +15,16 @@ const STORAGE_ROOT = '1.2.840.10008.5.1.4.1.1.';
 export const isStorageSopClass = (uid: string): boolean => uid.startsWith(STORAGE_ROOT) && uid.length > STORAGE_ROOT.length;
 
 /**
- * What the node accepts, most preferred first: the native syntaxes, then the encapsulated
- * (compressed) ones of PS3.5 Annex A, which carry their pixel data as items. The node never
- * transcodes, so it accepts a compressed syntax only when the sender proposes it.
+ * What the node accepts: the native syntaxes and the encapsulated (compressed) ones of PS3.5
+ * Annex A, which carry their pixel data as items. The node never transcodes, so after the
+ * server's `transfer-syntax` it takes the syntax the sender lists first: a sender proposing a
+ * JPEG 2000 file's own syntax first is never made to decompress it.
  */
 const NATIVE = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99'];
 const ENCAPSULATED = [
   '50', '51', '57', '70', '80', '81', '90', '91', '92', '93', '100', '101', '102', '103', '104', '105', '106', '201', '202', '203',
 ].map((n) => `1.2.840.10008.1.2.4.${n}`).concat(['1.2.840.10008.1.2.5']);
+export const SUPPORTED_TRANSFER_SYNTAXES: ReadonlySet<string> = new Set([...NATIVE, ...ENCAPSULATED]);
 
 /** The server's `transfer-syntax` (a name or a UID) as a UID, or undefined. */
 export function preferredTransferSyntax(server: ServerModel): string | undefined {
@@ -31,20 +33,17 @@ export function preferredTransferSyntax(server: ServerModel): string | undefined
   return TRANSFER_SYNTAXES[ts] ?? (/^1\.2\.840\.10008\.1\.2(\.\d+)*$/.test(ts) ? ts : undefined);
 }
 
-export function transferSyntaxOrder(server: ServerModel): string[] {
-  const preferred = preferredTransferSyntax(server);
-  const all = [...NATIVE, ...ENCAPSULATED];
-  return preferred && all.includes(preferred) ? [preferred, ...all.filter((t) => t !== preferred)] : all;
-}
-
 /** Store U: the device sends objects (is a storage SCU). Unknown callers (device undefined) may send. */
 export const maySend = (device: DeviceModel | undefined): boolean => device === undefined || device.services.roles.store?.u === true;
 
 export function negotiateContexts(server: ServerModel, device: DeviceModel | undefined, proposals: readonly PresentationContextProposal[]): ContextDecision[] {
   const storing = maySend(device);
-  const decisions = acceptContexts(proposals, {
-    accepts: (uid) => uid === VERIFICATION || (storing && isStorageSopClass(uid)),
-    transferSyntaxes: transferSyntaxOrder(server),
+  const preferred = preferredTransferSyntax(server);
+  const accepts = (uid: string): boolean => uid === VERIFICATION || (storing && isStorageSopClass(uid));
+  const decisions = proposals.map((p) => {
+    const order = p.transferSyntaxes.filter((t) => SUPPORTED_TRANSFER_SYNTAXES.has(t));
+    if (preferred && order.includes(preferred)) order.unshift(preferred);
+    return acceptContexts([p], { accepts, transferSyntaxes: order })[0];
   });
   // A storage class refused only because the device has no `store U` is a decision of this
   // server's configuration, not a class it does not know: say so (user rejection).
