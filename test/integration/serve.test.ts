@@ -296,10 +296,10 @@ describe('pacsw serve (receiving node) with real senders', function () {
       serve = await startServe(pacs, store);
       const input = path.join(dir, 'in');
       fs.mkdirSync(input);
-      // 240 distinct objects: copies of one file with their own SOP Instance UIDs.
+      // 120 distinct objects: copies of one file with their own SOP Instance UIDs.
       const base = generate('ct-with-sequences', input);
       const files: string[] = [];
-      for (let i = 0; i < 240; i++) {
+      for (let i = 0; i < 120; i++) {
         const f = path.join(input, `copy${i}.dcm`);
         fs.copyFileSync(base, f);
         files.push(f);
@@ -307,10 +307,10 @@ describe('pacsw serve (receiving node) with real senders', function () {
       const { execFileSync } = await import('node:child_process');
       files.forEach((f, i) => execFileSync('dcmodify', ['-nb', '-m', `(0008,0018)=1.2.826.0.1.3680043.10.1082.99.${i + 1}`, f], { stdio: 'ignore' }));
       const sending = storescu('CT1', 'PACS_MAIN', serve.port, files, ['-v']);
-      await serve.waitFor(() => serve!.events.filter(isObject).length >= 30, '30 stored objects', 60000);
+      await serve.waitFor(() => serve!.events.filter(isObject).length >= 15, '15 stored objects', 60000);
       await serve.kill();
       const sent = await sending;
-      assert.notEqual(sent.code, 0, 'storescu cannot have finished all 240');
+      assert.notEqual(sent.code, 0, 'storescu cannot have finished all 120');
       // storescu -v: "Sending file: F" ... "Received Store Response (Success)" for each answered one.
       const answered: string[] = [];
       let current: string | undefined;
@@ -319,7 +319,7 @@ describe('pacsw serve (receiving node) with real senders', function () {
         if (m) current = m[1].trim();
         else if (/Received Store Response \(Success\)/.test(line) && current) answered.push(current);
       }
-      assert.ok(answered.length >= 20, `storescu saw ${answered.length} successes:\n${sent.output.slice(-2000)}`);
+      assert.ok(answered.length >= 10, `storescu saw ${answered.length} successes:\n${sent.output.slice(-2000)}`);
       const onDisk = filesUnder(store).filter((f) => f.endsWith('.dcm'));
       for (const f of answered) {
         const stored = path.join(store, 'CT1', `${sopInstanceOf(f)}.dcm`);

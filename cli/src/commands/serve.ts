@@ -90,7 +90,9 @@ export async function run(args: string[]): Promise<number> {
   let tls;
   if (certFile) {
     try {
-      tls = { ...loadTlsOptions({ certFile, keyFile, caFile: parsed.values.get('tls-ca') }), rejectUnauthorized: !!parsed.values.get('tls-ca') };
+      const pem = loadTlsOptions({ certFile, keyFile, caFile: parsed.values.get('tls-ca') });
+      // With a CA, callers must show a certificate it signed; without, any caller may use TLS.
+      tls = { cert: pem.cert, key: pem.key, ca: pem.ca, requestCert: !!pem.ca, rejectUnauthorized: !!pem.ca };
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

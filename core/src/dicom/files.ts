@@ -163,18 +163,20 @@ export function writeFileAtomic(file: string, data: Uint8Array | Uint8Array[]): 
 
 function writeAll(fd: number, chunks: Uint8Array[]): void {
   let pending = chunks.filter((c) => c.length > 0);
-  while (pending.length) {
-    let written = fs.writevSync(fd, pending);
-    const rest: Uint8Array[] = [];
-    for (const c of pending) {
-      if (written >= c.length) written -= c.length;
-      else {
-        rest.push(written > 0 ? c.subarray(written) : c);
-        written = 0;
-      }
+  while (pending.length) pending = unwritten(pending, fs.writevSync(fd, pending));
+}
+
+/** What is left of `chunks` after a (vectored) write took its first `written` bytes. */
+function unwritten(chunks: Uint8Array[], written: number): Uint8Array[] {
+  const rest: Uint8Array[] = [];
+  for (const c of chunks) {
+    if (written >= c.length) written -= c.length;
+    else {
+      rest.push(written > 0 ? c.subarray(written) : c);
+      written = 0;
     }
-    pending = rest;
   }
+  return rest;
 }
 
 /**
@@ -191,18 +193,7 @@ export async function writeFileDurable(file: string, data: Uint8Array[]): Promis
     const handle = await fs.promises.open(temp, 'wx');
     try {
       let pending = data.filter((c) => c.length > 0);
-      while (pending.length) {
-        let { bytesWritten } = await handle.writev(pending.slice(0, 512));
-        const rest: Uint8Array[] = [];
-        for (const c of pending) {
-          if (bytesWritten >= c.length) bytesWritten -= c.length;
-          else {
-            rest.push(bytesWritten > 0 ? c.subarray(bytesWritten) : c);
-            bytesWritten = 0;
-          }
-        }
-        pending = rest;
-      }
+      while (pending.length) pending = unwritten(pending, (await handle.writev(pending.slice(0, 512))).bytesWritten);
       await handle.sync();
     } finally {
       await handle.close();

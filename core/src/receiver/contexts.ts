@@ -40,11 +40,10 @@ export function negotiateContexts(server: ServerModel, device: DeviceModel | und
   const storing = maySend(device);
   const preferred = preferredTransferSyntax(server);
   const accepts = (uid: string): boolean => uid === VERIFICATION || (storing && isStorageSopClass(uid));
-  const decisions = proposals.map((p) => {
-    const order = p.transferSyntaxes.filter((t) => SUPPORTED_TRANSFER_SYNTAXES.has(t));
-    if (preferred && order.includes(preferred)) order.unshift(preferred);
-    return acceptContexts([p], { accepts, transferSyntaxes: order })[0];
-  });
+  const supported = [...SUPPORTED_TRANSFER_SYNTAXES];
+  const decisions = proposals.map((p) => acceptContexts([p], preferred && p.transferSyntaxes.includes(preferred)
+    ? { accepts, transferSyntaxes: [preferred], order: 'ours' }
+    : { accepts, transferSyntaxes: supported, order: 'peers' })[0]);
   // A storage class refused only because the device has no `store U` is a decision of this
   // server's configuration, not a class it does not know: say so (user rejection).
   return decisions.map((d, i) => (d.result === 'abstract-syntax-not-supported' && isStorageSopClass(proposals[i].abstractSyntax) ? { id: d.id, result: 'user-rejection' } : d));
