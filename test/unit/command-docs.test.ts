@@ -33,6 +33,7 @@ const DOC_BY_AREA: Record<string, string> = {
   preview: 'docs/preview.md',
   deploy: 'docs/deploy.md',
   dicom: 'docs/viewer.md',
+  receiver: 'docs/serve.md',
 };
 const docFor = (id: string): string => DOC_BY_AREA[id.split('.')[1] ?? ''] ?? 'README.md';
 

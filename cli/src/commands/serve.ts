@@ -6,7 +6,7 @@ import { DEFAULT_STORE_HINT, defaultStoreDir } from '../storeDir';
 
 export const summary = 'run a device table\'s server as a receiving node: admit, coerce and store incoming C-STOREs';
 export const usage = `usage: pacsw serve --devices FILE [--server ID] [--store DIR] [--host ADDRESS] [--port N]
-                   [--tls-port N --tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--json]
+                   [--tls-port N --tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--json] [--keep-originals]
 
 Runs the server block of FILE as a DICOM storage SCP on its tcp-port (and tls-port) at its host
 (default 127.0.0.1), as eRAD would: the calling AE must be an enabled device whose host is the
@@ -22,6 +22,8 @@ good table (and says so).
                 out of your workspace
 --port N, --tls-port N   override the server's ports (0: pick a free port and print it)
 --json          one JSON object per event on stdout (what the VS Code Traffic view reads)
+--keep-originals  also keep each object as it arrived (DIR/<device>/originals/), to compare
+                before and after the rules
 Ctrl+C (or SIGTERM) finishes the objects in hand, answers them and stops; a second Ctrl+C aborts.
 Exit status: 0 after a stop, 1 when the node cannot listen, 2 for a table with errors.`;
 
@@ -67,7 +69,7 @@ function describe(e: ReceiverEvent): { text: string; error?: boolean } | undefin
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, { values: ['devices', 'server', 'store', 'host', 'port', 'tls-port', 'tls-cert', 'tls-key', 'tls-ca'], flags: ['json'] });
+  const parsed = parseArgs(args, { values: ['devices', 'server', 'store', 'host', 'port', 'tls-port', 'tls-cert', 'tls-key', 'tls-ca'], flags: ['json', 'keep-originals'] });
   if (parsed.flags.has('help')) {
     console.log(usage);
     return 0;
@@ -109,6 +111,7 @@ export async function run(args: string[]): Promise<number> {
       tlsPort: port('tls-port', parsed.values.get('tls-port')),
       tls,
       onEvent: print,
+      keepOriginals: parsed.flags.has('keep-originals'),
     });
   } catch (error) {
     if (error instanceof ReceiverTableError) {

@@ -10,5 +10,6 @@ import { preview } from './preview';
 import { deployFeature } from './deploy';
 import { ruleTestsFeature } from './ruletests';
 import { viewerFeature } from './viewer';
+import { receiverFeature } from './receiver';
 
-export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature, ruleTestsFeature, viewerFeature];
+export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature, ruleTestsFeature, viewerFeature, receiverFeature];

@@ -13,7 +13,7 @@ import { admit } from './admission';
 import { categoryOf, loadReceiverTable, type ReceiverTable } from './config';
 import { isStorageSopClass, negotiateContexts, serverMaxPdu } from './contexts';
 import { ConcurrencyLimits, type Lease } from './limits';
-import { changesOf, coerceReceived, STATUS, storedPath, writeFailureStatus } from './storage';
+import { changesOf, coerceReceived, originalPath, STATUS, storedPath, writeFailureStatus } from './storage';
 import type { ReceiverEvent, ReceiverOptions, StoredObject } from './types';
 
 /** The table cannot be run (at start): every error, located. */
@@ -119,11 +119,20 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         emit({ ...base, time: now(), status: 'failed', dimseStatus: coerced.status, reason: coerced.reason, changes: changesOf(coerced.result) });
         return { status: coerced.status, errorComment: coerced.reason.slice(0, 64) };
       }
+      const file = storedPath(storeDir, deviceId, callingAe, ev.sopInstanceUid);
+      let original: string | undefined;
+      if (options.keepOriginals) {
+        try {
+          await writeFileDurable(originalPath(file), [coerced.received]);
+          original = originalPath(file);
+        } catch (error) {
+          emit({ event: 'warning', time: now(), message: `cannot keep the original of ${ev.sopInstanceUid} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the object itself is handled as usual` });
+        }
+      }
       if (coerced.outcome === 'stopped') {
-        emit({ ...base, time: now(), status: 'stopped', dimseStatus: STATUS.success, reason: coerced.reason, changes: changesOf(coerced.result) });
+        emit({ ...base, time: now(), status: 'stopped', original, dimseStatus: STATUS.success, reason: coerced.reason, changes: changesOf(coerced.result) });
         return { status: STATUS.success };
       }
-      const file = storedPath(storeDir, deviceId, callingAe, ev.sopInstanceUid);
       try {
         await writeFileDurable(file, coerced.chunks);
       } catch (error) {
@@ -146,7 +155,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
           return { status, errorComment: reason.slice(0, 64) };
         }
       }
-      emit({ ...base, time: now(), status: 'stored', file, dimseStatus: STATUS.success, changes: changesOf(coerced.result) });
+      emit({ ...base, time: now(), status: 'stored', file, original, dimseStatus: STATUS.success, changes: changesOf(coerced.result) });
       return { status: STATUS.success };
     },
 

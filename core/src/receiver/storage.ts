@@ -29,9 +29,9 @@ export interface ReceivedObject {
 }
 
 export type CoercionOutcome =
-  | { outcome: 'store'; chunks: Uint8Array[]; result: EvaluationResult }
+  | { outcome: 'store'; chunks: Uint8Array[]; result: EvaluationResult; received: Buffer }
   /** `$(@PROCESS)` became NULL: answered, not stored (docs/serve.md says why with success). */
-  | { outcome: 'stopped'; reason: string; result: EvaluationResult }
+  | { outcome: 'stopped'; reason: string; result: EvaluationResult; received: Buffer }
   | { outcome: 'failed'; status: number; reason: string; result?: EvaluationResult };
 
 /** A UID as PS3.5 9.1 allows it: digits and dots, at most 64 characters (safe as a file name, too). */
@@ -53,13 +53,14 @@ export function coerceReceived(ruleSets: RuleSetInput[], obj: ReceivedObject): C
   const result = evaluateRules(ruleSets, loaded.access);
   if (result.stopped) {
     const by = result.stoppedBy!;
-    return { outcome: 'stopped', reason: `$(@PROCESS) set to NULL by ${by.uri ?? by.ruleSet}:${by.line + 1}; not stored`, result };
+    return { outcome: 'stopped', reason: `$(@PROCESS) set to NULL by ${by.uri ?? by.ruleSet}:${by.line + 1}; not stored`, result, received: bytes };
   }
   if (result.errors > 0) {
     const reasons = result.trace.filter((t) => t.outcome === 'error').map((t) => `${t.uri ?? t.ruleSet}:${t.line + 1} ${t.target}: ${t.reason}`);
     return { outcome: 'failed', status: STATUS.processingFailure, reason: `the rules cannot be applied faithfully, not stored: ${reasons.join('; ')}`, result };
   }
-  return { outcome: 'store', chunks: loaded.serializeChunks(), result };
+  // `bytes` is the object as received (file meta + data set): the serializer's unchanged runs are views of it.
+  return { outcome: 'store', chunks: loaded.serializeChunks(), result, received: bytes };
 }
 
 /** The changes as events carry them (1-based lines). */
@@ -85,6 +86,9 @@ export function storedPath(storeDir: string, deviceId: string | undefined, calli
   const folder = deviceId !== undefined ? folderName(deviceId) : `unknown-${folderName(callingAe)}`;
   return path.join(path.resolve(storeDir), folder, `${sopInstanceUid}.dcm`);
 }
+
+/** Where keepOriginals puts an object as it arrived, next to the device's stored objects. */
+export const originalPath = (stored: string): string => path.join(path.dirname(stored), 'originals', path.basename(stored));
 
 /** A write failure as a C-STORE status: a full disk is "out of resources". */
 export function writeFailureStatus(error: unknown): number {

@@ -35,6 +35,11 @@ export interface ReceiverOptions {
   /** Awaited in order after the file is durable and before the C-STORE-RSP; a throw fails the store. */
   beforeAcknowledge?: Array<(obj: StoredObject) => Promise<void>>;
   onEvent?: (event: ReceiverEvent) => void;
+  /**
+   * Also keep each object as it arrived, before the rules (`<device>/originals/<UID>.dcm`), so
+   * the Traffic view can compare before and after. Off by default: it doubles the patient data kept.
+   */
+  keepOriginals?: boolean;
   /** Network timers (defaults: the server's `connection-timeout` / `receive-timeout`, else 30 s). */
   artimTimeoutMs?: number;
   idleTimeoutMs?: number;
@@ -69,7 +74,7 @@ export type ReceiverEvent =
   | { event: 'table'; time: string; status: 'loaded' | 'reloaded' | 'kept-last-good'; file: string; errors: string[]; devices: number }
   | { event: 'association'; time: string; id?: string; outcome: 'accepted' | 'rejected'; callingAe: string; calledAe: string; peer: string; tls: boolean; device?: string; category?: string; reason?: string; rejection?: { result: string; source: string; reason: number }; counts: AssociationCounts }
   | { event: 'closed'; time: string; id: string; peer: string; device?: string; how: string; detail?: string; objects: number }
-  | { event: 'object'; time: string; association: string; status: 'stored' | 'stopped' | 'failed'; callingAe: string; device?: string; sopClassUid: string; sopInstanceUid: string; transferSyntaxUid: string; file?: string; dimseStatus: number; reason?: string; changes: ObjectChange[]; rules: string[] }
+  | { event: 'object'; time: string; association: string; status: 'stored' | 'stopped' | 'failed'; callingAe: string; device?: string; sopClassUid: string; sopInstanceUid: string; transferSyntaxUid: string; file?: string; original?: string; dimseStatus: number; reason?: string; changes: ObjectChange[]; rules: string[] }
   | { event: 'warning'; time: string; message: string }
   | { event: 'stopping'; time: string }
   | { event: 'stopped'; time: string };

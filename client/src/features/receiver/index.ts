@@ -1,0 +1,177 @@
+/**
+ * Start Receiver / Stop Receiver on a server of the Devices view, and the Traffic view. The node
+ * is `pacsw serve --json` in a child process (the CLI bundle under Node, never code in the
+ * extension host), storing under the extension's global storage, outside the workspace.
+ * Network listening needs a trusted workspace. One receiver at a time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ReceiverEvent } from '../../../../core/src/receiver/types';
+import { requireTrust } from '../../trust';
+import type { Feature } from '../feature';
+import { COMPARE_DATASETS_COMMAND } from '../preview';
+import { TrafficModel } from './trafficModel';
+import { TrafficView, type TrafficNode } from './trafficView';
+
+export const TRAFFIC_VIEW_ID = 'pacsWorkbench.traffic';
+const RUNNING_CONTEXT = 'pacsWorkbench.receiverRunning';
+
+interface Running {
+  child: ChildProcess;
+  file: string;
+}
+
+export const receiverFeature: Feature = {
+  name: 'receiver',
+  register(context) {
+    const model = new TrafficModel();
+    const output = vscode.window.createOutputChannel('PACS Receiver');
+    let running: Running | undefined;
+    const view = new TrafficView(model, () => (running ? path.basename(running.file) : undefined));
+    const tree = vscode.window.createTreeView(TRAFFIC_VIEW_ID, { treeDataProvider: view });
+    const setRunning = (r: Running | undefined): void => {
+      running = r;
+      void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, !!r);
+      view.refresh();
+    };
+
+    const start = async (arg?: unknown): Promise<void> => {
+      if (!requireTrust('Start Receiver')) return;
+      if (running) {
+        void vscode.window.showWarningMessage(`A receiver is already running for ${path.basename(running.file)}; stop it first (PACS Devices: Stop Receiver).`);
+        return;
+      }
+      const file = await pickTable(arg);
+      if (!file) return;
+      const store = path.join(context.globalStorageUri.fsPath, 'received', path.basename(file, '.pacs'));
+      const port = vscode.workspace.getConfiguration('pacsWorkbench.receiver').get<number | null>('port', null);
+      const args = [path.join(context.extensionPath, 'dist', 'pacsw.js'), 'serve', '--devices', file, '--store', store, '--json', '--keep-originals'];
+      if (typeof port === 'number') args.push('--port', String(port));
+      output.appendLine(`starting: pacsw ${args.slice(1).join(' ')}`);
+      // The extension host's executable runs as plain Node with ELECTRON_RUN_AS_NODE (desktop);
+      // under code-server it is Node already.
+      const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const r: Running = { child, file };
+      setRunning(r);
+      let stderr = '';
+      let pending = '';
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => {
+        pending += chunk;
+        let nl;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          if (!line.trim()) continue;
+          let e: ReceiverEvent;
+          try {
+            e = JSON.parse(line) as ReceiverEvent;
+          } catch {
+            output.appendLine(line);
+            continue;
+          }
+          output.appendLine(describe(e));
+          if (model.add(e)) view.refresh();
+        }
+      });
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+        output.append(String(d));
+      });
+      child.once('error', (error) => output.appendLine(`the receiver could not start: ${error.message}`));
+      child.once('exit', (code, signal) => {
+        if (running === r) setRunning(undefined);
+        output.appendLine(`receiver ended (${signal ?? `exit ${code}`})`);
+        if (code !== 0 && signal === null) {
+          const reason = stderr.trim().split('\n').slice(0, 3).join(' ').replace(/^pacsw serve: /, '');
+          void vscode.window.showErrorMessage(`PACS Workbench: the receiver for ${path.basename(file)} stopped: ${reason || `exit ${code}`}`, 'Show Log').then((c) => c && output.show());
+        }
+      });
+    };
+
+    const stop = async (): Promise<void> => {
+      const r = running;
+      if (!r) return;
+      // SIGINT: the node answers the objects in hand, then exits.
+      const ended = new Promise<void>((resolve) => (r.child.exitCode !== null ? resolve() : r.child.once('exit', () => resolve())));
+      r.child.kill('SIGINT');
+      await ended;
+    };
+
+    const saveAsSample = async (node?: TrafficNode): Promise<void> => {
+      if (node?.kind !== 'object' || !node.event.file && !node.event.original) return;
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) {
+        void vscode.window.showWarningMessage('Open a folder first: samples are copied into the workspace.');
+        return;
+      }
+      const source = node.event.original ?? node.event.file!;
+      const target = vscode.Uri.joinPath(folder.uri, 'samples', 'received', `${node.event.sopInstanceUid}.dcm`);
+      const yes = 'Copy into Workspace';
+      const answer = await vscode.window.showWarningMessage(
+        `Copy the received object ${node.event.sopInstanceUid} into the workspace as ${vscode.workspace.asRelativePath(target)}? It may hold patient data, which would then be part of this folder (and of anything that commits it).`,
+        { modal: true }, yes,
+      );
+      if (answer !== yes) return;
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
+      await vscode.workspace.fs.copy(vscode.Uri.file(source), target, { overwrite: false });
+      void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(target)} as a sample${node.event.original ? ' (as received, before the rules)' : ' (after the rules)'}.`);
+    };
+
+    const compare = async (node?: TrafficNode): Promise<void> => {
+      if (node?.kind !== 'object' || !node.event.original || !node.event.file) return;
+      if (!fs.existsSync(node.event.file)) return;
+      await vscode.commands.executeCommand(COMPARE_DATASETS_COMMAND, vscode.Uri.file(node.event.original), vscode.Uri.file(node.event.file), `${node.event.device ?? node.event.callingAe} ${node.event.sopInstanceUid}: received ↔ stored`);
+    };
+
+    context.subscriptions.push(
+      output, view, tree,
+      vscode.commands.registerCommand('pacsWorkbench.receiver.start', start),
+      vscode.commands.registerCommand('pacsWorkbench.receiver.stop', stop),
+      vscode.commands.registerCommand('pacsWorkbench.receiver.saveAsSample', saveAsSample),
+      vscode.commands.registerCommand('pacsWorkbench.receiver.compare', compare),
+      vscode.commands.registerCommand('pacsWorkbench.receiver.clear', () => {
+        model.clear();
+        view.refresh();
+      }),
+      /** For tests: the model's state and whether a receiver runs. */
+      vscode.commands.registerCommand('pacsWorkbench.receiver.state', () => ({
+        running: running ? running.file : null,
+        listening: model.listening ?? null,
+        devices: [...model.devices.values()].map((d) => ({ ...d })),
+        warnings: model.warnings,
+      })),
+      { dispose: () => running?.child.kill('SIGINT') },
+    );
+  },
+};
+
+/** The .pacs file of a Devices view server node, or one picked from the workspace. */
+async function pickTable(arg: unknown): Promise<string | undefined> {
+  const node = arg as { kind?: string; uri?: string } | undefined;
+  if (node?.kind === 'server' && typeof node.uri === 'string') return vscode.Uri.parse(node.uri).fsPath;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  const files = await vscode.workspace.findFiles('**/*.pacs', '**/node_modules/**');
+  if (files.length === 1) return files[0].fsPath;
+  const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { title: 'Start a receiver for which device table?' });
+  return pick?.uri.fsPath;
+}
+
+function describe(e: ReceiverEvent): string {
+  switch (e.event) {
+    case 'association':
+      return `${e.time} ${e.outcome} ${e.callingAe} -> ${e.calledAe} from ${e.peer}${e.reason ? `: ${e.reason}` : ''}`;
+    case 'object':
+      return `${e.time} ${e.status} ${e.device ?? e.callingAe} ${e.sopInstanceUid}${e.file ? ` -> ${e.file}` : ''}${e.reason ? `: ${e.reason}` : ''}`;
+    case 'listening':
+      return `${e.time} listening as ${e.ae} on ${e.host}:${e.tcpPort ?? '-'}${e.tlsPort !== undefined ? ` (TLS ${e.tlsPort})` : ''}, storing under ${e.store}`;
+    case 'warning':
+      return `${e.time} warning: ${e.message}`;
+    case 'table':
+      return `${e.time} table ${e.status}${e.errors.length ? `:\n  ${e.errors.join('\n  ')}` : ''}`;
+    default:
+      return `${e.time} ${e.event}`;
+  }
+}
