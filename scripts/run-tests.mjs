@@ -1,6 +1,6 @@
 // Runs the project's test suites in order and ends with one summary line, `N passed, N failed`
 // (plus `, N skipped` when any were). Usage:
-//   node scripts/run-tests.mjs            build, type-check, then unit, lsp, integration, e2e
+//   node scripts/run-tests.mjs            build, lint, type-check, then unit, lsp, integration, e2e
 //   node scripts/run-tests.mjs unit lsp   the same, but only the named suites
 //   node scripts/run-tests.mjs desktop    e2e suite in a locally installed desktop VS Code
 // Exits non-zero when a test failed, a suite could not run, or no test ran at all.
@@ -35,6 +35,8 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
 
 step('build', 'npm', ['run', '--silent', 'build']);
+// The whole suite (npm test) lints first; a run of named suites skips it to stay quick.
+if (requested.length === 0) step('lint (layers, ESLint)', process.execPath, ['scripts/lint.mjs', '--no-typecheck']);
 step('type check (tsc -p .)', 'npx', ['--no-install', 'tsc', '-p', '.']);
 
 for (const suite of suites) {

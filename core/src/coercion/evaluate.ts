@@ -11,7 +11,7 @@
  * - A rule that has a syntax error, or whose evaluation fails, is skipped (outcome `error`); the
  *   rules after it still run.
  */
-import { AccessRefusal, formatRef, refKey, type AttributeRef, type DatasetAccess } from '../dicom/access';
+import { AccessRefusal, formatRef, refKey, type AttributeRef, type DatasetAccess } from './datasetAccess';
 import type { Expression, LValue, RuleFileNode, RuleNode, SeqNode, TagNode } from './ast';
 import { rulesOf } from './ast';
 import { lookupFunction } from './functions';

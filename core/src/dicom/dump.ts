@@ -10,7 +10,7 @@
  */
 import { formatTag, getDictionary } from '../dictionary/index';
 import { isPrivateCreator, privateCreatorElementFor } from '../dictionary/index';
-import { formatRef, type AttributeRef, type DatasetAccess, type SequenceStep } from './access';
+import { formatRef, type AttributeRef, type DatasetAccess, type SequenceStep } from '../coercion/datasetAccess';
 import type { SkippedValue } from './head';
 import { JsonDatasetAccess, type JsonAttribute, type JsonDataset } from './jsonDataset';
 import type { ElementNode, Part10File } from './part10';

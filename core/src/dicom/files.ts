@@ -8,7 +8,7 @@ import { DicomParseError, parsePart10 } from './part10';
 import { Part10Dataset } from './part10Dataset';
 import { bufferOf } from './charset';
 import { checkJsonDataset, JsonDatasetAccess, JsonDatasetError, serializeJsonDataset, type JsonDataset } from './jsonDataset';
-import type { DatasetAccess } from './access';
+import type { DatasetAccess } from '../coercion/datasetAccess';
 
 /** A file that cannot be read as DICOM; the message names the file and where it went wrong. */
 export class DicomFileError extends Error {

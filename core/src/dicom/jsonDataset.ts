@@ -6,7 +6,7 @@
 import { getDictionary } from '../dictionary/index';
 import { formatTag } from '../dictionary/tag';
 import { isCoercibleVr, STRING_VRS } from '../coercion/vrRules';
-import { AccessRefusal, type AttributeRef, type DatasetAccess } from './access';
+import { AccessRefusal, type AttributeRef, type DatasetAccess } from '../coercion/datasetAccess';
 
 export type JsonDataset = Record<string, JsonAttribute>;
 export interface JsonAttribute {

@@ -6,7 +6,7 @@
  */
 import { getDictionary } from '../dictionary/index';
 import { isCoercibleVr, STRING_VRS } from '../coercion/vrRules';
-import { AccessRefusal, type AttributeRef, type DatasetAccess } from './access';
+import { AccessRefusal, type AttributeRef, type DatasetAccess } from '../coercion/datasetAccess';
 import { bufferOf, charsetFor, type Charset } from './charset';
 import { LONG_VRS, tagText, type ElementNode, type ItemNode, type Part10File, type Syntax } from './part10';
 

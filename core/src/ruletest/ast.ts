@@ -3,7 +3,7 @@
  * which rules run, then cases; a case starts from a sample and/or attributes given inline and
  * lists what it expects.
  */
-import type { AttributeRef } from '../dicom/access';
+import type { AttributeRef } from '../coercion/datasetAccess';
 import type { Expression } from '../coercion/ast';
 import type { Range } from '../text/range';
 

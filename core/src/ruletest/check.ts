@@ -3,7 +3,7 @@
  * Pure: the caller hands over the data set (a sample read from disk, or an empty one) and the
  * recorded snapshot; nothing here reads or writes files.
  */
-import { AccessRefusal, formatRef, type AttributeRef, type DatasetAccess } from '../dicom/access';
+import { AccessRefusal, formatRef, type AttributeRef, type DatasetAccess } from '../coercion/datasetAccess';
 import { evaluateRules, type EvaluationResult, type RuleSetInput, type Value } from '../coercion/evaluate';
 import type { RuleFileNode, RuleNode } from '../coercion/ast';
 import type { Range } from '../text/range';

@@ -2,7 +2,7 @@
  * Change impact: the same object through the old and the new rules, reduced to what differs —
  * attributes whose result changed, objects newly (no longer) stopped, newly failing.
  */
-import { formatRef, refKey, type AttributeRef } from '../dicom/access';
+import { formatRef, refKey, type AttributeRef } from '../coercion/datasetAccess';
 import type { EvaluationResult, Value } from '../coercion/evaluate';
 
 export interface AttributeImpact {

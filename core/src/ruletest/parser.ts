@@ -3,7 +3,7 @@
  * blank, or starts with one of `rules`, `case`, `from`, `with`, `expect`. Values are coercion
  * expressions, parsed by the coercion parser so that they mean exactly what they mean in a rule.
  */
-import type { AttributeRef } from '../dicom/access';
+import type { AttributeRef } from '../coercion/datasetAccess';
 import type { Expression } from '../coercion/ast';
 import { splitLines } from '../coercion/fileParser';
 import { parseRuleLine } from '../coercion/lineParser';

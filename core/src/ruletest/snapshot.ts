@@ -2,7 +2,7 @@
  * Snapshots: what a case's rules changed, recorded by `pacsw test --update` in `NAME.coerce-test.snap`
  * next to the test. The text is made to diff well: one attribute per line, cases in file order.
  */
-import { formatRef } from '../dicom/access';
+import { formatRef } from '../coercion/datasetAccess';
 import type { EvaluationResult } from '../coercion/evaluate';
 import { getDictionary } from '../dictionary';
 
