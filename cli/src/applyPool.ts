@@ -16,6 +16,8 @@ export interface ApplyJob {
   output: string;
   /** Set when the job fails before it is read (a missing input, two inputs for one output). */
   failed?: string;
+  /** Found in a folder: skipped (not failed) when it is not DICOM. */
+  found?: boolean;
 }
 
 export interface ApplyResult {
@@ -44,7 +46,7 @@ type WorkerMessage = { results: Array<[number, ApplyResult]> } | { done: true };
 
 function runJob(ruleSets: RuleSetInput[], job: ApplyJob): ApplyResult {
   if (job.failed !== undefined) return { status: 'failed', reason: job.failed, changes: 0 };
-  const outcome = coerceFile(ruleSets, job.input, job.output);
+  const outcome = coerceFile(ruleSets, job.input, job.output, { skipNotDicom: job.found });
   return { status: outcome.status, reason: outcome.reason, changes: outcome.result?.changes.length ?? 0 };
 }
 

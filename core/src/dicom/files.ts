@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DicomParseError, parsePart10 } from './part10';
+import { DicomParseError, looksLikeDicom, parsePart10 } from './part10';
 import { Part10Dataset } from './part10Dataset';
 import { bufferOf } from './charset';
 import { checkJsonDataset, JsonDatasetAccess, JsonDatasetError, serializeJsonDataset, type JsonDataset } from './jsonDataset';
@@ -12,7 +12,8 @@ import type { DatasetAccess } from '../coercion/datasetAccess';
 
 /** A file that cannot be read as DICOM; the message names the file and where it went wrong. */
 export class DicomFileError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
+  /** `notDicom`: the file is not a DICOM object at all (a README in a folder of samples). */
+  constructor(readonly file: string, readonly reason: string, readonly notDicom = false) {
     super(`${file}: ${reason}`);
     this.name = 'DicomFileError';
   }
@@ -45,12 +46,11 @@ export function loadDatasetBytes(bytes: Uint8Array, name: string): LoadedDataset
   if (looksLikeJson(bytes)) return loadJson(bytes, name);
   let file;
   try {
-    // A cap keeps a crafted "deflate bomb" from taking all memory.
     // zlib is loaded for deflated files only (loading it costs every other run a few ms).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    file = parsePart10(bytes, (d) => (require('node:zlib') as typeof import('node:zlib')).inflateRawSync(d, { maxOutputLength: 1 << 30 }));
+    file = parsePart10(bytes, (d) => inflateBounded(d));
   } catch (error) {
-    if (error instanceof DicomParseError) throw new DicomFileError(name, error.message);
+    // Whether it is damaged DICOM or not DICOM at all decides if a folder walk skips it.
+    if (error instanceof DicomParseError) throw new DicomFileError(name, error.message, !looksLikeDicom(bytes));
     throw error;
   }
   const access = new Part10Dataset(file);
@@ -62,6 +62,31 @@ export function loadDatasetBytes(bytes: Uint8Array, name: string): LoadedDataset
     serialize: () => access.serialize(),
     serializeChunks: () => access.serializeChunks(),
   };
+}
+
+/** A deflated data set may inflate to at most this many times its compressed size, plus INFLATE_SLACK. */
+export const INFLATE_RATIO = 32;
+export const INFLATE_SLACK = 16 * 1024 * 1024;
+/** And never to more than this: with --jobs 4, at most 1 GiB of inflated data is held at once. */
+export const INFLATE_CEILING = 256 * 1024 * 1024;
+
+/** The most that `compressed` bytes may inflate to: related to the input, so a 1 MB "deflate bomb" costs 48 MiB, not 1 GiB. */
+export function inflateLimit(compressed: number): number {
+  return Math.min(INFLATE_CEILING, INFLATE_SLACK + INFLATE_RATIO * compressed);
+}
+
+function inflateBounded(deflated: Uint8Array): Uint8Array {
+  const limit = inflateLimit(deflated.length);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const zlib = require('node:zlib') as typeof import('node:zlib');
+  try {
+    return zlib.inflateRawSync(deflated, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+      throw new Error(`it inflates to more than ${limit} bytes, the limit for ${deflated.length} compressed bytes (${INFLATE_RATIO} times the compressed size plus ${INFLATE_SLACK / 1048576} MiB, at most ${INFLATE_CEILING / 1048576} MiB): refused as a likely deflate bomb`);
+    }
+    throw error;
+  }
 }
 
 function loadJson(bytes: Uint8Array, name: string): LoadedDataset {
@@ -80,7 +105,7 @@ function loadJson(bytes: Uint8Array, name: string): LoadedDataset {
   try {
     checkJsonDataset(parsed);
   } catch (error) {
-    if (error instanceof JsonDatasetError) throw new DicomFileError(name, `not a DICOM JSON data set: ${error.message}`);
+    if (error instanceof JsonDatasetError) throw new DicomFileError(name, `not DICOM: JSON, but not a DICOM JSON data set (${error.message})`, true);
     throw error;
   }
   const root = parsed as JsonDataset;

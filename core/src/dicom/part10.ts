@@ -301,6 +301,27 @@ function readMeta(bytes: Uint8Array, walker: Walker): Part10Meta {
   return { meta, datasetStart: next, transferSyntax, text };
 }
 
+/** VRs of PS3.5 6.2, as a quick lookup by their two letters. */
+const KNOWN_VRS = new Set(['AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'PN', 'SH', 'SL', 'SQ', 'SS', 'ST', 'SV', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT', 'UV']);
+
+/**
+ * Whether `bytes` could be a DICOM object: a Part 10 file ("DICM" after the preamble) or a bare
+ * data set whose first element looks like one (an even group up to 0x7FE0 in either byte order,
+ * with a known VR or a length that fits). Text files (README.md, dumps) are not.
+ */
+export function looksLikeDicom(bytes: Uint8Array): boolean {
+  if (bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d) return true;
+  if (bytes.length < 8) return false;
+  const le = bytes[0] | (bytes[1] << 8);
+  const be = (bytes[0] << 8) | bytes[1];
+  const group = Math.min(le, be);
+  if (group % 2 === 1 || group > 0x7fe0 || group === 0) return false;
+  if (KNOWN_VRS.has(String.fromCharCode(bytes[4], bytes[5]))) return true;
+  const lengthLe = (bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24)) >>> 0;
+  const lengthBe = ((bytes[4] << 24) | (bytes[5] << 16) | (bytes[6] << 8) | bytes[7]) >>> 0;
+  return Math.min(lengthLe, lengthBe) <= bytes.length - 8;
+}
+
 /** Walks a Part 10 file (128-byte preamble, "DICM", meta information, data set). */
 export function parsePart10(bytes: Uint8Array, inflate?: (deflated: Uint8Array) => Uint8Array): Part10File {
   const walker = new Walker(bytes);

@@ -48,7 +48,7 @@ export async function applyToFolder(ruleSets: RuleSetInput[], log: vscode.Output
     return undefined;
   }
   const inputs = collectInputs([inDir], outDir);
-  const summary: ApplySummary = { input: inDir, output: outDir, files: inputs.length, counts: { changed: 0, unchanged: 0, stopped: 0, failed: 0 }, cancelled: 0, problems: [] };
+  const summary: ApplySummary = { input: inDir, output: outDir, files: inputs.length, counts: { changed: 0, unchanged: 0, stopped: 0, failed: 0, skipped: 0 }, cancelled: 0, problems: [] };
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Applying ${ruleSets.map((r) => r.name).join(' + ')}`, cancellable: true },
     async (progress, token) => {
@@ -57,11 +57,11 @@ export async function applyToFolder(ruleSets: RuleSetInput[], log: vscode.Output
           summary.cancelled = inputs.length - i;
           break;
         }
-        const { file, relative, missing } = inputs[i];
+        const { file, relative, missing, found } = inputs[i];
         progress.report({ increment: 100 / inputs.length, message: `${i + 1}/${inputs.length} ${relative}` });
         const outcome = missing
           ? { status: 'failed' as const, reason: missing }
-          : coerceFile(ruleSets, file, path.join(outDir, relative));
+          : coerceFile(ruleSets, file, path.join(outDir, relative), { skipNotDicom: found });
         summary.counts[outcome.status]++;
         if (outcome.status === 'failed' || outcome.status === 'stopped') summary.problems.push(`${file}: ${outcome.reason}`);
         // Let the progress notification and a Cancel click through between files.
@@ -69,8 +69,9 @@ export async function applyToFolder(ruleSets: RuleSetInput[], log: vscode.Output
       }
     },
   );
-  const { changed, unchanged, stopped, failed } = summary.counts;
+  const { changed, unchanged, stopped, failed, skipped } = summary.counts;
   const line = `${summary.files} file${summary.files === 1 ? '' : 's'}: ${changed} changed, ${unchanged} unchanged, ${stopped} stopped, ${failed} failed` +
+    (skipped ? `, ${skipped} skipped (not DICOM)` : '') +
     (summary.cancelled ? `; cancelled, ${summary.cancelled} not processed` : '');
   log.appendLine(`---- ${new Date().toISOString()} apply ${ruleSets.map((r) => r.uri ?? r.name).join(', ')} to ${inDir} -> ${outDir}`);
   for (const p of summary.problems) log.appendLine(p);
