@@ -40,6 +40,13 @@ describe('pacsw deploy / pacsw import (bundled CLI, real Orthanc)', function () 
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('--target with a URL that is not one of the file\'s targets says so and lists those it has (exit 2)', async () => {
+    const r = await pacsw(['deploy', '--devices', file, '--target', 'http://127.0.0.1:1/', '--dry-run'], creds);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--target http:\/\/127\.0\.0\.1:1\/ is not one of the deploy targets of server PACS_TEST in .*site\.pacs; it has:\n  deploy orthanc "http:\/\/127\.0\.0\.1:\d+"/);
+    assert.doesNotMatch(r.stderr, /has no deploy target/);
+  });
+
   it('--dry-run shows the difference, exit 0, nothing changed', async () => {
     const r = await pacsw(['deploy', '--devices', file, '--server', 'PACS_TEST', '--dry-run'], creds);
     assert.equal(r.code, 0, r.stderr);

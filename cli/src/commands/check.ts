@@ -44,6 +44,9 @@ export async function run(args: string[]): Promise<number> {
 
   const json: object[] = [];
   let errors = 0;
+  const counts = { error: 0, warning: 0, other: 0 };
+  const filesWithProblems = new Set<string>();
+  const paint = painter(process.stdout.isTTY === true, process.env);
   for (const file of parsed.positionals) {
     let text: string;
     try {
@@ -65,10 +68,63 @@ export async function run(args: string[]): Promise<number> {
           severity: d.severity, code: d.code, message: d.message,
         });
       } else {
-        console.log(formatDiagnostic(file, d));
+        counts[d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'other']++;
+        filesWithProblems.add(file);
+        console.log(paint.severity(d.severity, formatDiagnostic(file, d)));
+        for (const line of codeFrame(text, d, paint)) console.log(line);
+        const help = cliHelp(d);
+        if (help) console.log(`  ${paint.bold('help:')} ${help}`);
       }
     }
   }
   if (parsed.flags.has('json')) console.log(JSON.stringify(json, null, 2));
+  else if (filesWithProblems.size) console.log(paint.bold(closingSummary(counts, filesWithProblems.size)));
   return errors > 0 ? 1 : 0;
+}
+
+/** How to fix it on the command line, where the editor's hint would name its setting. */
+function cliHelp(d: CoreDiagnostic): string | undefined {
+  if ((d.code === 'extension-function' && d.severity === 'error') || (d.code === 'unknown-function' && / allowed only in the extended dialect\.$/.test(d.message))) {
+    return 'run with --dialect extended to allow PACS Workbench extension functions';
+  }
+  return undefined;
+}
+
+/** "4 errors, 1 warning in 2 files" */
+export function closingSummary(counts: { error: number; warning: number; other: number }, files: number): string {
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  const parts = [n(counts.error, 'error'), n(counts.warning, 'warning')];
+  if (counts.other) parts.push(n(counts.other, 'note'));
+  return `${parts.join(', ')} in ${n(files, 'file')}`;
+}
+
+/** The line of the problem with a caret under it, as rustc and ESLint's codeframe print it. */
+export function codeFrame(text: string, d: CoreDiagnostic, paint: Painter): string[] {
+  const lines = text.split(/\r?\n/);
+  const { start, end } = d.range;
+  const source = lines[start.line];
+  if (source === undefined) return [];
+  const number = String(start.line + 1);
+  const gutter = ' '.repeat(number.length);
+  const width = end.line === start.line ? Math.max(1, end.character - start.character) : Math.max(1, source.length - start.character);
+  const visible = source.length > 200 ? source.slice(0, 200) + '…' : source;
+  return [
+    `  ${paint.dim(`${number} |`)} ${visible}`,
+    `  ${paint.dim(`${gutter} |`)} ${' '.repeat(start.character)}${paint.severity(d.severity, '^'.repeat(Math.min(width, 200)))}`,
+  ];
+}
+
+interface Painter {
+  severity(severity: string, text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+/** Colour on a terminal; NO_COLOR (any value) turns it off, FORCE_COLOR (not 0) on. */
+export function painter(isTerminal: boolean, env: NodeJS.ProcessEnv): Painter {
+  const force = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  const on = env.NO_COLOR !== undefined && env.NO_COLOR !== '' ? false : force || isTerminal;
+  const sgr = (code: string) => (text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const colours: Record<string, (t: string) => string> = { error: sgr('31'), warning: sgr('33'), information: sgr('36'), hint: sgr('36') };
+  return { severity: (sev, text) => (colours[sev] ?? ((t: string) => t))(text), bold: sgr('1'), dim: sgr('2') };
 }

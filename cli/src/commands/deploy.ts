@@ -117,6 +117,7 @@ export async function run(args: string[]): Promise<number> {
   const yes = parsed.flags.has('yes');
   const interactive = !!process.stdin.isTTY && !json;
   const serverName = serverOf(file, text, wantServer);
+  if (wantTarget !== undefined) checkTargetNamed(file, text, wantTarget);
   let unconfirmed = false;
 
   const report = await deploy({
@@ -151,6 +152,17 @@ export async function run(args: string[]): Promise<number> {
 }
 
 /** The file's server name; `--server ID` must name it (compared without case, as the language does). */
+/** --target must name one of the server's deploy lines (kind, URL or path), or nothing would run. */
+function checkTargetNamed(file: string, text: string, want: string): void {
+  const server = buildDeviceTable(parseDeviceFile(text, file).ast).server;
+  const targets = server?.deploy ?? [];
+  if (targets.some((t) => t.kind === want || t.target === want)) return;
+  const listed = targets.map((t) => `  deploy ${t.kind} "${t.target}"`).join('\n');
+  throw new UsageError(targets.length
+    ? `--target ${want} is not one of the deploy targets of server ${server?.name ?? '(none)'} in ${file}; it has:\n${listed}\nname one by kind (orthanc, folder) or by its URL or path as written`
+    : `server ${server?.name ?? '(none)'} in ${file} has no deploy target: add a line such as  deploy orthanc "http://host:8042"  to its server block`);
+}
+
 function serverOf(file: string, text: string, want: string | undefined): string | undefined {
   const name = buildDeviceTable(parseDeviceFile(text, file).ast).server?.name;
   if (want !== undefined && (name === undefined || name.toLowerCase() !== want.toLowerCase())) {
