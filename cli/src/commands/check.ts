@@ -98,6 +98,9 @@ export function closingSummary(counts: { error: number; warning: number; other: 
   return `${parts.join(', ')} in ${n(files, 'file')}`;
 }
 
+const FRAME_LEAD = 40;
+const FRAME_WIDTH = 200;
+
 /** The line of the problem with a caret under it, as rustc and ESLint's codeframe print it. */
 export function codeFrame(text: string, d: CoreDiagnostic, paint: Painter): string[] {
   const lines = text.split(/\r?\n/);
@@ -107,10 +110,15 @@ export function codeFrame(text: string, d: CoreDiagnostic, paint: Painter): stri
   const number = String(start.line + 1);
   const gutter = ' '.repeat(number.length);
   const width = end.line === start.line ? Math.max(1, end.character - start.character) : Math.max(1, source.length - start.character);
-  const visible = source.length > 200 ? source.slice(0, 200) + '…' : source;
+  // A window of the line around the problem, so a problem deep in a long line prints a short
+  // frame (the caret's indent as well as the text stays bounded).
+  const from = start.character > FRAME_LEAD ? start.character - FRAME_LEAD : 0;
+  const to = Math.min(source.length, from + FRAME_WIDTH);
+  const visible = (from > 0 ? '…' : '') + source.slice(from, to) + (to < source.length ? '…' : '');
+  const indent = start.character - from + (from > 0 ? 1 : 0);
   return [
     `  ${paint.dim(`${number} |`)} ${visible}`,
-    `  ${paint.dim(`${gutter} |`)} ${' '.repeat(start.character)}${paint.severity(d.severity, '^'.repeat(Math.min(width, 200)))}`,
+    `  ${paint.dim(`${gutter} |`)} ${' '.repeat(indent)}${paint.severity(d.severity, '^'.repeat(Math.min(width, to - start.character || 1)))}`,
   ];
 }
 
