@@ -22,18 +22,10 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../dicom/files';
 import { freeBytes, linkOrCopy, syncDir, syncDirSync, writeFileDurable } from './durable';
+import type { StoredObject } from '../receiver/types';
 
-/** What the receiver hands over for each stored object (core/src/receiver StoredObject). */
-export interface SpoolObject {
-  /** Absolute path of the stored Part 10 file (already fsynced by the receiver). */
-  file: string;
-  sopClassUid: string;
-  sopInstanceUid: string;
-  transferSyntaxUid: string;
-  callingAe: string;
-  deviceId?: string;
-  receivedAt: string;
-}
+/** What the receiver hands over for each stored object: its StoredObject, one shape for both. */
+export type SpoolObject = StoredObject;
 
 export interface EntryFailure {
   reason: string;
