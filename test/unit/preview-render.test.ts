@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import type { RuleSetInput } from '../../core/src/coercion/evaluate';
 import { buildPreview, MAX_VALUE_LENGTH, previewSample, ruleLabel, summarize, type SampleInput } from '../../client/src/features/preview/model';
-import { escapeHtml, renderBody, renderDocument, renderSample } from '../../client/src/features/preview/render';
+import { renderBody, renderDocument, renderSample } from '../../client/src/features/preview/render';
+import { escapeHtml } from '../../client/src/features/webviewPage';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const workspace = path.join(repo, 'examples', 'workspace');

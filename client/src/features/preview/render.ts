@@ -14,12 +14,7 @@ import type { AttributeRow, PreviewModel, PreviewTraceEntry, RuleLocation, Sampl
 import { ruleLabel } from './model';
 import { PAGE_SCRIPT } from './page';
 import { diffChars, sideOf, type Segment } from './textDiff';
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
+import { escapeHtml, renderWebviewPage } from '../webviewPage';
 
 const STATUS_TEXT: Record<SamplePreview['status'], string> = {
   changed: 'changed',
@@ -357,21 +352,13 @@ export interface DocumentOptions {
 }
 
 export function renderDocument(options: DocumentOptions): string {
-  const nonce = escapeHtml(options.nonce);
-  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(options.title)}</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
-${TOOLBAR}
-<main id="root" data-generation="${options.generation}">${options.body}</main>
-<script nonce="${nonce}">${PAGE_SCRIPT}</script>
-</body>
-</html>`;
+  return renderWebviewPage({
+    nonce: options.nonce,
+    title: options.title,
+    style: STYLE,
+    toolbar: TOOLBAR,
+    body: options.body,
+    script: PAGE_SCRIPT,
+    rootAttributes: ` data-generation="${options.generation}"`,
+  });
 }

@@ -5,7 +5,7 @@
  * creator, bulk values as their summary. The page is read-only; its buttons only post messages.
  */
 import type { DatasetDump, DumpAttribute } from '../../../../core/src/dicom/dump';
-import { escapeHtml } from '../preview/render';
+import { escapeHtml, renderWebviewPage } from '../webviewPage';
 
 export interface ViewerInput {
   /** File name, shown as the title. */
@@ -146,20 +146,5 @@ const VIEWER_TOOLBAR =
   '</div>';
 
 export function renderViewerDocument(options: { nonce: string; title: string; body: string; script: string }): string {
-  const nonce = escapeHtml(options.nonce);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(options.title)}</title>
-<style nonce="${nonce}">${VIEWER_STYLE}</style>
-</head>
-<body>
-${VIEWER_TOOLBAR}
-<main id="root">${options.body}</main>
-<script nonce="${nonce}">${options.script}</script>
-</body>
-</html>`;
+  return renderWebviewPage({ ...options, style: VIEWER_STYLE, toolbar: VIEWER_TOOLBAR });
 }
