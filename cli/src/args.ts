@@ -1,4 +1,5 @@
 /** A small command-line option parser: `--name value`, `--name=value`, flags, positionals. */
+import { closestWord } from '../../core/src/text/editDistance';
 
 export class UsageError extends Error {}
 
@@ -46,8 +47,10 @@ export function parseArgs(args: string[], spec: OptionSpec): ParsedArgs {
       if (values.has(name)) throw new UsageError(`--${name} given twice`);
       values.set(name, value);
     } else {
-      const known = [...valueNames, ...flagNames].map((n) => `--${n}`).join(', ');
-      throw new UsageError(`unknown option --${name} (known: ${known})`);
+      const names = [...valueNames, ...flagNames];
+      const meant = closestWord(name, names);
+      const known = names.map((n) => `--${n}`).join(', ');
+      throw new UsageError(`unknown option --${name}${meant ? `: did you mean --${meant}?` : ''} (known: ${known})`);
     }
   }
   return { values, flags, positionals };

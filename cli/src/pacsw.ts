@@ -7,6 +7,8 @@ import { UsageError } from './args';
 import { isApplyWorker, runApplyWorker } from './applyPool';
 import { RuleFileError } from './rules';
 import { DicomFileError } from '../../core/src/dicom/files';
+import { closestWord } from '../../core/src/text/editDistance';
+import { PACSW_VERSION } from './version';
 
 interface CommandModule {
   run(args: string[]): Promise<number>;
@@ -56,12 +58,14 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
-    console.log('pacsw 0.1.0');
+    console.log(`pacsw ${PACSW_VERSION}`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    console.error(`pacsw: unknown command "${name}"\n\n${help()}`);
+    const meant = closestWord(name, COMMANDS.map((c) => c.name));
+    if (meant) console.error(`pacsw: unknown command "${name}": did you mean "${meant}"?\n(pacsw --help lists the commands)`);
+    else console.error(`pacsw: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
   try {

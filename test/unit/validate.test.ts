@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import type { CoreDiagnostic } from '../../core/src/diagnostics';
 import type { Range } from '../../core/src/text/range';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
-import { editDistance, nearestFunctionNames, validateRuleFile, validateRuleText } from '../../core/src/coercion/validate';
+import { nearestFunctionNames, validateRuleFile, validateRuleText } from '../../core/src/coercion/validate';
+import { editDistance } from '../../core/src/text/editDistance';
 
 const DOCUMENTED_EXAMPLES = [
   '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())',

@@ -9,17 +9,21 @@ import { validateRuleTest } from '../../../core/src/ruletest/validate';
 import type { CoreDiagnostic } from '../../../core/src/diagnostics';
 import { parseArgs, UsageError } from '../args';
 import { formatDiagnostic } from '../rules';
+import { toSarif, type Finding } from '../sarif';
+import { PACSW_VERSION } from '../version';
 
 export const summary = 'report problems in coercion rule files and device tables (as the editor shows them)';
-export const usage = `usage: pacsw check [--dialect strict|extended] [--json] FILES...
+export const usage = `usage: pacsw check [--dialect strict|extended] [--format text|json|sarif] FILES...
 
 FILES are coercion rule files, device tables (*.pacs; rule files they reference are read
 relative to the .pacs file and checked too), or rule tests (*.coerce-test, docs/rule-tests.md).
 Paths in a .pacs file stay inside its repository (else its folder): set
 PACSW_ALLOW_OUTSIDE_PATHS=1 to allow others.
 Prints one line per problem: file:line:col: severity code message
---json       print a JSON array of {file, line, column, endLine, endColumn, severity, code, message}
-             (line and column 1-based)
+--format     text (default): one line per problem with a code frame, then a summary;
+             json: a JSON array of {file, line, column, endLine, endColumn, severity, code, message}
+             (line and column 1-based); sarif: a SARIF 2.1.0 log for code-scanning tools
+--json       the same as --format json
 --dialect    strict (default): only what eRAD PACS documents; extended: also our extension functions
 Exit status: 1 when any file has an error (or cannot be read), 0 otherwise.`;
 
@@ -33,53 +37,68 @@ function diagnosticsOf(file: string, text: string, dialect: CoercionDialect): Co
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, { values: ['dialect'], flags: ['json'] });
+  const parsed = parseArgs(args, { values: ['dialect', 'format'], flags: ['json'] });
   if (parsed.flags.has('help')) {
     console.log(usage);
     return 0;
   }
   const dialect = parsed.values.get('dialect') ?? 'strict';
   if (dialect !== 'strict' && dialect !== 'extended') throw new UsageError(`--dialect must be strict or extended, not "${dialect}"`);
+  const format = outputFormat(parsed.values.get('format'), parsed.flags.has('json'));
   if (parsed.positionals.length === 0) throw new UsageError('pacsw check needs at least one rule file');
 
-  const json: object[] = [];
+  const findings: Finding[] = [];
   let errors = 0;
   const counts = { error: 0, warning: 0, other: 0 };
   const filesWithProblems = new Set<string>();
   const paint = painter(process.stdout.isTTY === true, process.env);
+  const report = (file: string, d: CoreDiagnostic, text: string | undefined): void => {
+    if (d.severity === 'error') errors++;
+    if (format !== 'text') {
+      findings.push({ file, diagnostic: d });
+      return;
+    }
+    counts[d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'other']++;
+    filesWithProblems.add(file);
+    console.log(paint.severity(d.severity, formatDiagnostic(file, d)));
+    if (text !== undefined) for (const line of codeFrame(text, d, paint)) console.log(line);
+    const help = cliHelp(d);
+    if (help) console.log(`  ${paint.bold('help:')} ${help}`);
+  };
   for (const file of parsed.positionals) {
     let text: string;
     try {
       text = readNamedTextFile(file);
     } catch (error) {
-      errors++;
       const code = (error as NodeJS.ErrnoException).code;
       const message = code ? `cannot read (${code})` : `cannot read: ${(error as Error).message}`;
-      if (parsed.flags.has('json')) json.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable', message });
-      else console.log(`${file}:1:1: error unreadable ${message}`);
+      report(file, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'unreadable', message }, undefined);
       continue;
     }
-    for (const d of diagnosticsOf(file, text, dialect as CoercionDialect)) {
-      if (d.severity === 'error') errors++;
-      if (parsed.flags.has('json')) {
-        json.push({
-          file, line: d.range.start.line + 1, column: d.range.start.character + 1,
-          endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
-          severity: d.severity, code: d.code, message: d.message,
-        });
-      } else {
-        counts[d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'other']++;
-        filesWithProblems.add(file);
-        console.log(paint.severity(d.severity, formatDiagnostic(file, d)));
-        for (const line of codeFrame(text, d, paint)) console.log(line);
-        const help = cliHelp(d);
-        if (help) console.log(`  ${paint.bold('help:')} ${help}`);
-      }
-    }
+    for (const d of diagnosticsOf(file, text, dialect as CoercionDialect)) report(file, d, text);
   }
-  if (parsed.flags.has('json')) console.log(JSON.stringify(json, null, 2));
+  if (format === 'json') console.log(JSON.stringify(findings.map(({ file, diagnostic: d }) => jsonFinding(file, d)), null, 2));
+  else if (format === 'sarif') console.log(JSON.stringify(toSarif(findings, { name: 'pacsw', version: PACSW_VERSION }), null, 2));
   else if (filesWithProblems.size) console.log(paint.bold(closingSummary(counts, filesWithProblems.size)));
   return errors > 0 ? 1 : 0;
+}
+
+type OutputFormat = 'text' | 'json' | 'sarif';
+
+function outputFormat(value: string | undefined, json: boolean): OutputFormat {
+  if (value !== undefined && value !== 'text' && value !== 'json' && value !== 'sarif') {
+    throw new UsageError(`--format must be text, json or sarif, not "${value}"`);
+  }
+  if (json && value !== undefined && value !== 'json') throw new UsageError(`--json and --format ${value} ask for two different outputs: give one`);
+  return json ? 'json' : value ?? 'text';
+}
+
+function jsonFinding(file: string, d: CoreDiagnostic): object {
+  return {
+    file, line: d.range.start.line + 1, column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
+    severity: d.severity, code: d.code, message: d.message,
+  };
 }
 
 /** How to fix it on the command line, where the editor's hint would name its setting. */

@@ -18,6 +18,7 @@ import type {
 import { CONTROL_VARIABLES, FUNCTIONS, lookupFunction, signatureLabel, type FunctionInfo } from './functions';
 import type { CoercionCode, CoercionData, ControlVariableData, KeywordForTagData, RetiredSplitData, UnknownFunctionData } from './diagnosticCodes';
 import { parseRuleFile } from './fileParser';
+import { editDistance } from '../text/editDistance';
 import { checkValueForVr, isCoercibleVr } from './vrRules';
 
 export type CoercionDialect = 'strict' | 'extended';
@@ -214,26 +215,6 @@ function functionFor(name: string): FunctionInfo | undefined {
 }
 
 // ---- function-name suggestions ----
-
-/** Optimal-string-alignment (restricted Damerau-Levenshtein) distance. */
-export function editDistance(a: string, b: string): number {
-  const n = a.length;
-  const m = b.length;
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: m + 1 }, (_, j) => j);
-  for (let i = 1; i <= n; i++) {
-    const cur = [i];
-    for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
-      cur.push(d);
-    }
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[m];
-}
 
 /** Names other tools give to what one of our functions does (SQL, JavaScript, Excel, XSLT). */
 export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
