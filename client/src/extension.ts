@@ -8,8 +8,9 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CLIENT_NAME, createLanguageClient } from './serverClient';
 import { features } from './features';
+import { COMMANDS } from '../../core/src/contributes';
 
-export const RESTART_SERVER_COMMAND = 'pacsWorkbench.restartServer';
+export const RESTART_SERVER_COMMAND = COMMANDS.restartServer;
 
 /** What activate() returns: `vscode.extensions.getExtension(...).exports`. */
 export interface PacsWorkbenchApi {

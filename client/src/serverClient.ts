@@ -9,11 +9,12 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { NAMESPACE } from '../../core/src/contributes';
 
 /** Languages the server owns; also used by features that only care about our editors. */
 export const LANGUAGE_IDS = ['pacs-coercion', 'pacs-devices', 'pacs-coercion-test'] as const;
 
-export const CLIENT_ID = 'pacsWorkbench';
+export const CLIENT_ID = NAMESPACE;
 export const CLIENT_NAME = 'PACS Workbench';
 
 export function createLanguageClient(

@@ -12,6 +12,7 @@ import {
 import type { CoreDiagnostic, Severity } from '../../core/src/diagnostics';
 import type { Range } from '../../core/src/text/range';
 import { diagnosticDocUrl } from '../../core/src/diagnosticDocs';
+import { settingId, SETTINGS } from '../../core/src/contributes';
 
 /** Shown as the diagnostic's source in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'pacs-workbench';
@@ -51,7 +52,7 @@ export function toLspDiagnostic(d: CoreDiagnostic): Diagnostic {
 }
 
 /** How to allow extensions, said the editor's way (the CLI says `--dialect extended`). */
-const EDITOR_DIALECT_HINT = " Set pacsWorkbench.coercion.dialect to 'extended' (or click the dialect in the status bar).";
+const EDITOR_DIALECT_HINT = ` Set ${settingId(SETTINGS.dialect)} to 'extended' (or click the dialect in the status bar).`;
 
 function editorMessage(d: CoreDiagnostic): string {
   const needsExtended = (d.code === 'extension-function' && d.severity === 'error')

@@ -27,9 +27,10 @@ import { createCoercionService } from './coercion/service';
 import { createDeviceService } from './devices/service';
 import { createRuleTestService } from './ruletest/service';
 import { uriToPath } from './devices/files';
+import { NAMESPACE } from '../../core/src/contributes';
 
 /** Section of the client's settings we read (package.json `contributes.configuration`). */
-const SETTINGS_SECTION = 'pacsWorkbench';
+const SETTINGS_SECTION = NAMESPACE;
 /** Pause after a keystroke before validating, so that fast typing validates once. Small, since
  *  a 10,000-rule file must show its diagnostics within 100 ms of an edit. */
 const VALIDATION_DELAY_MS = 10;

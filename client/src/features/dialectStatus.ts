@@ -6,14 +6,15 @@
 import * as vscode from 'vscode';
 import type { Feature } from './feature';
 import { LANGUAGE_IDS } from '../serverClient';
+import { COMMANDS, NAMESPACE, settingId, SETTINGS } from '../../../core/src/contributes';
 
-export const DIALECT_SETTING = 'coercion.dialect';
-export const TOGGLE_DIALECT_COMMAND = 'pacsWorkbench.coercion.toggleDialect';
+export const DIALECT_SETTING = SETTINGS.dialect;
+export const TOGGLE_DIALECT_COMMAND = COMMANDS.toggleDialect;
 
 export type Dialect = 'strict' | 'extended';
 
 export function currentDialect(scope?: vscode.ConfigurationScope): Dialect {
-  const value = vscode.workspace.getConfiguration('pacsWorkbench', scope).get<string>(DIALECT_SETTING);
+  const value = vscode.workspace.getConfiguration(NAMESPACE, scope).get<string>(DIALECT_SETTING);
   return value === 'extended' ? 'extended' : 'strict';
 }
 
@@ -23,14 +24,14 @@ export async function toggleDialect(): Promise<Dialect> {
   const target = vscode.workspace.workspaceFolders?.length
     ? vscode.ConfigurationTarget.Workspace
     : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration('pacsWorkbench').update(DIALECT_SETTING, next, target);
+  await vscode.workspace.getConfiguration(NAMESPACE).update(DIALECT_SETTING, next, target);
   return next;
 }
 
 export const dialectStatus: Feature = {
   name: 'dialect status',
   register(context) {
-    const item = vscode.window.createStatusBarItem('pacsWorkbench.dialect', vscode.StatusBarAlignment.Right, 100);
+    const item = vscode.window.createStatusBarItem(`${NAMESPACE}.dialect`, vscode.StatusBarAlignment.Right, 100);
     item.name = 'PACS Coercion Dialect';
     item.command = TOGGLE_DIALECT_COMMAND;
 
@@ -50,7 +51,7 @@ export const dialectStatus: Feature = {
       item,
       vscode.commands.registerCommand(TOGGLE_DIALECT_COMMAND, toggleDialect),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(`pacsWorkbench.${DIALECT_SETTING}`)) refresh();
+        if (event.affectsConfiguration(settingId(DIALECT_SETTING))) refresh();
       }),
       vscode.window.onDidChangeActiveTextEditor(refresh),
     );

@@ -8,9 +8,9 @@ import { quickFixesFor } from '../../../core/src/coercion/quickfix';
 import type { CoreDiagnostic } from '../../../core/src/diagnostics';
 import type { CoercionDialect } from '../languages';
 import { DIAGNOSTIC_SOURCE, sameRange, toCoreDiagnostic, toLspTextEdit } from '../convert';
+import { COMMANDS } from '../../../core/src/contributes';
 
 /** Client command (client/src/features/dialectStatus.ts) that flips the dialect setting. */
-const TOGGLE_DIALECT_COMMAND = 'pacsWorkbench.coercion.toggleDialect';
 
 export interface CodeActionInput {
   uri: string;
@@ -43,7 +43,7 @@ export function codeActionsCoercion(input: CodeActionInput): CodeAction[] {
         title: 'Allow extension functions (switch to the extended dialect)',
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        command: { title: 'Toggle coercion dialect', command: TOGGLE_DIALECT_COMMAND },
+        command: { title: 'Toggle coercion dialect', command: COMMANDS.toggleDialect },
       });
     }
   }

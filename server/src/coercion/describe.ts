@@ -4,6 +4,7 @@ import { enumeratedValuesOf } from '../../../core/src/dictionary/enumerations';
 import { vrRequirements } from '../../../core/src/coercion/vrRules';
 import { signatureLabel, type FunctionInfo } from '../../../core/src/coercion/functions';
 import type { CoercionDialect } from '../languages';
+import { settingId, SETTINGS } from '../../../core/src/contributes';
 
 export function tagDocumentation(entry: DictionaryEntry): string {
   const lines = [
@@ -33,7 +34,7 @@ export function functionDocumentation(f: FunctionInfo, dialect: CoercionDialect)
   if (f.decisions) lines.push('', `**Where the eRAD help is silent:** ${f.decisions}`);
   if (f.dialect === 'extension') {
     lines.push('', dialect === 'strict'
-      ? '**PACS Workbench extension**: eRAD PACS may reject it. An error in the `strict` dialect (setting `pacsWorkbench.coercion.dialect`).'
+      ? `**PACS Workbench extension**: eRAD PACS may reject it. An error in the \`strict\` dialect (setting \`${settingId(SETTINGS.dialect)}\`).`
       : '**PACS Workbench extension**: not portable to eRAD PACS.');
   }
   if (f.example) lines.push('', 'Example:', '```pacs-coercion', f.example, '```');

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PathPolicy, ReferenceText } from '../../../core/src/devices/references';
 import { readRegularTextFile, repositoryOf } from '../../../core/src/devices/resolve';
+import { settingId, SETTINGS } from '../../../core/src/contributes';
 
 /** What the service needs from the server's open documents. */
 export interface OpenDocuments {
@@ -56,7 +57,7 @@ export function serverPathPolicy(pacsPath: string, workspaceRoots: readonly stri
   return {
     roots: roots.length ? roots : [path.dirname(pacsPath)],
     allowOutside,
-    allowHint: 'the setting pacsWorkbench.devices.allowPathsOutsideWorkspace',
+    allowHint: `the setting ${settingId(SETTINGS.allowPathsOutsideWorkspace)}`,
   };
 }
 

@@ -5,9 +5,10 @@
  */
 import * as vscode from 'vscode';
 import type { Credentials } from '../../../../core/src/deploy/deploy';
+import { NAMESPACE } from '../../../../core/src/contributes';
 
-const KEY_PREFIX = 'pacsWorkbench.deploy.credentials:';
-const INDEX_KEY = 'pacsWorkbench.deploy.credentialUrls';
+const KEY_PREFIX = `${NAMESPACE}.deploy.credentials:`;
+const INDEX_KEY = `${NAMESPACE}.deploy.credentialUrls`;
 
 export class DeployCredentials {
   constructor(private readonly secrets: vscode.SecretStorage, private readonly state: vscode.Memento) {}

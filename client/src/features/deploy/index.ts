@@ -21,8 +21,9 @@ import { requireTrust } from '../../trust';
 import type { Feature } from '../feature';
 import { DeployCredentials } from './credentials';
 import { PlanDocuments } from './planDocument';
+import { COMMANDS, NAMESPACE, settingId, SETTINGS } from '../../../../core/src/contributes';
 
-export const CA_SETTING = 'deploy.caFile';
+export const CA_SETTING = SETTINGS.deployCaFile;
 
 /**
  * Second argument of the commands, for scripts and tests: `confirm: false` applies without the
@@ -54,11 +55,11 @@ export const deployFeature: Feature = {
     context.subscriptions.push(
       deps.plans,
       deps.log,
-      vscode.commands.registerCommand('pacsWorkbench.deploy.toServer', (uri?: vscode.Uri, o?: DeployCommandOptions) => guarded('Deploy to Server', () => deployOne(deps, uri, false, o))),
-      vscode.commands.registerCommand('pacsWorkbench.deploy.dryRun', (uri?: vscode.Uri) => guarded('Deploy Dry Run', () => deployOne(deps, uri, true))),
-      vscode.commands.registerCommand('pacsWorkbench.deploy.deployAll', () => guarded('Deploy All', () => deployAll(deps))),
-      vscode.commands.registerCommand('pacsWorkbench.deploy.import', (o?: DeployCommandOptions) => guarded('Import from Server', () => importServer(deps, o))),
-      vscode.commands.registerCommand('pacsWorkbench.deploy.forgetCredentials', () => forgetCredentials(deps)),
+      vscode.commands.registerCommand(COMMANDS.deploy.toServer, (uri?: vscode.Uri, o?: DeployCommandOptions) => guarded('Deploy to Server', () => deployOne(deps, uri, false, o))),
+      vscode.commands.registerCommand(COMMANDS.deploy.dryRun, (uri?: vscode.Uri) => guarded('Deploy Dry Run', () => deployOne(deps, uri, true))),
+      vscode.commands.registerCommand(COMMANDS.deploy.deployAll, () => guarded('Deploy All', () => deployAll(deps))),
+      vscode.commands.registerCommand(COMMANDS.deploy.import, (o?: DeployCommandOptions) => guarded('Import from Server', () => importServer(deps, o))),
+      vscode.commands.registerCommand(COMMANDS.deploy.forgetCredentials, () => forgetCredentials(deps)),
     );
   },
 };
@@ -69,8 +70,8 @@ function workspacePathPolicy(file: string): PathPolicy {
   const repository = repositoryOf(file);
   return {
     roots: [...folders, ...(repository ? [repository] : []), ...(folders.length || repository ? [] : [path.dirname(file)])],
-    allowOutside: vscode.workspace.getConfiguration('pacsWorkbench').get<boolean>('devices.allowPathsOutsideWorkspace', false),
-    allowHint: 'the setting pacsWorkbench.devices.allowPathsOutsideWorkspace',
+    allowOutside: vscode.workspace.getConfiguration(NAMESPACE).get<boolean>(SETTINGS.allowPathsOutsideWorkspace, false),
+    allowHint: `the setting ${settingId(SETTINGS.allowPathsOutsideWorkspace)}`,
   };
 }
 
@@ -85,14 +86,14 @@ async function guarded<T>(action: string, run: () => Promise<T>): Promise<T | un
 }
 
 function caFromSettings(): Buffer | undefined {
-  const file = vscode.workspace.getConfiguration('pacsWorkbench').get<string>(CA_SETTING, '').trim();
+  const file = vscode.workspace.getConfiguration(NAMESPACE).get<string>(CA_SETTING, '').trim();
   if (!file) return undefined;
   const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   const full = path.resolve(base, file);
   try {
     return fs.readFileSync(full);
   } catch (e) {
-    throw new Error(`cannot read the CA file ${full} (setting pacsWorkbench.${CA_SETTING}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read the CA file ${full} (setting ${settingId(CA_SETTING)}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 

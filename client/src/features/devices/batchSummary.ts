@@ -6,8 +6,9 @@
 import * as vscode from 'vscode';
 import { clock } from './checkResults';
 import type { CheckKind } from './deviceChecks';
+import { COMMANDS, NAMESPACE } from '../../../../core/src/contributes';
 
-export const SHOW_OUTPUT_COMMAND = 'pacsWorkbench.devices.showOutput';
+export const SHOW_OUTPUT_COMMAND = COMMANDS.devices.showOutput;
 export const SHOW_OUTPUT = 'Show Output';
 
 export interface BatchOutcome {
@@ -23,7 +24,7 @@ export interface BatchSummaryState {
 }
 
 export class BatchSummary implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('pacsWorkbench.devices.lastBatch', vscode.StatusBarAlignment.Left, 10);
+  private readonly item = vscode.window.createStatusBarItem(`${NAMESPACE}.devices.lastBatch`, vscode.StatusBarAlignment.Left, 10);
   private last: BatchSummaryState | undefined;
 
   constructor(private readonly showOutput: () => void) {

@@ -24,28 +24,29 @@ import { networkSettings, PASSPHRASE_SECRET } from './networkSettings';
 import { describeResolution, HostAddressMemory } from './refreshIp';
 import { GROUP_BY_SETTING, currentGroupBy, type DeviceTreeProvider } from './treeProvider';
 import { REVEAL_COMMAND, type DeviceTreeNode } from './treeModel';
+import { COMMANDS, NAMESPACE } from '../../../../core/src/contributes';
 
 export const DEVICE_COMMANDS = {
-  echo: 'pacsWorkbench.devices.echo',
-  ping: 'pacsWorkbench.devices.ping',
-  echoAll: 'pacsWorkbench.devices.echoAll',
-  pingAll: 'pacsWorkbench.devices.pingAll',
+  echo: COMMANDS.devices.echo,
+  ping: COMMANDS.devices.ping,
+  echoAll: COMMANDS.devices.echoAll,
+  pingAll: COMMANDS.devices.pingAll,
   /** Echo All / Ping All of one server row: the same run, a label that says its scope. */
-  echoServer: 'pacsWorkbench.devices.echoServer',
-  pingServer: 'pacsWorkbench.devices.pingServer',
+  echoServer: COMMANDS.devices.echoServer,
+  pingServer: COMMANDS.devices.pingServer,
   showOutput: SHOW_OUTPUT_COMMAND,
-  enable: 'pacsWorkbench.devices.enable',
-  disable: 'pacsWorkbench.devices.disable',
-  add: 'pacsWorkbench.devices.add',
-  edit: 'pacsWorkbench.devices.edit',
-  delete: 'pacsWorkbench.devices.delete',
-  refreshIp: 'pacsWorkbench.devices.refreshIp',
+  enable: COMMANDS.devices.enable,
+  disable: COMMANDS.devices.disable,
+  add: COMMANDS.devices.add,
+  edit: COMMANDS.devices.edit,
+  delete: COMMANDS.devices.delete,
+  refreshIp: COMMANDS.devices.refreshIp,
   reveal: REVEAL_COMMAND,
-  refresh: 'pacsWorkbench.devices.refresh',
-  toggleGroupBy: 'pacsWorkbench.devices.toggleGroupBy',
-  setTlsPassphrase: 'pacsWorkbench.devices.setTlsPassphrase',
-  clearTlsPassphrase: 'pacsWorkbench.devices.clearTlsPassphrase',
-  testState: 'pacsWorkbench.devices.testState',
+  refresh: COMMANDS.devices.refresh,
+  toggleGroupBy: COMMANDS.devices.toggleGroupBy,
+  setTlsPassphrase: COMMANDS.devices.setTlsPassphrase,
+  clearTlsPassphrase: COMMANDS.devices.clearTlsPassphrase,
+  testState: COMMANDS.devices.testState,
 } as const;
 
 export interface DeviceCommandDeps {
@@ -69,7 +70,7 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
         return await run(...args);
       } catch (e) {
         const message = (e as Error).message;
-        log.line(`${id.replace('pacsWorkbench.devices.', '')}: ${message}`);
+        log.line(`${id.replace(`${NAMESPACE}.devices.`, '')}: ${message}`);
         void vscode.window.showErrorMessage(`PACS Devices: ${message}`);
         return undefined;
       }
@@ -236,7 +237,7 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
     command(DEVICE_COMMANDS.toggleGroupBy, async () => {
       const next = currentGroupBy() === 'category' ? 'type' : 'category';
       const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-      await vscode.workspace.getConfiguration('pacsWorkbench').update(GROUP_BY_SETTING, next, target);
+      await vscode.workspace.getConfiguration(NAMESPACE).update(GROUP_BY_SETTING, next, target);
       return next;
     }),
 

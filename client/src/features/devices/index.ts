@@ -12,8 +12,9 @@ import { registerDeviceCommands } from './commands';
 import { DeviceChecks } from './deviceChecks';
 import { DeviceFiles } from './deviceFiles';
 import { DeviceTreeProvider } from './treeProvider';
+import { VIEWS } from '../../../../core/src/contributes';
 
-export const DEVICES_VIEW_ID = 'pacsWorkbench.devices';
+export const DEVICES_VIEW_ID = VIEWS.devices;
 
 export const devicesFeature: Feature = {
   name: 'device tree',

@@ -7,13 +7,14 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_NETWORK_TIMEOUT_MS, loadTlsOptions, type TlsOptions } from '../../../../core/src/net';
+import { NAMESPACE, SETTINGS } from '../../../../core/src/contributes';
 
-export const TIMEOUT_SETTING = 'network.timeoutMs';
-export const CONCURRENCY_SETTING = 'network.concurrency';
-export const TLS_CA_SETTING = 'network.tlsCaFile';
-export const TLS_CERT_SETTING = 'network.tlsCertFile';
-export const TLS_KEY_SETTING = 'network.tlsKeyFile';
-export const PASSPHRASE_SECRET = 'pacsWorkbench.network.tlsKeyPassphrase';
+export const TIMEOUT_SETTING = SETTINGS.networkTimeoutMs;
+export const CONCURRENCY_SETTING = SETTINGS.networkConcurrency;
+export const TLS_CA_SETTING = SETTINGS.tlsCaFile;
+export const TLS_CERT_SETTING = SETTINGS.tlsCertFile;
+export const TLS_KEY_SETTING = SETTINGS.tlsKeyFile;
+export const PASSPHRASE_SECRET = `${NAMESPACE}.network.tlsKeyPassphrase`;
 
 export interface NetworkSettings {
   timeoutMs: number;
@@ -21,7 +22,7 @@ export interface NetworkSettings {
 }
 
 export function networkSettings(): NetworkSettings {
-  const config = vscode.workspace.getConfiguration('pacsWorkbench');
+  const config = vscode.workspace.getConfiguration(NAMESPACE);
   return {
     timeoutMs: clampInt(config.get<number>(TIMEOUT_SETTING), 100, 600_000, DEFAULT_NETWORK_TIMEOUT_MS),
     concurrency: clampInt(config.get<number>(CONCURRENCY_SETTING), 1, 64, 4),
@@ -38,7 +39,7 @@ function clampInt(value: number | undefined, min: number, max: number, fallback:
  * plain message when a file cannot be read or the key needs a passphrase that is not stored.
  */
 export async function tlsOptions(secrets: vscode.SecretStorage): Promise<TlsOptions> {
-  const config = vscode.workspace.getConfiguration('pacsWorkbench');
+  const config = vscode.workspace.getConfiguration(NAMESPACE);
   const file = (key: string) => {
     const value = config.get<string>(key)?.trim();
     if (!value) return undefined;

@@ -9,6 +9,7 @@ import { DEVICE_TYPES, type CategoryModel, type DeviceModel, type DeviceTable, t
 import { serviceEntries } from '../../../../core/src/devices/format';
 import { clock, formatMs, shortResult, type DeviceResults } from './checkResults';
 import { checkEndpoint } from '../../../../core/src/devices';
+import { COMMANDS } from '../../../../core/src/contributes';
 
 export type GroupBy = 'category' | 'type';
 
@@ -33,7 +34,7 @@ export interface DeviceNode {
 
 export type DeviceTreeNode = ServerNode | GroupNode | DeviceNode;
 
-export const REVEAL_COMMAND = 'pacsWorkbench.devices.reveal';
+export const REVEAL_COMMAND = COMMANDS.devices.reveal;
 
 const TYPE_ICONS: Record<DeviceType, string> = {
   dicom: 'pulse',

@@ -7,11 +7,12 @@ import * as vscode from 'vscode';
 import type { CheckResults } from './checkResults';
 import type { DeviceFiles } from './deviceFiles';
 import { deviceItem, devicesOf, groupItem, groupsOf, serverItem, type DeviceTreeNode, type GroupBy } from './treeModel';
+import { NAMESPACE, settingId, SETTINGS } from '../../../../core/src/contributes';
 
-export const GROUP_BY_SETTING = 'devices.groupBy';
+export const GROUP_BY_SETTING = SETTINGS.groupBy;
 
 export function currentGroupBy(): GroupBy {
-  return vscode.workspace.getConfiguration('pacsWorkbench').get<string>(GROUP_BY_SETTING) === 'type' ? 'type' : 'category';
+  return vscode.workspace.getConfiguration(NAMESPACE).get<string>(GROUP_BY_SETTING) === 'type' ? 'type' : 'category';
 }
 
 export class DeviceTreeProvider implements vscode.TreeDataProvider<DeviceTreeNode>, vscode.Disposable {
@@ -28,7 +29,7 @@ export class DeviceTreeProvider implements vscode.TreeDataProvider<DeviceTreeNod
       files.onDidChange(() => this.changed.fire(undefined)),
       results.onDidChange(() => this.changed.fire(undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`pacsWorkbench.${GROUP_BY_SETTING}`)) this.changed.fire(undefined);
+        if (e.affectsConfiguration(settingId(GROUP_BY_SETTING))) this.changed.fire(undefined);
       }),
     ];
   }

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { globsFor } from './addedPaths';
 import { MAX_SAMPLES, SAMPLES_SETTING, sampleGlobs, type SampleSet } from './samples';
+import { NAMESPACE } from '../../../../core/src/contributes';
 
 export interface AddedSamples {
   /** Globs appended to the setting. */
@@ -55,7 +56,7 @@ export async function addSamples(samples: SampleSet, uris?: readonly vscode.Uri[
   const newGlobs = globs.filter((g, i) => !current.includes(g) && globs.indexOf(g) === i);
   if (newGlobs.length > 0) {
     const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration('pacsWorkbench').update(SAMPLES_SETTING, [...current, ...newGlobs], target);
+    await vscode.workspace.getConfiguration(NAMESPACE).update(SAMPLES_SETTING, [...current, ...newGlobs], target);
   }
   const selection = samples.selection;
   if (selection || outside.length > 0) {

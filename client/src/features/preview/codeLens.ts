@@ -5,8 +5,9 @@
 import * as vscode from 'vscode';
 import { COERCION_LANGUAGE } from './previewPanel';
 import type { SampleSet } from './samples';
+import { COMMANDS, settingId, SETTINGS } from '../../../../core/src/contributes';
 
-export const OPEN_PREVIEW_COMMAND = 'pacsWorkbench.preview.open';
+export const OPEN_PREVIEW_COMMAND = COMMANDS.preview.open;
 
 export function previewLensTitle(count: number): string {
   return `$(open-preview) Preview on ${count} sample${count === 1 ? '' : 's'}`;
@@ -24,7 +25,7 @@ export class PreviewCodeLensProvider implements vscode.CodeLensProvider {
     return [
       new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
         title: previewLensTitle(count),
-        tooltip: 'Show what these rules do to the sample data sets (pacsWorkbench.preview.samples)',
+        tooltip: `Show what these rules do to the sample data sets (${settingId(SETTINGS.previewSamples)})`,
         command: OPEN_PREVIEW_COMMAND,
         arguments: [document.uri],
       }),

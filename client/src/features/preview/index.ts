@@ -14,6 +14,7 @@ import { sampleDumps } from './model';
 import { PAGE_COMMANDS, PREVIEW_VIEW_TYPE, PreviewController, type WaitOptions } from './previewPanel';
 import { pickSamples } from './samplePicker';
 import { SampleSet } from './samples';
+import { INTERNAL_COMMANDS } from '../../../../core/src/contributes';
 
 export { OPEN_PREVIEW_COMMAND } from './codeLens';
 export const PICK_SAMPLES_COMMAND = PAGE_COMMANDS.pickSamples;
@@ -22,16 +23,16 @@ export const EXPORT_COMMAND = PAGE_COMMANDS.export;
 export const APPLY_TO_FOLDER_COMMAND = PAGE_COMMANDS.applyToFolder;
 export const COMPARE_SAMPLE_COMMAND = PAGE_COMMANDS.compare;
 /** Entry point for other views (Traffic, viewer): `(before: Uri, after: Uri, title?)` opens the diff editor on their dumps. */
-export const COMPARE_DATASETS_COMMAND = 'pacsWorkbench.compareDatasets';
-export const SHOW_ALL_ATTRIBUTES_COMMAND = 'pacsWorkbench.preview.showAllAttributes';
+export const COMPARE_DATASETS_COMMAND = INTERNAL_COMMANDS.compareDatasets;
+export const SHOW_ALL_ATTRIBUTES_COMMAND = INTERNAL_COMMANDS.previewShowAllAttributes;
 /** Test hook: the preview's current evaluation summary (see PreviewState), or undefined. */
-export const LAST_RESULT_COMMAND = 'pacsWorkbench.preview.lastResult';
+export const LAST_RESULT_COMMAND = INTERNAL_COMMANDS.previewLastResult;
 /** Test hook: what the page shows now (layout, marks, rows left by a filter). */
-export const MEASURE_PAGE_COMMAND = 'pacsWorkbench.preview.measurePage';
+export const MEASURE_PAGE_COMMAND = INTERNAL_COMMANDS.previewMeasurePage;
 /** What a rule link in the page runs; also callable by tests. */
-export const REVEAL_RULE_COMMAND = 'pacsWorkbench.preview.revealRule';
+export const REVEAL_RULE_COMMAND = INTERNAL_COMMANDS.previewRevealRule;
 /** What the webview serializer does with a restored panel; also callable by tests. */
-export const RESTORE_PANEL_COMMAND = 'pacsWorkbench.preview.restorePanel';
+export const RESTORE_PANEL_COMMAND = INTERNAL_COMMANDS.previewRestorePanel;
 
 const toUri = (u: unknown): vscode.Uri | undefined => (u instanceof vscode.Uri ? u : typeof u === 'string' ? vscode.Uri.parse(u) : undefined);
 

@@ -13,11 +13,12 @@ import { getDictionary, parseTag } from '../../../../core/src/dictionary/index';
 import { parseUriList } from './addedPaths';
 import { renderBody, renderDocument } from './render';
 import { MAX_SAMPLES, type SampleSet } from './samples';
+import { COMMANDS, NAMESPACE, settingId, SETTINGS } from '../../../../core/src/contributes';
 
-export const PREVIEW_VIEW_TYPE = 'pacsWorkbench.preview';
+export const PREVIEW_VIEW_TYPE = `${NAMESPACE}.preview`;
 export const COERCION_LANGUAGE = 'pacs-coercion';
-export const PREVIEW_OPEN_CONTEXT = 'pacsWorkbench.previewOpen';
-export const GLOBAL_RULES_SETTING = 'preview.globalRules';
+export const PREVIEW_OPEN_CONTEXT = `${NAMESPACE}.previewOpen`;
+export const GLOBAL_RULES_SETTING = SETTINGS.previewGlobalRules;
 /** No local resources at all: the page is one self-contained document. */
 const PANEL_OPTIONS: vscode.WebviewPanelOptions & vscode.WebviewOptions = { enableScripts: true, localResourceRoots: [] };
 /** Long enough to skip most keystrokes of a word, short enough to feel live. */
@@ -71,11 +72,11 @@ type PageMessage =
 
 /** Commands the page's buttons run (registered in index.ts). */
 export const PAGE_COMMANDS = {
-  pickSamples: 'pacsWorkbench.preview.pickSamples',
-  addSamples: 'pacsWorkbench.preview.addSamples',
-  applyToFolder: 'pacsWorkbench.preview.applyToFolder',
-  export: 'pacsWorkbench.preview.export',
-  compare: 'pacsWorkbench.preview.compareBeforeAfter',
+  pickSamples: COMMANDS.preview.pickSamples,
+  addSamples: COMMANDS.preview.addSamples,
+  applyToFolder: COMMANDS.preview.applyToFolder,
+  export: COMMANDS.preview.export,
+  compare: COMMANDS.preview.compareBeforeAfter,
 } as const;
 
 interface GlobalRules {
@@ -113,7 +114,7 @@ export class PreviewController implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(`pacsWorkbench.${GLOBAL_RULES_SETTING}`)) this.schedule();
+        if (event.affectsConfiguration(settingId(GLOBAL_RULES_SETTING))) this.schedule();
       }),
     );
   }
@@ -423,7 +424,7 @@ function basename(uri: vscode.Uri): string {
 }
 
 function globalRuleFiles(scope: vscode.Uri): GlobalRules {
-  const value = vscode.workspace.getConfiguration('pacsWorkbench', scope).get<unknown>(GLOBAL_RULES_SETTING);
+  const value = vscode.workspace.getConfiguration(NAMESPACE, scope).get<unknown>(GLOBAL_RULES_SETTING);
   if (typeof value !== 'object' || value === null) return {};
   const { preceding, trailing } = value as Record<string, unknown>;
   return {
@@ -443,7 +444,7 @@ async function readRuleSet(name: string, file: string | undefined, document: vsc
     const text = await vscode.workspace.openTextDocument(uri);
     return { name, uri: uri.toString(), file: parseRuleFile(text.getText()) };
   } catch (error) {
-    notes.push(`${name} rules (${file}, setting pacsWorkbench.${GLOBAL_RULES_SETTING}) could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    notes.push(`${name} rules (${file}, setting ${settingId(GLOBAL_RULES_SETTING)}) could not be read: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
 }

@@ -15,6 +15,7 @@ import { ruleLabel } from './model';
 import { PAGE_SCRIPT } from './page';
 import { diffChars, sideOf, type Segment } from './textDiff';
 import { escapeHtml, renderWebviewPage } from '../webviewPage';
+import { settingId, SETTINGS } from '../../../../core/src/contributes';
 
 const STATUS_TEXT: Record<SamplePreview['status'], string> = {
   changed: 'changed',
@@ -259,7 +260,7 @@ export function renderBody(model: PreviewModel, keywordOf: KeywordLookup = () =>
     return (
       header +
       '<p class="empty-state">No sample data sets. Add DICOM files (.dcm) or DICOM JSON files with “Add Samples…”, drop them here, ' +
-      'or put them where the <code>pacsWorkbench.preview.samples</code> globs find them.</p>'
+      `or put them where the <code>${settingId(SETTINGS.previewSamples)}</code> globs find them.</p>`
     );
   }
   return header + model.samples.map((s) => renderSample(s, context, keywordOf)).join('');
@@ -335,7 +336,7 @@ const TOOLBAR =
   '<div class="toolbar" role="toolbar" aria-label="Preview">' +
   '<input id="filter" type="search" placeholder="Filter: tag, keyword or value  ( / )" aria-label="Filter attributes by tag, keyword or value">' +
   '<span id="filter-count" class="quiet" aria-live="polite"></span>' +
-  '<button type="button" data-command="addSamples" title="Add files or folders to pacsWorkbench.preview.samples">Add Samples…</button>' +
+  `<button type="button" data-command="addSamples" title="Add files or folders to ${settingId(SETTINGS.previewSamples)}">Add Samples…</button>` +
   '<button type="button" data-command="pickSamples">Choose Samples…</button>' +
   '<button type="button" data-command="export" data-format="csv" title="Save the changes of every sample as CSV">Export CSV</button>' +
   '<button type="button" data-command="export" data-format="json" title="Save the preview as JSON">Export JSON</button>' +

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { sampleName, SAMPLES_SETTING, type SampleSet } from './samples';
+import { settingId } from '../../../../core/src/contributes';
 
 interface SampleItem extends vscode.QuickPickItem {
   uri: vscode.Uri;
@@ -33,7 +34,7 @@ export async function pickSamples(samples: SampleSet, uris?: readonly (vscode.Ur
   pick.title = 'Preview samples';
   pick.placeholder = items.length
     ? 'Choose the data sets to preview the rules on'
-    : `No files match pacsWorkbench.${SAMPLES_SETTING}; add files with the button`;
+    : `No files match ${settingId(SAMPLES_SETTING)}; add files with the button`;
   pick.canSelectMany = true;
   pick.items = items;
   const chosenKeys = new Set((selected ?? matching).map((u) => u.toString()));

@@ -6,16 +6,17 @@
  */
 import * as vscode from 'vscode';
 import type { SampleInput } from './model';
+import { NAMESPACE, settingId, SETTINGS } from '../../../../core/src/contributes';
 
-export const SAMPLES_SETTING = 'preview.samples';
+export const SAMPLES_SETTING = SETTINGS.previewSamples;
 export const DEFAULT_SAMPLE_GLOBS = ['samples/**/*.dcm', 'samples/**/*.json'];
 /** More than this many matches are cut off: the preview is for a handful of test objects. */
 export const MAX_SAMPLES = 50;
-const SELECTION_KEY = 'pacsWorkbench.preview.selection';
+const SELECTION_KEY = `${NAMESPACE}.preview.selection`;
 const EXCLUDE = '**/{node_modules,.git}/**';
 
 export function sampleGlobs(): string[] {
-  const value = vscode.workspace.getConfiguration('pacsWorkbench').get<unknown>(SAMPLES_SETTING);
+  const value = vscode.workspace.getConfiguration(NAMESPACE).get<unknown>(SAMPLES_SETTING);
   if (!Array.isArray(value)) return DEFAULT_SAMPLE_GLOBS;
   return value.filter((g): g is string => typeof g === 'string' && g.trim() !== '');
 }
@@ -38,7 +39,7 @@ export class SampleSet implements vscode.Disposable {
     this.subscriptions.push(
       this.changed,
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(`pacsWorkbench.${SAMPLES_SETTING}`)) this.invalidate();
+        if (event.affectsConfiguration(settingId(SAMPLES_SETTING))) this.invalidate();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
     );

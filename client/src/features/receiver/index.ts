@@ -14,9 +14,10 @@ import type { Feature } from '../feature';
 import { COMPARE_DATASETS_COMMAND } from '../preview';
 import { TrafficModel } from './trafficModel';
 import { TrafficView, type TrafficNode } from './trafficView';
+import { COMMANDS, INTERNAL_COMMANDS, NAMESPACE, SETTINGS, VIEWS } from '../../../../core/src/contributes';
 
-export const TRAFFIC_VIEW_ID = 'pacsWorkbench.traffic';
-const RUNNING_CONTEXT = 'pacsWorkbench.receiverRunning';
+export const TRAFFIC_VIEW_ID = VIEWS.traffic;
+const RUNNING_CONTEXT = `${NAMESPACE}.receiverRunning`;
 
 interface Running {
   child: ChildProcess;
@@ -46,7 +47,7 @@ export const receiverFeature: Feature = {
       const file = await pickTable(arg);
       if (!file) return;
       const store = path.join(context.globalStorageUri.fsPath, 'received', path.basename(file, '.pacs'));
-      const port = vscode.workspace.getConfiguration('pacsWorkbench.receiver').get<number | null>('port', null);
+      const port = vscode.workspace.getConfiguration(NAMESPACE).get<number | null>(SETTINGS.receiverPort, null);
       const args = [path.join(context.extensionPath, 'dist', 'pacsw.js'), 'serve', '--devices', file, '--store', store, '--json', '--keep-originals'];
       if (typeof port === 'number') args.push('--port', String(port));
       output.appendLine(`starting: pacsw ${args.slice(1).join(' ')}`);
@@ -128,16 +129,16 @@ export const receiverFeature: Feature = {
 
     context.subscriptions.push(
       output, view, tree,
-      vscode.commands.registerCommand('pacsWorkbench.receiver.start', start),
-      vscode.commands.registerCommand('pacsWorkbench.receiver.stop', stop),
-      vscode.commands.registerCommand('pacsWorkbench.receiver.saveAsSample', saveAsSample),
-      vscode.commands.registerCommand('pacsWorkbench.receiver.compare', compare),
-      vscode.commands.registerCommand('pacsWorkbench.receiver.clear', () => {
+      vscode.commands.registerCommand(COMMANDS.receiver.start, start),
+      vscode.commands.registerCommand(COMMANDS.receiver.stop, stop),
+      vscode.commands.registerCommand(COMMANDS.receiver.saveAsSample, saveAsSample),
+      vscode.commands.registerCommand(COMMANDS.receiver.compare, compare),
+      vscode.commands.registerCommand(COMMANDS.receiver.clear, () => {
         model.clear();
         view.refresh();
       }),
       /** For tests: the model's state and whether a receiver runs. */
-      vscode.commands.registerCommand('pacsWorkbench.receiver.state', () => ({
+      vscode.commands.registerCommand(INTERNAL_COMMANDS.receiverState, () => ({
         running: running ? running.file : null,
         listening: model.listening ?? null,
         devices: [...model.devices.values()].map((d) => ({ ...d })),

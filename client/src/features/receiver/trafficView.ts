@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ObjectChange } from '../../../../core/src/receiver/types';
 import { limitText, objectCounts, type AssociationEvent, type DeviceTraffic, type ObjectEvent, type TrafficModel } from './trafficModel';
+import { COMMANDS } from '../../../../core/src/contributes';
 
 export type TrafficNode =
   | { kind: 'status' }
@@ -116,7 +117,7 @@ export class TrafficView implements vscode.TreeDataProvider<TrafficNode>, vscode
         item.iconPath = new vscode.ThemeIcon(e.status === 'stored' ? 'pass' : e.status === 'stopped' ? 'debug-pause' : 'error');
         item.contextValue = `traffic.object.${e.status}${e.original ? '.original' : ''}`;
         if (e.original && e.file) {
-          item.command = { command: 'pacsWorkbench.receiver.compare', title: 'Compare Before/After', arguments: [node] };
+          item.command = { command: COMMANDS.receiver.compare, title: 'Compare Before/After', arguments: [node] };
         }
         return item;
       }

@@ -8,10 +8,11 @@ import * as vscode from 'vscode';
 import type { Feature } from '../feature';
 import { RuleTestTree } from './discovery';
 import { coverageDetails, runRuleTests, type RunOptions, type RunSummary } from './run';
+import { INTERNAL_COMMANDS, NAMESPACE } from '../../../../core/src/contributes';
 
-export const CONTROLLER_ID = 'pacsWorkbench.ruleTests';
+export const CONTROLLER_ID = `${NAMESPACE}.ruleTests`;
 /** Test hook: the summary of the last run (`{ after: n }` waits for run number n). */
-export const LAST_RUN_COMMAND = 'pacsWorkbench.ruleTests.lastRun';
+export const LAST_RUN_COMMAND = INTERNAL_COMMANDS.ruleTestsLastRun;
 
 /** Files whose saving can change a test's result. */
 const AFFECTS_TESTS = /\.(coerce-test|coerce|pacs|dcm|json)$/i;

@@ -9,16 +9,17 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Feature } from '../feature';
 import { DicomViewerProvider, VIEWER_VIEW_TYPE } from './viewerProvider';
+import { COMMANDS, INTERNAL_COMMANDS } from '../../../../core/src/contributes';
 
 export { VIEWER_VIEW_TYPE } from './viewerProvider';
 /** `(uri?: Uri)`: opens a DICOM file (Part 10 or DICOM JSON) in the viewer. */
-export const OPEN_VIEWER_COMMAND = 'pacsWorkbench.dicom.open';
+export const OPEN_VIEWER_COMMAND = COMMANDS.dicom.open;
 /** `(uri: Uri, path: string)`: copies `path="value"` of that attribute; resolves to the rule text. */
-export const COPY_AS_RULE_COMMAND = 'pacsWorkbench.dicom.copyAsRule';
+export const COPY_AS_RULE_COMMAND = INTERNAL_COMMANDS.dicomCopyAsRule;
 /** `(uri?: Uri)`: the rule preview with this file as its only sample. */
-export const PREVIEW_RULES_ON_FILE_COMMAND = 'pacsWorkbench.dicom.previewRules';
+export const PREVIEW_RULES_ON_FILE_COMMAND = COMMANDS.dicom.previewRules;
 /** Test hook `(uri: Uri, { search?: string })`: what the viewer shows (rows, matches of a search). */
-export const VIEWER_STATE_COMMAND = 'pacsWorkbench.dicom.viewerState';
+export const VIEWER_STATE_COMMAND = INTERNAL_COMMANDS.dicomViewerState;
 
 const toUri = (u: unknown): vscode.Uri | undefined => (u instanceof vscode.Uri ? u : typeof u === 'string' ? vscode.Uri.parse(u) : undefined);
 
@@ -61,8 +62,8 @@ async function pickRuleFile(): Promise<vscode.Uri | undefined> {
 export async function previewRulesOnFile(file: vscode.Uri): Promise<void> {
   const rules = await pickRuleFile();
   if (!rules) return;
-  await vscode.commands.executeCommand('pacsWorkbench.preview.pickSamples', [file]);
-  await vscode.commands.executeCommand('pacsWorkbench.preview.open', rules);
+  await vscode.commands.executeCommand(COMMANDS.preview.pickSamples, [file]);
+  await vscode.commands.executeCommand(COMMANDS.preview.open, rules);
 }
 
 export const viewerFeature: Feature = {

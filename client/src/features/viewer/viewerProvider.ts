@@ -13,8 +13,9 @@ import { readPart10Head } from '../../../../core/src/dicom/head';
 import { DicomParseError } from '../../../../core/src/dicom/part10';
 import { VIEWER_SCRIPT } from './page';
 import { renderViewerBody, renderViewerDocument, renderViewerError } from './render';
+import { CUSTOM_EDITORS } from '../../../../core/src/contributes';
 
-export const VIEWER_VIEW_TYPE = 'pacsWorkbench.dicomViewer';
+export const VIEWER_VIEW_TYPE = CUSTOM_EDITORS.dicomViewer;
 /** Files read whole (DICOM JSON, files not on disk) must not be larger than this. */
 const MAX_WHOLE_READ = 256 * 1024 * 1024;
 
