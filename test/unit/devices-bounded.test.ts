@@ -52,6 +52,16 @@ describe('device language: bounded findings', () => {
     assert.equal(formatted.split('\n')[5000], '    services {');
   });
 
+  it('validates 5,000 nested block openers without recursing (no stack limit to hit, unlike rule nesting)', () => {
+    // Item 5 of issue 10 asked whether block nesting overflows like `concat(` did: the device
+    // parser is flat (a `device` line inside a block starts the next block), so nothing recurses.
+    const text = `server S {\n${'device D {\n'.repeat(5_000)}${'}\n'.repeat(5_001)}`;
+    const { diagnostics } = validateDeviceText(text);
+    assert.ok(diagnostics.length > 0 && diagnostics.length <= MAX_DEVICE_DIAGNOSTICS + 1, `${diagnostics.length} findings`);
+    assert.ok(diagnostics.every((d) => !/stack/i.test(d.message)));
+    assert.ok(diagnostics.some((d) => d.code === 'missing-close-brace'), JSON.stringify(diagnostics.slice(0, 3)));
+  });
+
   it('excerpt keeps short text and cuts long text without splitting a surrogate pair', () => {
     assert.equal(excerpt('short'), 'short');
     assert.equal(excerpt('y'.repeat(100)), `${'y'.repeat(EXCERPT_LIMIT)}…`);

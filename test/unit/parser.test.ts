@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import type { CallNode, Expression, LineNode, RuleNode, SyntaxErrorInfo } from '../../core/src/coercion/ast';
 import { createIncrementalParser } from '../../core/src/coercion/incrementalParser';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
-import { parseRuleLine } from '../../core/src/coercion/lineParser';
+import { MAX_NESTING_DEPTH, parseRuleLine } from '../../core/src/coercion/lineParser';
+import { validateRuleText } from '../../core/src/coercion/validate';
+import { evaluateRules } from '../../core/src/coercion/evaluate';
+import { JsonDatasetAccess } from '../../core/src/dicom/jsonDataset';
 import { ruleLexer } from '../../core/src/coercion/lexer';
 import { formatRuleFile } from '../../core/src/coercion/format';
 import { callAt, childrenOf, nodeAt, variablesOf, walkExpression, type SyntaxNode } from '../../core/src/coercion/tree';
@@ -502,5 +505,44 @@ describe('coercion parser robustness', () => {
       assert.equal(formatRuleFile(once), once, JSON.stringify(input));
     }
   });
-});
 
+  describe('nesting limit (issue 10, item 5)', () => {
+    /** `$(v)=upper(upper(...("a")...))`, `depth` calls deep. */
+    const nested = (depth: number): string => `$(v)=${'upper('.repeat(depth)}"a"${')'.repeat(depth)}`;
+
+    it(`parses, validates, evaluates and formats a line nested exactly to the limit (${MAX_NESTING_DEPTH})`, () => {
+      const line = nested(MAX_NESTING_DEPTH);
+      const file = parseRuleFile(line);
+      assert.deepEqual(file.errors, []);
+      assert.equal(file.lines[0].kind, 'Rule');
+      assert.deepEqual(validateRuleText(line, { dialect: 'extended' }).filter((d) => d.severity === 'error'), []);
+      const result = evaluateRules([{ name: 'device', file }], new JsonDatasetAccess({}));
+      assert.equal(result.variables.v, 'A');
+      assert.equal(formatRuleFile(line), line);
+    });
+
+    for (const depth of [MAX_NESTING_DEPTH + 1, 500, 5000]) {
+      it(`reports nesting-too-deep, not a stack overflow, for ${depth} levels`, () => {
+        const line = nested(depth);
+        const { node, errors } = parseRuleLine(line, 3);
+        assert.equal(node.kind, 'Invalid');
+        assert.equal(errors.length, 1, JSON.stringify(errors.map((e) => e.message)));
+        const [e] = errors;
+        assert.equal(e.code, 'nesting-too-deep');
+        assert.match(e.message, new RegExp(`more than ${MAX_NESTING_DEPTH} deep .*the limit`));
+        assert.doesNotMatch(e.message, /stack/i);
+        // The range starts at the `(` that goes one level past the limit.
+        const at = '$(v)='.length + 'upper('.length * MAX_NESTING_DEPTH + 'upper'.length;
+        assert.deepEqual(e.range, { start: { line: 3, character: at }, end: { line: 3, character: line.length } });
+        // The validator and formatter see an invalid line, not a crash.
+        assert.deepEqual(validateRuleText(line).map((d) => d.code), ['nesting-too-deep']);
+        assert.equal(formatRuleFile(line), line);
+      });
+    }
+
+    it('counts open levels, not parentheses: many shallow calls on one line are fine', () => {
+      const line = `$(v)=concat(${Array.from({ length: 300 }, () => 'upper("a")').join(',')})`;
+      assert.deepEqual(parseRuleFile(line).errors, []);
+    });
+  });
+});

@@ -58,7 +58,7 @@ export interface ExtensionFunctionData { name: string }
 
 /** The catalogue, in the order of the docs: codes the parser reports, then the validator's. */
 export const COERCION_SYNTAX_CODES = [
-  'syntax', 'missing-paren', 'missing-equals', 'unterminated-string', 'split-rule',
+  'syntax', 'missing-paren', 'missing-equals', 'unterminated-string', 'split-rule', 'nesting-too-deep',
 ] as const;
 export const COERCION_SEMANTIC_CODES = [
   'unknown-function', 'arity', 'not-alphanumeric', 'unknown-tag', 'private-tag', 'retired-tag',

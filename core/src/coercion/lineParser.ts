@@ -115,6 +115,14 @@ interface Unclosed {
   start: number;
 }
 
+/**
+ * How deep parentheses may nest on one line (`concat(concat(...))`, tags and `$(` included).
+ * The parser, validator, evaluator and formatter recurse once per level; without a limit a few
+ * hundred levels overflow the stack (docs/diagnostics.md#nesting-too-deep). Real rules nest a
+ * handful of levels; 100 leaves the stack room to spare in a worker thread or the server.
+ */
+export const MAX_NESTING_DEPTH = 100;
+
 const tokenEnd = (t: IToken): number => t.startOffset + t.image.length;
 const isEof = (t: IToken): boolean => t.tokenType === EOF;
 
@@ -284,8 +292,20 @@ class RuleLineParser extends EmbeddedActionsParser {
     this.badWordErrors.clear();
     this.tokens = lexLine(lineText);
     this.argStack = [];
-    this.input = this.tokens;
     let node: LineNode;
+    const tooDeep = firstTooDeep(this.tokens);
+    if (tooDeep !== undefined) {
+      // Not parsed at all: the grammar (and everything that walks the tree) would recurse this deep.
+      node = this.invalidLine();
+      this.err(
+        'nesting-too-deep',
+        `Parentheses nest more than ${MAX_NESTING_DEPTH} deep on this line (the limit); ` +
+          'compute inner parts into $(variables) on earlier lines',
+        this.r(tooDeep.startOffset, this.text.length),
+      );
+      return { node, errors: this.errs, shape: shapeOf(this.tokens) };
+    }
+    this.input = this.tokens;
     try {
       node = this.buildLine(this.line());
     } catch (e) {
@@ -783,6 +803,16 @@ export function parseLineResult(lineText: string, line: number): LineResult {
 }
 
 
+/** The first `(` or `$(` that opens a level beyond MAX_NESTING_DEPTH, if any. */
+function firstTooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LParen || t.tokenType === VariableStart) {
+      if (++depth > MAX_NESTING_DEPTH) return t;
+    } else if (t.tokenType === RParen && depth > 0) depth--;
+  }
+  return undefined;
+}
 
 function shapeOf(tokens: IToken[]): LineShape {
   let open = 0;

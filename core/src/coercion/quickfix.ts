@@ -65,6 +65,7 @@ export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: Core
     case 'split-rule':
       return splitRuleFix(file, text, diagnostic);
     case 'syntax':
+    case 'nesting-too-deep':
     case 'unterminated-string':
     case 'arity':
     case 'not-alphanumeric':
