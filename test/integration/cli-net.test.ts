@@ -15,7 +15,8 @@ function pacsw(command: 'echo' | 'ping', args: string[]): Promise<{ code: number
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  // 'close', not 'exit': the output may still be in the pipe when the process exits.
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 describe('pacsw echo / pacsw ping', function () {

@@ -63,7 +63,7 @@ export async function startRecordingScp(options: Partial<ScpOptions> = {}, handl
   };
 }
 
-/** Runs a DCMTK tool (TCP_NODELAY=1), killed after `timeoutMs`; resolves with exit code and output. */
+/** Runs a DCMTK tool (TCP_NODELAY=1), killed after `timeoutMs`; resolves with exit code and all its output (on 'close': 'exit' can come before the last of it). */
 export function runTool(cmd: string, args: string[], timeoutMs = 60000): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env: dcmtkEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,7 +71,7 @@ export function runTool(cmd: string, args: string[], timeoutMs = 60000): Promise
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(kill);
       resolve({ code, output });
     });

@@ -103,14 +103,19 @@ export interface ToolRun {
   output: string;
 }
 
-/** Runs a DCMTK tool (storescu, echoscu) with TCP_NODELAY and collects its output. */
+/**
+ * Runs a DCMTK tool (storescu, echoscu) with TCP_NODELAY and collects its output. Resolves on
+ * 'close', not 'exit': a process can exit before its last output has been read from the pipe
+ * (on a loaded machine, storescu's "Association Rejected" lines often were, which made the
+ * 50-storescu burst test see "exit 1, no output").
+ */
 export function runTool(tool: string, args: string[]): Promise<ToolRun> {
   return new Promise((resolve) => {
     const child = spawn(tool, args, { env: dcmtkEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.once('exit', (code) => resolve({ code, output }));
+    child.once('close', (code) => resolve({ code, output }));
   });
 }
 
