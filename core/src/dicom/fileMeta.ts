@@ -40,32 +40,82 @@ export function readFileMeta(bytes: Uint8Array): FileMeta {
   return { sopClassUid: found[0x0002], sopInstanceUid: found[0x0003], transferSyntaxUid: found[0x0010], datasetStart: p };
 }
 
+export interface FileMetaFields {
+  sopClassUid: string;
+  sopInstanceUid: string;
+  transferSyntaxUid: string;
+  implementationClassUid: string;
+  implementationVersion?: string;
+  sourceAe?: string;
+}
+
+type MetaElement = [element: number, vr: string, value: string, pad: number];
+
+/** The group 0002 elements after the group length, in order: [element, VR, value, padding byte]. */
+function metaElements(m: FileMetaFields): MetaElement[] {
+  const els: MetaElement[] = [
+    [0x0002, 'UI', m.sopClassUid, 0],
+    [0x0003, 'UI', m.sopInstanceUid, 0],
+    [0x0010, 'UI', m.transferSyntaxUid, 0],
+    [0x0012, 'UI', m.implementationClassUid, 0],
+  ];
+  if (m.implementationVersion) els.push([0x0013, 'SH', m.implementationVersion.slice(0, 16), 0x20]);
+  if (m.sourceAe) els.push([0x0016, 'AE', m.sourceAe.slice(0, 16), 0x20]);
+  return els;
+}
+
+const even = (n: number): number => n + (n & 1);
+/** (0002,0000) UL group length: 8 + 4 bytes; (0002,0001) OB version: 12 + 2 bytes. */
+const FIXED = 128 + 4 + 12 + 14;
+
+/** Byte length of what buildFileMeta / writeFileMeta produce for `m`. */
+export function fileMetaLength(m: FileMetaFields): number {
+  return metaElements(m).reduce((n, [, , v]) => n + 8 + even(Buffer.byteLength(v, 'latin1')), FIXED);
+}
+
+/**
+ * Writes the preamble, "DICM" and file meta information (group 0002) for a received data set
+ * into `out` at `at`; returns the byte length (fileMetaLength). One pass, no intermediate Buffers:
+ * the receiving node does this for every object.
+ */
+export function writeFileMeta(m: FileMetaFields, out: Buffer, at = 0): number {
+  const els = metaElements(m);
+  out.fill(0, at, at + 128);
+  out.write('DICM', at + 128, 'latin1');
+  let p = at + 132;
+  const header = (element: number, vr: string, length: number): void => {
+    out.writeUInt16LE(0x0002, p);
+    out.writeUInt16LE(element, p + 2);
+    out.write(vr, p + 4, 'latin1');
+    if (LONG_VRS.has(vr)) {
+      out.writeUInt16LE(0, p + 6);
+      out.writeUInt32LE(length, p + 8);
+      p += 12;
+    } else {
+      out.writeUInt16LE(length, p + 6);
+      p += 8;
+    }
+  };
+  const groupLengthAt = p + 8;
+  header(0x0000, 'UL', 4);
+  p += 4;
+  const bodyStart = p;
+  header(0x0001, 'OB', 2);
+  out[p++] = 0;
+  out[p++] = 1;
+  for (const [element, vr, value, pad] of els) {
+    const n = Buffer.byteLength(value, 'latin1');
+    header(element, vr, even(n));
+    p += out.write(value, p, 'latin1');
+    if (n & 1) out[p++] = pad;
+  }
+  out.writeUInt32LE(p - bodyStart, groupLengthAt);
+  return p - at;
+}
+
 /** The preamble, "DICM" and file meta information (group 0002) for a received data set. */
-export function buildFileMeta(m: { sopClassUid: string; sopInstanceUid: string; transferSyntaxUid: string; implementationClassUid: string; implementationVersion?: string; sourceAe?: string }): Buffer {
-  const el = (element: number, vr: string, value: Buffer): Buffer => {
-    const long = LONG_VRS.has(vr);
-    const h = Buffer.alloc(long ? 12 : 8);
-    h.writeUInt16LE(0x0002, 0);
-    h.writeUInt16LE(element, 2);
-    h.write(vr, 4, 'latin1');
-    if (long) h.writeUInt32LE(value.length, 8);
-    else h.writeUInt16LE(value.length, 6);
-    return Buffer.concat([h, value]);
-  };
-  const text = (s: string, pad: number) => {
-    const b = Buffer.from(s, 'latin1');
-    return b.length % 2 ? Buffer.concat([b, Buffer.from([pad])]) : b;
-  };
-  const body = Buffer.concat([
-    el(0x0001, 'OB', Buffer.from([0, 1])),
-    el(0x0002, 'UI', text(m.sopClassUid, 0)),
-    el(0x0003, 'UI', text(m.sopInstanceUid, 0)),
-    el(0x0010, 'UI', text(m.transferSyntaxUid, 0)),
-    el(0x0012, 'UI', text(m.implementationClassUid, 0)),
-    ...(m.implementationVersion ? [el(0x0013, 'SH', text(m.implementationVersion.slice(0, 16), 0x20))] : []),
-    ...(m.sourceAe ? [el(0x0016, 'AE', text(m.sourceAe.slice(0, 16), 0x20))] : []),
-  ]);
-  const groupLength = Buffer.alloc(4);
-  groupLength.writeUInt32LE(body.length, 0);
-  return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), el(0x0000, 'UL', groupLength), body]);
+export function buildFileMeta(m: FileMetaFields): Buffer {
+  const out = Buffer.allocUnsafe(fileMetaLength(m));
+  writeFileMeta(m, out);
+  return out;
 }

@@ -204,35 +204,47 @@ function unwritten(chunks: Uint8Array[], written: number): Uint8Array[] {
   return rest;
 }
 
+/** fsync in the thread pool: the one step of a durable write that waits for the disk. */
+function fsyncInPool(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
+}
+
 /**
  * Like writeFileAtomic, and durable when it resolves: the data is fsynced before the rename and
  * the folder after it, so a crash (or kill -9) leaves either the whole file or none under its
- * name; at most a `*.pacsw-tmp` file, which removeTemporaryFiles() clears. Asynchronous, so one
- * slow disk write does not hold up other work of the process (the receiving node's associations).
+ * name; at most a `*.pacsw-tmp` file, which removeTemporaryFiles() clears. The two fsyncs run in
+ * the thread pool, so one slow disk does not hold up other work of the process (the receiving
+ * node's associations); the steps that only touch the page cache (open, write, close, rename)
+ * are synchronous: as nine thread-pool round trips they cost the receiver more per object than
+ * the writing itself (docs/benchmarks.md, DICOM network).
  */
 export async function writeFileDurable(file: string, data: Uint8Array[]): Promise<void> {
   const dir = path.dirname(file);
-  await fs.promises.mkdir(dir, { recursive: true });
+  if (!madeDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}.pacsw-tmp`);
+  let fd: number | undefined;
   try {
-    const handle = await fs.promises.open(temp, 'wx');
-    try {
-      let pending = data.filter((c) => c.length > 0);
-      while (pending.length) pending = unwritten(pending, (await handle.writev(pending.slice(0, 512))).bytesWritten);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.promises.rename(temp, file);
+    fd = fs.openSync(temp, 'wx');
+    for (let i = 0; i < data.length; i += 512) writeAll(fd, data.slice(i, i + 512));
+    await fsyncInPool(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temp, file);
   } catch (error) {
-    await fs.promises.rm(temp, { force: true });
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    // The folder went away under us (an operator cleaned up): make it again next time.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') madeDirs.delete(dir);
     throw error;
   }
-  const folder = await fs.promises.open(dir, 'r');
+  const folder = fs.openSync(dir, 'r');
   try {
-    await folder.sync();
+    await fsyncInPool(folder);
   } finally {
-    await folder.close();
+    fs.closeSync(folder);
   }
 }
 

@@ -4,7 +4,8 @@
  * fragments into DIMSE messages, and fragmented sending bounded by the peer's maximum PDU.
  *
  * Bytes are not copied per fragment: a PDU that lies inside one socket chunk is a view of it,
- * a dataset is the list of its fragments joined once, and sending writes a 12-byte header plus
+ * a dataset is the list of its fragments joined once (with room in front for a file meta when
+ * asked, so that the receiver does not copy it a second time), and sending writes a 12-byte header plus
  * a view of the caller's dataset for each fragment (corked, so Node hands them to one writev).
  */
 import type { Socket } from 'node:net';
@@ -25,12 +26,19 @@ export interface Message {
   dataset?: Buffer;
   /** Set when the data set was larger than maxDatasetBytes: its size; its bytes were dropped. */
   datasetTooLarge?: number;
+  /** Free bytes in front of `dataset` in its own memory (ConnectionLimits datasetHeadroom). */
+  headroom: number;
 }
 
 export interface ConnectionLimits {
   /** Largest P-DATA-TF PDU we accept (what we told, or will tell, the peer); 0: unlimited. */
   maxReceivePdu: number;
   maxDatasetBytes?: number;
+  /**
+   * When set, every data set is joined into memory of its own with this many free bytes in
+   * front (for a header the handler adds); otherwise a data set in one fragment stays a view.
+   */
+  datasetHeadroom?: number;
 }
 
 export interface ConnectionHandlers {
@@ -230,7 +238,7 @@ export class DicomConnection {
         if (!pdv.last) continue;
         const command = decodeCommand(this.cmdParts.length === 1 ? this.cmdParts[0] : Buffer.concat(this.cmdParts));
         this.cmdParts = [];
-        if (command.dataSetType === NO_DATASET) this.on.message({ contextId: this.contextId, command });
+        if (command.dataSetType === NO_DATASET) this.on.message({ contextId: this.contextId, command, headroom: 0 });
         else this.command = command;
       } else {
         if (!this.command) throw new PduError('a data set fragment arrived without its command', ABORT_REASON.unexpectedPdu);
@@ -240,9 +248,13 @@ export class DicomConnection {
         if (bound === undefined || this.dataBytes <= bound) this.dataParts.push(...pdv.data);
         else this.dataParts = [];
         if (!pdv.last) continue;
-        const m: Message = { contextId: this.contextId, command: this.command };
+        const m: Message = { contextId: this.contextId, command: this.command, headroom: 0 };
+        const headroom = this.limits.datasetHeadroom ?? 0;
         if (bound !== undefined && this.dataBytes > bound) m.datasetTooLarge = this.dataBytes;
-        else m.dataset = this.dataParts.length === 1 ? this.dataParts[0] : Buffer.concat(this.dataParts, this.dataBytes);
+        else if (headroom > 0) {
+          m.dataset = joinAfter(headroom, this.dataParts, this.dataBytes);
+          m.headroom = headroom;
+        } else m.dataset = this.dataParts.length === 1 ? this.dataParts[0] : Buffer.concat(this.dataParts, this.dataBytes);
         this.command = undefined;
         this.dataParts = [];
         this.dataBytes = 0;
@@ -251,4 +263,13 @@ export class DicomConnection {
       if (this.closing) return;
     }
   }
+}
+
+/** `parts` joined into new memory of their own, `headroom` free bytes in front of them. */
+function joinAfter(headroom: number, parts: Buffer[], bytes: number): Buffer {
+  // allocUnsafeSlow: never a slice of Node's shared pool, so the bytes in front belong to no one else.
+  const out = Buffer.allocUnsafeSlow(headroom + bytes);
+  let p = headroom;
+  for (const part of parts) p += part.copy(out, p);
+  return out.subarray(headroom);
 }

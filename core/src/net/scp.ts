@@ -62,7 +62,7 @@ class ScpSession {
 
   constructor(readonly socket: net.Socket, private readonly options: ScpOptions, private readonly handlers: ScpHandlers, private readonly isTls: boolean) {
     this.peer = { address: plainAddress(socket.remoteAddress), port: socket.remotePort ?? 0 };
-    this.conn = new DicomConnection(socket, { maxReceivePdu: options.maxPdu, maxDatasetBytes: options.maxDatasetBytes ?? DEFAULT_MAX_DATASET_BYTES }, {
+    this.conn = new DicomConnection(socket, { maxReceivePdu: options.maxPdu, maxDatasetBytes: options.maxDatasetBytes ?? DEFAULT_MAX_DATASET_BYTES, datasetHeadroom: options.datasetHeadroom }, {
       pdu: (type, body) => this.onPdu(type, body),
       message: (m) => this.onMessage(m),
       failed: (e) => this.ended('aborted-locally', `protocol error from ${this.where}: ${e.message}; sent A-ABORT`),
@@ -260,7 +260,7 @@ class ScpSession {
             sopClassUid: c.affectedSopClassUid, sopInstanceUid: c.affectedSopInstanceUid, transferSyntaxUid,
             priority: c.priority ?? 0,
             moveOriginator: c.moveOriginatorAe ? { ae: c.moveOriginatorAe, messageId: c.moveOriginatorMessageId ?? 0 } : undefined,
-            dataset: m.dataset,
+            dataset: m.dataset, headroom: m.headroom,
           });
         } catch (e) {
           result = { status: STATUS_PROCESSING_FAILURE, errorComment: (e as Error).message };

@@ -52,6 +52,12 @@ export interface StoreRequestEvent {
   moveOriginator?: { ae: string; messageId: number };
   /** Exactly the bytes received (no file meta), never re-encoded. */
   dataset: Buffer;
+  /**
+   * Bytes just in front of `dataset`, in its own memory, that nothing else uses (ScpOptions
+   * datasetHeadroom; else 0): a handler may write a header there (a Part 10 file meta) and so
+   * have header and data set as one Buffer without copying the data set again.
+   */
+  headroom: number;
 }
 
 export interface StoreResult { status: number; errorComment?: string }
@@ -88,6 +94,8 @@ export interface ScpOptions {
   idleTimeoutMs: number;
   /** Bound on one data set in memory: larger ones are answered 0xA700 and dropped (default 2 GiB - 1). */
   maxDatasetBytes?: number;
+  /** Free bytes to keep in front of each received data set (StoreRequestEvent headroom); default 0. */
+  datasetHeadroom?: number;
 }
 
 export interface ScpServer {

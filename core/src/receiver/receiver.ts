@@ -45,12 +45,29 @@ interface Open {
 
 /** A data set larger than this is answered "out of resources" rather than held in memory. */
 const MAX_DATASET_BYTES = 1 << 30;
+/** Room the connection leaves in front of each data set for its file meta (at most ~480 bytes with 64-character UIDs). */
+const FILE_META_ROOM = 512;
 
 const now = (): string => new Date().toISOString();
 const peerKey = (p: { address: string; port: number }): string => `${p.address}|${p.port}`;
 
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
-  const emit = (e: ReceiverEvent): void => options.onEvent?.(e);
+  // Object events are built and delivered just after the C-STORE-RSP has gone out (the SCP sends
+  // it as soon as store() resolves, before a setImmediate runs): describing and printing an
+  // object is then not part of the sender's wait. Any other event queues behind them, in order.
+  const deferred: Array<() => ReceiverEvent> = [];
+  const deliver = (e: ReceiverEvent): void => options.onEvent?.(e);
+  const flush = (): void => {
+    for (let i = 0; i < deferred.length; i++) deliver(deferred[i]());
+    deferred.length = 0;
+  };
+  const emit = (e: ReceiverEvent): void => {
+    if (deferred.length) deferred.push(() => e);
+    else deliver(e);
+  };
+  const emitAfterAnswer = (make: () => ReceiverEvent): void => {
+    if (deferred.push(make) === 1) setImmediate(flush);
+  };
   const first = await loadReceiverTable(options.devicesFile, options.serverId);
   if (!first.ok) throw new ReceiverTableError(first.errors);
   let current = first.value;
@@ -116,7 +133,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       };
       const coerced = coerceReceived(chain, { ...ev, callingAe });
       if (coerced.outcome === 'failed') {
-        emit({ ...base, time: now(), status: 'failed', dimseStatus: coerced.status, reason: coerced.reason, changes: changesOf(coerced.result) });
+        emitAfterAnswer(() => ({ ...base, time: now(), status: 'failed', dimseStatus: coerced.status, reason: coerced.reason, changes: changesOf(coerced.result) }));
         return { status: coerced.status, errorComment: coerced.reason.slice(0, 64) };
       }
       const file = storedPath(storeDir, deviceId, callingAe, ev.sopInstanceUid);
@@ -130,7 +147,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         }
       }
       if (coerced.outcome === 'stopped') {
-        emit({ ...base, time: now(), status: 'stopped', original, dimseStatus: STATUS.success, reason: coerced.reason, changes: changesOf(coerced.result) });
+        emitAfterAnswer(() => ({ ...base, time: now(), status: 'stopped', original, dimseStatus: STATUS.success, reason: coerced.reason, changes: changesOf(coerced.result) }));
         return { status: STATUS.success };
       }
       try {
@@ -138,7 +155,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       } catch (error) {
         const status = writeFailureStatus(error);
         const reason = `cannot store ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-        emit({ ...base, time: now(), status: 'failed', dimseStatus: status, reason, changes: changesOf(coerced.result) });
+        emitAfterAnswer(() => ({ ...base, time: now(), status: 'failed', dimseStatus: status, reason, changes: changesOf(coerced.result) }));
         return { status, errorComment: reason.slice(0, 64) };
       }
       const stored: StoredObject = {
@@ -151,11 +168,11 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         } catch (error) {
           const status = writeFailureStatus(error);
           const reason = `stored as ${file}, but a step before the acknowledgement failed (${(error as Error).message}); the file is kept for the operator`;
-          emit({ ...base, time: now(), status: 'failed', file, dimseStatus: status, reason, changes: changesOf(coerced.result) });
+          emitAfterAnswer(() => ({ ...base, time: now(), status: 'failed', file, dimseStatus: status, reason, changes: changesOf(coerced.result) }));
           return { status, errorComment: reason.slice(0, 64) };
         }
       }
-      emit({ ...base, time: now(), status: 'stored', file, original, dimseStatus: STATUS.success, changes: changesOf(coerced.result) });
+      emitAfterAnswer(() => ({ ...base, time: now(), status: 'stored', file, original, dimseStatus: STATUS.success, changes: changesOf(coerced.result) }));
       return { status: STATUS.success };
     },
 
@@ -191,9 +208,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const wantTcp = options.tcpPort !== undefined || (server.tcpPort ?? 0) > 0;
   const wantTls = options.tlsPort !== undefined || (server.tlsPort ?? 0) > 0;
   try {
-    if (wantTcp) servers.push(tcp = await listen({ host, port: tcpPort, maxPdu: serverMaxPdu(server), maxDatasetBytes: MAX_DATASET_BYTES, ...timers }, handlers));
+    if (wantTcp) servers.push(tcp = await listen({ host, port: tcpPort, maxPdu: serverMaxPdu(server), maxDatasetBytes: MAX_DATASET_BYTES, datasetHeadroom: FILE_META_ROOM, ...timers }, handlers));
     if (wantTls && options.tls?.cert && options.tls.key) {
-      servers.push(tls = await listen({ host, port: tlsPort, tls: options.tls, maxPdu: serverMaxPdu(server), maxDatasetBytes: MAX_DATASET_BYTES, ...timers }, handlers));
+      servers.push(tls = await listen({ host, port: tlsPort, tls: options.tls, maxPdu: serverMaxPdu(server), maxDatasetBytes: MAX_DATASET_BYTES, datasetHeadroom: FILE_META_ROOM, ...timers }, handlers));
     } else if (wantTls) {
       emit({ event: 'warning', time: now(), message: `tls-port ${tlsPort} stays closed: no TLS certificate and key were given (pacsw serve --tls-cert FILE --tls-key FILE)` });
     }

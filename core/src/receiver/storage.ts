@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { evaluateRules, type EvaluationResult, type RuleSetInput } from '../coercion/evaluate';
-import { buildFileMeta } from '../dicom/fileMeta';
+import { buildFileMeta, fileMetaLength, writeFileMeta, type FileMetaFields } from '../dicom/fileMeta';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION } from '../net/pdu';
 import { DicomFileError, loadDatasetBytes } from '../dicom/files';
 import type { ObjectChange } from './types';
@@ -26,6 +26,8 @@ export interface ReceivedObject {
   callingAe: string;
   /** The C-STORE data set as received. */
   dataset: Buffer;
+  /** Free bytes in front of `dataset` in its memory (StoreRequestEvent headroom), for the file meta. */
+  headroom?: number;
 }
 
 export type CoercionOutcome =
@@ -41,14 +43,18 @@ export function coerceReceived(ruleSets: RuleSetInput[], obj: ReceivedObject): C
   for (const [what, uid] of [['SOP Instance UID', obj.sopInstanceUid], ['SOP Class UID', obj.sopClassUid], ['Transfer Syntax UID', obj.transferSyntaxUid]] as const) {
     if (!isUid(uid)) return { outcome: 'failed', status: STATUS.cannotUnderstand, reason: `the ${what} "${uid.slice(0, 80)}" is not a valid UID` };
   }
-  const header = buildFileMeta({ ...obj, sourceAe: obj.callingAe, implementationClassUid: IMPLEMENTATION_CLASS_UID, implementationVersion: IMPLEMENTATION_VERSION });
-  const bytes = Buffer.concat([header, obj.dataset]);
+  const meta: FileMetaFields = {
+    sopClassUid: obj.sopClassUid, sopInstanceUid: obj.sopInstanceUid, transferSyntaxUid: obj.transferSyntaxUid,
+    sourceAe: obj.callingAe, implementationClassUid: IMPLEMENTATION_CLASS_UID, implementationVersion: IMPLEMENTATION_VERSION,
+  };
+  const metaLength = fileMetaLength(meta);
+  const bytes = withFileMeta(meta, metaLength, obj.dataset, obj.headroom ?? 0);
   let loaded;
   try {
     loaded = loadDatasetBytes(bytes, `data set ${obj.sopInstanceUid}`);
   } catch (error) {
     if (!(error instanceof DicomFileError)) throw error;
-    return { outcome: 'failed', status: STATUS.cannotUnderstand, reason: `cannot read the data set: ${error.reason.replace(/byte offset (\d+)/, (_, n: string) => `byte offset ${Number(n) - header.length} of the data set`)}` };
+    return { outcome: 'failed', status: STATUS.cannotUnderstand, reason: `cannot read the data set: ${error.reason.replace(/byte offset (\d+)/, (_, n: string) => `byte offset ${Number(n) - metaLength} of the data set`)}` };
   }
   const result = evaluateRules(ruleSets, loaded.access);
   if (result.stopped) {
@@ -61,6 +67,17 @@ export function coerceReceived(ruleSets: RuleSetInput[], obj: ReceivedObject): C
   }
   // `bytes` is the object as received (file meta + data set): the serializer's unchanged runs are views of it.
   return { outcome: 'store', chunks: loaded.serializeChunks(), result, received: bytes };
+}
+
+/**
+ * File meta + data set as one Buffer: written into the free bytes in front of the data set when
+ * there are enough (the connection left them, so the data set is not copied again), else joined.
+ */
+function withFileMeta(meta: FileMetaFields, metaLength: number, dataset: Buffer, headroom: number): Buffer {
+  if (headroom < metaLength) return Buffer.concat([buildFileMeta(meta), dataset]);
+  const bytes = Buffer.from(dataset.buffer, dataset.byteOffset - metaLength, metaLength + dataset.length);
+  writeFileMeta(meta, bytes);
+  return bytes;
 }
 
 /** The changes as events carry them (1-based lines). */
