@@ -250,6 +250,8 @@ async function main(): Promise<void> {
         rows[name].ms.push(r.ms);
         rows[name].cpu.push(r.cpuMs);
       };
+      let node: Awaited<ReturnType<typeof startServe>> | undefined;
+      const serveOut = path.join(ROOT, 'out-serve');
       for (let round = 0; round < rounds + 1; round++) {
         const warm = round === 0; // first round: page cache, JIT
         // Alternate which receiver goes first, so drift in the machine's load evens out.
@@ -257,14 +259,16 @@ async function main(): Promise<void> {
         for (const who of order) {
           if (who === 'serve') {
             if (!serve) continue;
-            const node = await startServe(table, emptied(out));
+            // One node for all rounds, as a receiving node runs for hours: its first run (V8 still
+            // compiling the rule engine and the network path) is reported on a line of its own.
+            node ??= await startServe(table, serveOut);
+            emptied(serveOut);
             const c0 = cpuOf(node.pid);
             const r = await runStorescu(node.port, set.dir);
             const cpu = cpuOf(node.pid) - c0;
-            await node.stop();
-            const stored = countFiles(out);
+            const stored = countFiles(serveOut);
             if (stored !== set.count) throw new Error(`pacsw serve stored ${stored} of ${set.count} files`);
-            if (!warm) add('(a) storescu → pacsw serve (20 rules, storing)', { ms: r.ms, cpuMs: cpu });
+            add(warm ? '(a) storescu → pacsw serve (20 rules, storing), first run of a fresh process' : '(a) storescu → pacsw serve (20 rules, storing)', { ms: r.ms, cpuMs: cpu });
           } else if (who === 'dcmtk') {
             const scp = await storescp(emptied(out));
             const c0 = cpuOf(scp.child.pid!);
@@ -289,6 +293,7 @@ async function main(): Promise<void> {
           }
         }
       }
+      await node?.stop();
       const ref = (name: string) => median(rows[name].ms);
       for (const row of Object.values(rows)) {
         const ms = median(row.ms);
@@ -299,7 +304,7 @@ async function main(): Promise<void> {
           runs: row.ms.length, medianMs: Math.round(ms), p95Ms: Math.round(Math.max(...row.ms)),
           filesPerSecond: Math.round((row.files / ms) * 1000), cpuMs: Math.round(median(row.cpu)), throughputVsDcmtk: ratio,
         };
-        if (row.name.includes('pacsw serve') || (!serve && row.name.includes('20 rules'))) {
+        if ((row.name.includes('pacsw serve') && !row.name.includes('first run')) || (!serve && row.name.includes('20 rules'))) {
           line.target = '≥ 0.7 of storescp throughput';
           line.met = ratio >= 0.7;
         }

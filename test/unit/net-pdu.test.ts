@@ -7,7 +7,7 @@ import {
   describeRejection, describeAbort,
 } from '../../core/src/net/pdu';
 import { acceptContexts } from '../../core/src/net/negotiation';
-import { buildFileMeta, readFileMeta } from '../../core/src/dicom/fileMeta';
+import { buildFileMeta, fileMetaLength, readFileMeta, writeFileMeta } from '../../core/src/dicom/fileMeta';
 
 const body = (pdu: Buffer): Buffer => pdu.subarray(6);
 
@@ -185,5 +185,19 @@ describe('dicom: file meta information', () => {
     const file = Buffer.concat([meta, Buffer.from([8, 0, 0x16, 0, 2, 0, 0, 0, 0x31, 0])]);
     assert.deepEqual(readFileMeta(file), { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: '1.2.345', transferSyntaxUid: '1.2.840.10008.1.2', datasetStart: meta.length });
     assert.equal(meta.readUInt32LE(132 + 8), meta.length - 132 - 12, 'group length counts the elements after it');
+  });
+
+  it('writes the same file meta into the room in front of a data set (what the receiver does), with NUL- and space-padded values', () => {
+    const fields = { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: '1.2.3', transferSyntaxUid: '1.2.840.10008.1.2.1', implementationClassUid: '2.25.1', implementationVersion: 'PACSW_0_1', sourceAe: 'CT1' };
+    const built = buildFileMeta(fields);
+    assert.equal(fileMetaLength(fields), built.length);
+    const memory = Buffer.alloc(512 + 4, 0xee);
+    const at = 512 - built.length;
+    assert.equal(writeFileMeta(fields, memory, at), built.length);
+    assert.ok(memory.subarray(at, 512).equals(built));
+    assert.ok(memory.subarray(0, at).every((b) => b === 0xee) && memory.subarray(512).every((b) => b === 0xee), 'nothing outside its bytes is touched');
+    const text = built.toString('latin1');
+    assert.ok(text.includes('1.2.3\0'), 'odd UI value padded with NUL');
+    assert.ok(text.includes('PACSW_0_1 ') && text.includes('CT1 '), 'odd SH and AE values padded with a space');
   });
 });

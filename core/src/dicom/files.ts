@@ -204,6 +204,17 @@ function unwritten(chunks: Uint8Array[], written: number): Uint8Array[] {
   return rest;
 }
 
+/** Creates `file` for writing; a folder removed since it was made (an operator cleaned up) is made again. */
+function openCreating(file: string, dir: string): number {
+  try {
+    return fs.openSync(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(dir, { recursive: true });
+    return fs.openSync(file, 'wx');
+  }
+}
+
 /** fsync in the thread pool: the one step of a durable write that waits for the disk. */
 function fsyncInPool(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
@@ -227,7 +238,7 @@ export async function writeFileDurable(file: string, data: Uint8Array[]): Promis
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}.pacsw-tmp`);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(temp, 'wx');
+    fd = openCreating(temp, dir);
     for (let i = 0; i < data.length; i += 512) writeAll(fd, data.slice(i, i + 512));
     await fsyncInPool(fd);
     fs.closeSync(fd);
@@ -236,8 +247,6 @@ export async function writeFileDurable(file: string, data: Uint8Array[]): Promis
   } catch (error) {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(temp, { force: true });
-    // The folder went away under us (an operator cleaned up): make it again next time.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') madeDirs.delete(dir);
     throw error;
   }
   const folder = fs.openSync(dir, 'r');
