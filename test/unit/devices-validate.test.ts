@@ -131,6 +131,20 @@ describe('device language: validation', () => {
     assert.deepEqual(codes('server a {\n  ae "A"\n}\nserver b {\n  ae "B"\n}\n', false), [['multiple-servers', 4, 'error']]);
   });
 
+  it('checks each deploy line by its kind: an Orthanc URL, a folder inside the workspace', () => {
+    const messages = (lines: string[], checkPath?: (p: string) => { refused: string; code: 'path-outside-workspace' } | undefined): string[] =>
+      validateDeviceText(`server s {\n  ae "S"\n${lines.map((l) => `  ${l}\n`).join('')}}\n`, { checkPath }).diagnostics.map((d) => `${d.code}: ${d.message}`);
+    assert.deepEqual(messages(['deploy orthanc "ftp://h"', 'deploy orthanc']), [
+      'deploy-url: `ftp://h` is not an http:// or https:// URL.',
+      'missing-value: Write `deploy orthanc "http://host:8042"` or `deploy folder "path"`.',
+    ]);
+    const outside = (p: string) => (p.startsWith('..') ? { refused: `${p} is outside`, code: 'path-outside-workspace' as const } : undefined);
+    assert.deepEqual(messages(['deploy folder "../x"', 'deploy folder "x"', 'deploy orthanc "../y"'], outside), [
+      'path-outside-workspace: ../x is outside',
+      'deploy-url: `../y` is not an http:// or https:// URL.',
+    ]);
+  });
+
   it('flags several values on one line and a repeated field', () => {
     assert.deepEqual(codes(device([...BASE, 'host other'])), [['duplicate-field', 6, 'error']]);
     assert.deepEqual(codes('device D { type dicom ae "X" host h port 1 }\n'), [

@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import { deploy, restoreSnapshotFile, type Credentials, type TargetPlan } from '../../../core/src/deploy/deploy';
+import { deploy, restoreSnapshotFile, type TargetPlan } from '../../../core/src/deploy/deploy';
+import type { Credentials } from '../../../core/src/deploy/target';
 import { confirmQuestion, formatDeployReport, formatPlan } from '../../../core/src/deploy/report';
 import { buildDeviceTable } from '../../../core/src/devices/model';
 import { parseDeviceFile } from '../../../core/src/devices/parser';

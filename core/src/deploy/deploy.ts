@@ -10,19 +10,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateDeviceText } from '../devices/validate';
-import { checkReferencePath, cliPathPolicy, diskReaderFor, diskReferences, readNamedTextFile } from '../devices/resolve';
+import { cliPathPolicy, diskReaderFor, diskReferences, readNamedTextFile } from '../devices/resolve';
 import type { PathPolicy, ReferenceText } from '../devices/references';
 import type { DeviceTable } from '../devices/model';
 import { diffItems, isEmptyDiff, type DeployDiff, type ItemMap } from './diff';
-import { ExportFolderTarget, exportRoot, fileNameOf, writeFileAtomic } from './exportFolder';
-import { OrthancTarget } from './orthanc';
-import { OrthancClient } from './orthancClient';
-import type { DeployTarget, Operation, Snapshot } from './target';
-
-export interface Credentials {
-  username: string;
-  password: string;
-}
+import type { DeployKind } from '../devices/deployKinds';
+import { fileNameOf, writeFileAtomic } from './exportFolder';
+import { createTarget, targetForSnapshot } from './targetKinds';
+import type { Credentials, DeployTarget, Operation, RestoreSetup, Snapshot, TargetSetup } from './target';
 
 export interface ProgressEvent {
   phase: 'check' | 'read' | 'confirm' | 'apply' | 'verify' | 'rollback';
@@ -35,7 +30,7 @@ export interface ProgressEvent {
 }
 
 export interface TargetPlan {
-  kind: 'orthanc' | 'folder';
+  kind: DeployKind;
   target: string;
   diff: DeployDiff;
   operations: string[];
@@ -146,21 +141,15 @@ function prepare(options: DeployOptions): Prepared {
 
 /** The target objects for the server's `deploy` lines (those `selectTarget` keeps). */
 export async function makeTargets(table: DeviceTable, options: DeployOptions): Promise<DeployTarget[]> {
-  const readFile = options.readFile ?? diskReaderFor(options.file, options.paths ?? cliPathPolicy(options.file));
-  const baseDir = path.dirname(path.resolve(options.file));
+  const paths = options.paths ?? cliPathPolicy(options.file);
+  const setup: TargetSetup = {
+    file: options.file, paths, readFile: options.readFile ?? diskReaderFor(options.file, paths),
+    credentials: options.credentials, ca: options.ca, timeoutMs: options.timeoutMs,
+  };
   const out: DeployTarget[] = [];
   for (const t of table.server?.deploy ?? []) {
     if (options.selectTarget && !options.selectTarget(t.kind, t.target)) continue;
-    if (t.kind === 'orthanc') {
-      // Keyed by the URL as the client normalises it, the same string reports show.
-      const creds = await options.credentials?.(new OrthancClient({ url: t.target }).url);
-      out.push(new OrthancTarget(table, { url: t.target, username: creds?.username, password: creds?.password, ca: options.ca, timeoutMs: options.timeoutMs }));
-    } else if (t.kind === 'folder') {
-      // deploy() refuses such a file before this; a caller that skips its check still cannot write outside.
-      const refused = checkReferencePath(options.file, t.target, options.paths ?? cliPathPolicy(options.file));
-      if (refused) throw new Error(refused.refused);
-      out.push(new ExportFolderTarget(table, exportRoot(table, t.target, baseDir), readFile));
-    }
+    out.push(await createTarget(table, t.kind, t.target, setup));
   }
   return out;
 }
@@ -349,8 +338,7 @@ function removeSnapshot(r: TargetReport): void {
 /** Puts a saved snapshot back on its target (after a failed rollback, once the server is back). */
 export async function restoreSnapshotFile(
   file: string,
-  /** `url`: the Orthanc to restore to when it is no longer reached at the snapshot's URL. */
-  options: { credentials?: Credentials; ca?: string | Buffer; timeoutMs?: number; url?: string } = {},
+  options: RestoreSetup = {},
 ): Promise<{ target: string; ok: boolean }> {
   let snapshot: Snapshot;
   try {
@@ -358,15 +346,8 @@ export async function restoreSnapshotFile(
   } catch (e) {
     throw new Error(`${file}: cannot read the snapshot (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const empty: DeviceTable = { servers: [], categories: [], devices: [] };
-  let target: DeployTarget;
-  if (snapshot.kind === 'orthanc') {
-    target = new OrthancTarget(empty, { url: options.url ?? snapshot.target, ...options.credentials, ca: options.ca, timeoutMs: options.timeoutMs });
-  } else if (snapshot.kind === 'folder') {
-    target = new ExportFolderTarget(empty, snapshot.target, () => undefined);
-  } else {
-    throw new Error(`${file}: not a deploy snapshot (kind "${String(snapshot.kind)}")`);
-  }
+  const target = targetForSnapshot(snapshot, options);
+  if (!target) throw new Error(`${file}: not a deploy snapshot (kind "${String((snapshot as Partial<Snapshot> | null)?.kind)}")`);
   await target.restore(snapshot);
   return { target: target.label, ok: await target.matches(snapshot) };
 }

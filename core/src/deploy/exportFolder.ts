@@ -15,10 +15,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeviceModel, DeviceTable, RuleSetModel } from '../devices/model';
 import { serviceEntries } from '../devices/format';
-import { ruleSetText } from '../devices/resolve';
+import { checkReferencePath, ruleSetText } from '../devices/resolve';
 import { SERVER_RULE_SETS, type ServerRuleSet } from '../devices/schema';
 import { diffItems, type DeployDiff, type ItemFields, type ItemMap } from './diff';
-import type { DeployTarget, Operation, Snapshot } from './target';
+import { EMPTY_TABLE, type DeployTarget, type DeployTargetKind, type Operation, type Snapshot } from './target';
 import type { ReferenceText } from '../devices/references';
 
 const DEVICE_COLUMNS = [
@@ -265,3 +265,15 @@ export function writeFileAtomic(file: string, text: string): void {
 function removeFile(file: string): void {
   fs.rmSync(file, { force: true });
 }
+
+export const folderTargetKind: DeployTargetKind = {
+  async create(table, folder, setup) {
+    // deploy() refuses such a file before this; a caller that skips its check still cannot write outside.
+    const refused = checkReferencePath(setup.file, folder, setup.paths);
+    if (refused) throw new Error(refused.refused);
+    return new ExportFolderTarget(table, exportRoot(table, folder, path.dirname(path.resolve(setup.file))), setup.readFile);
+  },
+  forSnapshot(snapshot) {
+    return new ExportFolderTarget(EMPTY_TABLE, snapshot.target, () => undefined);
+  },
+};

@@ -7,3 +7,4 @@ export { OrthancTarget } from './orthanc';
 export * from './exportFolder';
 export * from './deploy';
 export * from './import';
+export * from './targetKinds';

@@ -7,7 +7,7 @@ import type { DeviceTable } from '../devices/model';
 import { diffItems, type DeployDiff, type ItemMap } from './diff';
 import { MANAGED_FIELDS, managedFieldsOf, modalityOf } from './orthancMapping';
 import { OrthancClient, OrthancHttpError, type ModalityConfig, type OrthancConnection } from './orthancClient';
-import type { DeployTarget, Operation, Snapshot } from './target';
+import { EMPTY_TABLE, type DeployTarget, type DeployTargetKind, type Operation, type Snapshot } from './target';
 
 interface OrthancState {
   modalities: Record<string, ModalityConfig>;
@@ -110,3 +110,14 @@ function sameConfig(a: ModalityConfig | undefined, b: ModalityConfig | undefined
 }
 
 export { MANAGED_FIELDS };
+
+export const orthancTargetKind: DeployTargetKind = {
+  async create(table, url, setup) {
+    // Keyed by the URL as the client normalises it, the same string reports show.
+    const creds = await setup.credentials?.(new OrthancClient({ url }).url);
+    return new OrthancTarget(table, { url, username: creds?.username, password: creds?.password, ca: setup.ca, timeoutMs: setup.timeoutMs });
+  },
+  forSnapshot(snapshot, setup) {
+    return new OrthancTarget(EMPTY_TABLE, { url: setup.url ?? snapshot.target, ...setup.credentials, ca: setup.ca, timeoutMs: setup.timeoutMs });
+  },
+};

@@ -4,7 +4,15 @@
  * operations that turn it into the workspace's table, apply them one by one, read back and
  * verify, and put the snapshot back when something fails.
  */
+import type { DeviceTable } from '../devices/model';
+import type { DeployKind } from '../devices/deployKinds';
+import type { PathPolicy, ReferenceText } from '../devices/references';
 import type { DeployDiff, ItemMap } from './diff';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
 
 /** What a target held before a deploy, complete enough to put it back exactly. */
 export interface Snapshot {
@@ -27,7 +35,7 @@ export interface Operation {
 }
 
 export interface DeployTarget {
-  readonly kind: 'orthanc' | 'folder';
+  readonly kind: DeployKind;
   /** URL or resolved folder path, never credentials. */
   readonly label: string;
   /** The workspace's items, as this target can express them. */
@@ -50,4 +58,37 @@ export interface DeployTarget {
   restore(snapshot: Snapshot): Promise<void>;
   /** True when the target now holds exactly `snapshot`. */
   matches(snapshot: Snapshot): Promise<boolean>;
+}
+
+/** What making a target from a server's `deploy <kind> "<target>"` line may use. */
+export interface TargetSetup {
+  /** The .pacs file; targets written as paths are relative to its folder. */
+  file: string;
+  /** Where paths in the file may lead. */
+  paths: PathPolicy;
+  /** Reads files the table refers to (rule files). */
+  readFile: (p: string) => ReferenceText;
+  credentials?: (url: string) => Promise<Credentials | undefined> | Credentials | undefined;
+  ca?: string | Buffer;
+  timeoutMs?: number;
+}
+
+/** What putting a saved snapshot back may use. */
+export interface RestoreSetup {
+  credentials?: Credentials;
+  ca?: string | Buffer;
+  timeoutMs?: number;
+  /** The Orthanc to restore to when it is no longer reached at the snapshot's URL. */
+  url?: string;
+}
+
+/** The table of a target made only to restore a snapshot. */
+export const EMPTY_TABLE: DeviceTable = { servers: [], categories: [], devices: [] };
+
+/** One kind of deploy target, as the registry (targetKinds.ts) holds it. */
+export interface DeployTargetKind {
+  /** The target for `table` named by `target` (a URL, a folder, as written in the file). */
+  create(table: DeviceTable, target: string, setup: TargetSetup): Promise<DeployTarget>;
+  /** A target able to put `snapshot` back (its table is empty: it only restores). */
+  forSnapshot(snapshot: Snapshot, setup: RestoreSetup): DeployTarget;
 }

@@ -98,11 +98,8 @@ export const SERVER_RULE_SETS = {
 } as const;
 export type ServerRuleSet = keyof typeof SERVER_RULE_SETS;
 
-export const DEPLOY_KINDS = {
-  orthanc: 'An Orthanc server reached over its REST API (URL)',
-  folder: 'A folder to export the rule files and device table into',
-} as const;
-export type DeployKind = keyof typeof DEPLOY_KINDS;
+/** Deploy target kinds, with what each target must be: deployKinds.ts. */
+export { DEPLOY_KINDS, type DeployKind } from './deployKinds';
 
 /** Named transfer syntaxes accepted by `transfer-syntax` (a UID is accepted as well). */
 export const TRANSFER_SYNTAXES: Record<string, string> = {

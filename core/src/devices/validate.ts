@@ -14,6 +14,7 @@ import type { DeviceCode, DeviceData } from './diagnosticCodes';
 import { buildDeviceTable, parseLimits, parseServices, toBool, toInt, type DeviceModel, type DeviceTable, type RuleSetModel } from './model';
 import { parseDeviceFile, type DeviceParseResult } from './parser';
 import { isRefusal, type ReferenceRefusal, type ReferenceText } from './references';
+import { DEPLOY_KIND_SPECS, isDeployKind } from './deployKinds';
 import {
   CATEGORY_FIELDS,
   DEPLOY_KINDS,
@@ -210,30 +211,17 @@ class DeviceValidator {
   private deploy(f: FieldNode): void {
     const [kind, target, ...extra] = f.values;
     if (!kind || !target) {
-      this.add(f.range, 'error', 'missing-value', 'Write `deploy orthanc "http://host:8042"` or `deploy folder "path"`.');
+      const examples = Object.entries(DEPLOY_KIND_SPECS).map(([name, spec]) => `\`deploy ${name} ${spec.example}\``);
+      this.add(f.range, 'error', 'missing-value', `Write ${examples.join(' or ')}.`);
       return;
     }
     this.extraValues(extra, '`deploy` takes a kind and a target');
-    if (!(kind.value in DEPLOY_KINDS)) {
+    if (!isDeployKind(kind.value)) {
       this.add(kind.range, 'error', 'unknown-deploy-kind', `Unknown deploy target kind \`${excerpt(kind.value)}\`: expected ${Object.keys(DEPLOY_KINDS).join(' or ')}.`);
       return;
     }
-    if (kind.value === 'orthanc') {
-      let url: URL | undefined;
-      try {
-        url = new URL(target.value);
-      } catch {
-        url = undefined;
-      }
-      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        this.add(target.range, 'error', 'deploy-url', `\`${excerpt(target.value)}\` is not an http:// or https:// URL.`);
-      } else if (url.username || url.password) {
-        this.add(target.range, 'error', 'deploy-credentials', 'Do not put credentials in a .pacs file: remove the user name and password from the URL (deploy asks for them).');
-      }
-    } else if (kind.value === 'folder') {
-      const refused = this.options.checkPath?.(target.value);
-      if (refused) this.add(target.range, 'error', refused.code, refused.refused);
-    }
+    const problem = DEPLOY_KIND_SPECS[kind.value].checkTarget(target.value, this.options);
+    if (problem) this.add(target.range, 'error', problem.code, problem.message);
   }
 
   // ---- category -----------------------------------------------------------------------------

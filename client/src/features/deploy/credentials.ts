@@ -4,7 +4,7 @@
  * credentials is kept (without the secrets) so that "Forget Deploy Credentials" can offer them.
  */
 import * as vscode from 'vscode';
-import type { Credentials } from '../../../../core/src/deploy/deploy';
+import type { Credentials } from '../../../../core/src/deploy/target';
 import { NAMESPACE } from '../../../../core/src/contributes';
 
 const KEY_PREFIX = `${NAMESPACE}.deploy.credentials:`;
