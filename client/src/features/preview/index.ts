@@ -9,6 +9,8 @@ import { addSamples } from './addSamples';
 import { applyToFolder, type ApplyOptions } from './applyToFolder';
 import { OPEN_PREVIEW_COMMAND, registerPreviewCodeLens } from './codeLens';
 import { DumpDocuments, dumpFile } from './compare';
+import { compareWithHead, COMPARE_WITH_HEAD_COMMAND } from './compareWithHead';
+import { ChangedRuleFiles } from './gitHead';
 import { exportPreview, type ExportFormat } from './export';
 import { sampleDumps } from './model';
 import { PAGE_COMMANDS, PREVIEW_VIEW_TYPE, PreviewController, type WaitOptions } from './previewPanel';
@@ -17,6 +19,9 @@ import { SampleSet } from './samples';
 import { INTERNAL_COMMANDS } from '../../../../core/src/contributes';
 
 export { OPEN_PREVIEW_COMMAND } from './codeLens';
+export { COMPARE_WITH_HEAD_COMMAND } from './compareWithHead';
+/** Test hook: the rule files *Compare Rule Effect with HEAD* is offered on now (URIs as strings). */
+export const CHANGED_RULES_COMMAND = 'pacsWorkbench.preview.rulesChangedSinceHead';
 export const PICK_SAMPLES_COMMAND = PAGE_COMMANDS.pickSamples;
 export const ADD_SAMPLES_COMMAND = PAGE_COMMANDS.addSamples;
 export const EXPORT_COMMAND = PAGE_COMMANDS.export;
@@ -41,6 +46,7 @@ export function register(context: vscode.ExtensionContext): void {
   const controller = new PreviewController(samples);
   const dumps = new DumpDocuments();
   const log = vscode.window.createOutputChannel('PACS Preview');
+  const changedRules = new ChangedRuleFiles();
 
   async function compareSample(sample?: unknown): Promise<void> {
     const model = controller.current;
@@ -109,6 +115,7 @@ export function register(context: vscode.ExtensionContext): void {
     controller,
     dumps,
     log,
+    changedRules,
     registerPreviewCodeLens(samples),
     vscode.commands.registerCommand(OPEN_PREVIEW_COMMAND, (uri?: unknown) =>
       controller.open(uri instanceof vscode.Uri ? uri : undefined),
@@ -122,6 +129,8 @@ export function register(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(EXPORT_COMMAND, exportResult),
     vscode.commands.registerCommand(APPLY_TO_FOLDER_COMMAND, apply),
     vscode.commands.registerCommand(COMPARE_SAMPLE_COMMAND, compareSample),
+    vscode.commands.registerCommand(COMPARE_WITH_HEAD_COMMAND, (uri?: unknown) => compareWithHead(controller, toUri(uri))),
+    vscode.commands.registerCommand(CHANGED_RULES_COMMAND, () => changedRules.files),
     vscode.commands.registerCommand(COMPARE_DATASETS_COMMAND, async (before: unknown, after: unknown, title?: unknown) => {
       const a = toUri(before);
       const b = toUri(after);

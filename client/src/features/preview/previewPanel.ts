@@ -8,10 +8,12 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseRuleFile } from '../../../../core/src/coercion/fileParser';
 import type { RuleSetInput } from '../../../../core/src/coercion/evaluate';
+import { buildImpact, type ImpactModel } from './impact';
 import { buildPreview, summarize, type PreviewModel, type PreviewSummary } from './model';
 import { getDictionary, parseTag } from '../../../../core/src/dictionary/index';
 import { parseUriList } from './addedPaths';
 import { renderBody, renderDocument } from './render';
+import { renderImpactBody } from './renderImpact';
 import { MAX_SAMPLES, type SampleSet } from './samples';
 import { COMMANDS, NAMESPACE, settingId, SETTINGS } from '../../../../core/src/contributes';
 
@@ -35,6 +37,19 @@ export interface PreviewState extends PreviewSummary {
   /** Samples with "show all attributes" on. */
   expanded: string[];
   title: string;
+  /** While the panel compares with a committed version: what it shows instead of the preview. */
+  impact?: ImpactModel;
+}
+
+/**
+ * The panel shows the effect of a change instead of the preview: the rule file's committed
+ * rules (read by whoever starts the comparison, see compareWithHead.ts) against its rules now.
+ */
+export interface Comparison {
+  /** What is compared with, e.g. `HEAD`. */
+  against: string;
+  /** The rule file's rules as they were; may be read again when the committed version moves. */
+  committedRules(): Promise<RuleSetInput['file']>;
 }
 
 export interface WaitOptions {
@@ -66,6 +81,7 @@ type PageMessage =
   | ({ type: 'measured'; id: number } & PageReport)
   | { type: 'reveal'; uri: string; line: number }
   | { type: 'pickSamples' | 'addSamples' | 'applyToFolder' }
+  | { type: 'showPreview' }
   | { type: 'toggleAll' | 'compare'; uri?: string }
   | { type: 'export'; format?: string }
   | { type: 'drop'; uriList?: string; files?: string[] };
@@ -90,6 +106,9 @@ export class PreviewController implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private model: PreviewModel | undefined;
+  /** Set while the panel compares the document with its committed version. */
+  private comparison: { document: string; with: Comparison } | undefined;
+  private impact: ImpactModel | undefined;
   private modelGeneration = 0;
   private rendered: { generation: number } & PageReport = { generation: -1, samples: 0, links: 0 };
   /** Samples whose "show all attributes" is on (by sample URI). */
@@ -121,6 +140,17 @@ export class PreviewController implements vscode.Disposable {
 
   /** Opens (or reveals) the panel on `uri`, or on the active coercion-rule editor. */
   async open(uri?: vscode.Uri): Promise<void> {
+    this.comparison = undefined;
+    await this.show(uri);
+  }
+
+  /** Opens the panel on `uri` showing the effect of its change since `comparison` instead of the preview. */
+  async compare(uri: vscode.Uri, comparison: Comparison): Promise<void> {
+    this.comparison = { document: uri.toString(), with: comparison };
+    await this.show(uri);
+  }
+
+  private async show(uri?: vscode.Uri): Promise<void> {
     const target = uri ?? activeRuleDocument();
     if (!target) {
       void vscode.window.showInformationMessage('PACS Workbench: open a coercion rule file (.coerce) to preview it on sample data sets.');
@@ -219,6 +249,7 @@ export class PreviewController implements vscode.Disposable {
       title: this.panel.title,
       expanded: [...this.expanded],
     };
+    if (this.impact) state.impact = this.impact;
     if (this.rendered.generation >= 0) {
       const { generation: _generation, ...report } = this.rendered;
       state.rendered = report;
@@ -229,6 +260,8 @@ export class PreviewController implements vscode.Disposable {
   private follow(uri: vscode.Uri): void {
     const changed = uri.toString() !== this.documentUri?.toString();
     this.documentUri = uri;
+    // A comparison is of one file: following another one ends it.
+    if (this.comparison && this.comparison.document !== uri.toString()) this.comparison = undefined;
     if (this.panel) this.panel.title = `Preview: ${basename(uri)}`;
     if (changed) this.schedule();
   }
@@ -299,15 +332,28 @@ export class PreviewController implements vscode.Disposable {
     const generation = ++this.generation;
     const notes: string[] = [];
     let model: PreviewModel;
+    let impact: ImpactModel | undefined;
     let ruleFiles = [documentUri.toString()];
+    const comparison = this.comparison?.document === documentUri.toString() ? this.comparison.with : undefined;
     try {
       const sampleUris = await this.samples.current();
       const inputs = await Promise.all(sampleUris.map((uri) => this.samples.read(uri)));
       const rules = await this.currentRuleSets(notes);
+      const committed = comparison ? await comparison.committedRules().catch((error: unknown) => {
+        // E.g. the file was removed from HEAD since: say so and show the preview.
+        notes.push(`Cannot compare with ${comparison.against}: ${error instanceof Error ? error.message : String(error)}`);
+        this.comparison = undefined;
+        return undefined;
+      }) : undefined;
       if (generation !== this.generation) return; // a newer update has started
       const { ruleSets, device, version } = rules!;
       ruleFiles = ruleSets.map((s) => s.uri!);
       model = buildPreview({ uri: device.uri!, name: device.name, version }, ruleSets, inputs, notes, this.expanded);
+      if (comparison && committed) {
+        // The same chain with the file's committed rules in its place: the effect of this file's change.
+        const oldSets = ruleSets.map((s) => (s === device ? { ...device, file: committed } : s));
+        impact = buildImpact(model.document, comparison.against, oldSets, ruleSets, inputs);
+      }
     } catch (error) {
       if (generation !== this.generation) return;
       model = buildPreview({ uri: documentUri.toString(), name: basename(documentUri) }, [], [], [
@@ -316,19 +362,25 @@ export class PreviewController implements vscode.Disposable {
     }
     if (!this.panel) return; // closed while evaluating
     this.model = model;
+    this.impact = impact;
     this.modelGeneration = generation;
     this.ruleFiles = new Set(ruleFiles);
-    await this.panel?.webview.postMessage({ type: 'render', html: renderBody(model, keywordOfTag), generation, document: model.document.uri });
+    await this.panel?.webview.postMessage({ type: 'render', html: this.body(), generation, document: model.document.uri });
     this.notifyWaiters();
+  }
+
+  /** What the page shows: the effect of the change while comparing, else the preview. */
+  private body(): string {
+    if (this.impact) return renderImpactBody(this.impact);
+    return this.model ? renderBody(this.model, keywordOfTag) : '<p class="quiet">Evaluating…</p>';
   }
 
   private setPage(): void {
     if (!this.panel) return;
-    const body = this.model ? renderBody(this.model, keywordOfTag) : '<p class="quiet">Evaluating…</p>';
     this.panel.webview.html = renderDocument({
       nonce: randomBytes(16).toString('base64'),
       title: this.panel.title,
-      body,
+      body: this.body(),
       generation: this.model ? this.modelGeneration : 0,
     });
   }
@@ -337,7 +389,7 @@ export class PreviewController implements vscode.Disposable {
     switch (message?.type) {
       case 'ready':
         // The page (re)loaded, e.g. after being hidden: give it the latest evaluation.
-        if (this.model) void this.panel?.webview.postMessage({ type: 'render', html: renderBody(this.model, keywordOfTag), generation: this.modelGeneration, document: this.model.document.uri });
+        if (this.model) void this.panel?.webview.postMessage({ type: 'render', html: this.body(), generation: this.modelGeneration, document: this.model.document.uri });
         return;
       case 'rendered':
         if (typeof message.generation === 'number' && message.generation >= this.rendered.generation) {
@@ -357,6 +409,10 @@ export class PreviewController implements vscode.Disposable {
         if (typeof message.uri === 'string' && this.ruleFiles.has(message.uri) && Number.isInteger(message.line)) {
           void this.revealRule(message.uri, message.line);
         }
+        return;
+      case 'showPreview':
+        this.comparison = undefined;
+        void this.update();
         return;
       case 'pickSamples':
       case 'addSamples':
@@ -394,6 +450,8 @@ export class PreviewController implements vscode.Disposable {
     clearTimeout(this.timer);
     this.panel = undefined;
     this.model = undefined;
+    this.impact = undefined;
+    this.comparison = undefined;
     this.rendered = { generation: -1, samples: 0, links: 0 };
     this.ruleFiles.clear();
     this.expanded.clear();
