@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CoreDiagnostic, Severity } from '../../core/src/diagnostics';
-import { diagnosticDocUrl } from '../../core/src/diagnosticDocs';
+import * as fs from 'node:fs';
+import { installedDocLinks } from '../../core/src/diagnosticDocs';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -27,12 +28,14 @@ function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?:
 }
 
 export function toSarif(findings: readonly Finding[], tool: { name: string; version: string }, cwd = process.cwd()): object {
+  const readIfFile = (file: string): string | undefined => (fs.statSync(file, { throwIfNoEntry: false })?.isFile() ? fs.readFileSync(file, 'utf8') : undefined);
+  const docLink = installedDocLinks(__dirname, readIfFile, (f) => pathToFileURL(f).href);
   const ruleIndex = new Map<string, number>();
   const rules: object[] = [];
   for (const { diagnostic: d } of findings) {
     if (ruleIndex.has(d.code)) continue;
     ruleIndex.set(d.code, rules.length);
-    const helpUri = diagnosticDocUrl(d.code);
+    const helpUri = docLink(d.code);
     rules.push({ id: d.code, name: d.code, ...(helpUri ? { helpUri } : {}) });
   }
   const results = findings.map(({ file, diagnostic: d }) => ({

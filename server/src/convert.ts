@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CoreDiagnostic, Severity } from '../../core/src/diagnostics';
 import type { Range } from '../../core/src/text/range';
-import { diagnosticDocUrl } from '../../core/src/diagnosticDocs';
+import { docLinkOf } from './docLinks';
 import { settingId, SETTINGS } from '../../core/src/contributes';
 
 /** Shown as the diagnostic's source in the Problems panel. */
@@ -41,7 +41,7 @@ export function toLspDiagnostic(d: CoreDiagnostic): Diagnostic {
     message: editorMessage(d),
   };
   // The code is a link to its explanation, as ESLint's and rust-analyzer's are.
-  const href = diagnosticDocUrl(d.code);
+  const href = docLinkOf(d.code);
   if (href) out.codeDescription = { href };
   if (d.tags?.length) {
     out.tags = d.tags.map((t) => (t === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));

@@ -59,7 +59,7 @@ describe('pacsw check --format sarif', function () {
     const [run] = log.runs;
     assert.equal(run.tool.driver.version, (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version);
     assert.deepEqual(run.tool.driver.rules.map((rule) => rule.id), ['unknown-function', 'retired-split']);
-    assert.match(run.tool.driver.rules[0].helpUri ?? '', /diagnostics\.md#/);
+    assert.match(run.tool.driver.rules[0].helpUri ?? '', /^file:\/\/.+\/docs\/diagnostics\.md#L\d+$/);
     assert.deepEqual(run.results.map((res) => {
       const { artifactLocation, region } = res.locations[0].physicalLocation;
       return [res.ruleId, res.level, artifactLocation.uri, artifactLocation.uriBaseId, region.startLine, region.startColumn];

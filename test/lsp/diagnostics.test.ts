@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { LspClient, docUri, repoRoot } from './client';
 
@@ -41,8 +42,16 @@ describe('LSP: lifecycle and diagnostics', function () {
 
   it('links every diagnostic code to its section of the docs, and says how to allow extensions', async () => {
     const diagnostics = await client.open(docUri('linked.coerce'), '(0010,0010)=upper((0010,0010))\n(0010,0020)=split((0010,0020),",")\n');
+    assert.ok(diagnostics.length >= 2);
     for (const d of diagnostics) {
-      assert.match(d.codeDescription?.href ?? '', new RegExp(`/docs/diagnostics\\.md#${d.code}$`), `${d.code} has no link`);
+      // The installed docs (next to dist/server.js), opened at the line of the code's heading.
+      const href = d.codeDescription?.href ?? '';
+      const match = /^(file:\/\/.+\/docs\/diagnostics\.md)#L(\d+)$/.exec(href);
+      assert.ok(match, `${d.code}: ${href || 'no link'}`);
+      const file = fileURLToPath(match[1]);
+      assert.equal(file, path.join(repoRoot(), 'docs', 'diagnostics.md'));
+      const heading = readFileSync(file, 'utf8').split('\n')[Number(match[2]) - 1];
+      assert.match(heading, new RegExp(`^### \`${d.code}\``), `${d.code} links to line ${match[2]}: ${heading}`);
     }
     const extension = diagnostics.find((d) => d.code === 'extension-function');
     assert.match(extension?.message ?? '', /Set pacsWorkbench\.coercion\.dialect to 'extended'/);
