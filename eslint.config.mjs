@@ -1,11 +1,13 @@
 // ESLint: correctness rules only (no style), with type information. The layer rules come from
 // scripts/layers.mjs, the same table `npm run lint` checks every import against.
 import tseslint from 'typescript-eslint';
-import { EDITOR_PACKAGES, IO, PURE, PURE_PACKAGES } from './scripts/layers.mjs';
+import { EDITOR_PACKAGES, IO, PURE, PURE_PACKAGES, SERVER_IO } from './scripts/layers.mjs';
 
 const editorImports = { group: EDITOR_PACKAGES.flatMap((p) => [p, `${p}/*`]), message: 'core never imports VS Code or the LSP (docs/architecture.md, "Layers").' };
-const ioFolders = IO.map((f) => f.replace('core/src/', ''));
-const ioImports = (message) => ({ group: ioFolders.flatMap((f) => [`**/${f}/*`, `../${f}`, `**/core/src/${f}/*`]), message });
+const ioImports = (message, folders = IO) => ({
+  group: folders.map((f) => f.replace('core/src/', '')).flatMap((f) => [`**/${f}/*`, `../${f}`, `**/core/src/${f}/*`]),
+  message,
+});
 const nodeImports = { group: ['node:*', '!node:path', 'fs', 'fs/*', 'net', 'tls', 'http', 'https', 'child_process', 'os', 'zlib', 'crypto', 'worker_threads', 'dgram', 'dns'], message: 'pure language modules do no I/O (docs/architecture.md, "Layers").' };
 
 export default tseslint.config(
@@ -40,7 +42,6 @@ export default tseslint.config(
   },
   {
     files: [...PURE.map((f) => `${f}/**/*.ts`), 'core/src/*.ts'],
-    ignores: ['core/src/devices/resolve.ts'], // the one exception, with its reason, in scripts/layers.mjs
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
@@ -57,7 +58,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'the language server runs outside VS Code.' }, { name: 'vscode-languageclient', message: 'the language server runs outside VS Code.' }],
-        patterns: [ioImports('the language server imports only the pure modules of core (docs/architecture.md, "Layers").'), { group: ['**/client/src/*', '**/cli/src/*'], message: 'adapters share code only through core.' }],
+        patterns: [ioImports('the language server imports only the pure modules of core, and core/src/files (docs/architecture.md, "Layers").', IO.filter((f) => !SERVER_IO.includes(f))), { group: ['**/client/src/*', '**/cli/src/*'], message: 'adapters share code only through core.' }],
       }],
     },
   },

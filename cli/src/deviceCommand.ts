@@ -2,7 +2,8 @@
  * What `pacsw echo` and `pacsw ping` share: options, loading the device selection, checking
  * devices a bounded number at a time with Ctrl+C cancelling, and the one-line-per-device output.
  */
-import { loadDeviceFile, selectDevices, type LoadedDeviceFile } from '../../core/src/devices/resolve';
+import { selectDevices } from '../../core/src/devices/resolve';
+import { loadDeviceFile, type LoadedDeviceFile } from '../../core/src/files/deviceFile';
 import type { DeviceModel } from '../../core/src/devices/model';
 import { runBounded } from '../../core/src/net/echoAll';
 import type { NetResult } from '../../core/src/net/outcome';

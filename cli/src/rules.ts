@@ -3,7 +3,7 @@ import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { validateRuleFile, type CoercionDialect } from '../../core/src/coercion/validate';
 import type { RuleSetInput } from '../../core/src/coercion/evaluate';
 import type { CoreDiagnostic } from '../../core/src/diagnostics';
-import { readNamedTextFile } from '../../core/src/devices/resolve';
+import { readNamedTextFile } from '../../core/src/files/referencedFiles';
 
 export class RuleFileError extends Error {}
 

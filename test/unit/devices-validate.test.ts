@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { validateDeviceText, checkAeTitle } from '../../core/src/devices/validate';
-import { diskReaderFor, loadDeviceFile, ruleChain } from '../../core/src/devices/resolve';
+import { ruleChain } from '../../core/src/devices/resolve';
+import { diskReaderFor } from '../../core/src/files/referencedFiles';
+import { loadDeviceFile } from '../../core/src/files/deviceFile';
 
 const repo = path.resolve(__dirname, '../../..');
 const fixtureDir = path.join(repo, 'test/fixtures/devices');

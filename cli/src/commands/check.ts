@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseRuleFile } from '../../../core/src/coercion/fileParser';
 import { validateRuleFile, type CoercionDialect } from '../../../core/src/coercion/validate';
-import { diskReferences, readNamedTextFile } from '../../../core/src/devices/resolve';
+import { diskReferences, readNamedTextFile } from '../../../core/src/files/referencedFiles';
 import { validateDeviceText } from '../../../core/src/devices/validate';
 import { validateRuleTest } from '../../../core/src/ruletest/validate';
 import type { CoreDiagnostic } from '../../../core/src/diagnostics';

@@ -12,7 +12,7 @@ import { confirmQuestion, formatDeployReport, formatPlan } from '../../../core/s
 import { buildDeviceTable } from '../../../core/src/devices/model';
 import { parseDeviceFile } from '../../../core/src/devices/parser';
 import { parseArgs, UsageError } from '../args';
-import { readNamedTextFile } from '../../../core/src/devices/resolve';
+import { readNamedTextFile } from '../../../core/src/files/referencedFiles';
 
 export const summary = 'deploy a device table to its servers (Orthanc, export folder), showing the difference first';
 export const usage = `usage: pacsw deploy --devices FILE [--server ID] [--target KIND|URL|PATH] [options]

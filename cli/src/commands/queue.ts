@@ -1,6 +1,6 @@
 /** `pacsw queue`: what the forward queue of a receiving node holds, and retry / drop of its entries. */
 import * as path from 'node:path';
-import { loadDeviceFile } from '../../../core/src/devices/resolve';
+import { loadDeviceFile } from '../../../core/src/files/deviceFile';
 import { forwardDestinations, ForwardSpool, SpoolLockedError, spoolDirOf, type EntryState, type QueueEntry } from '../../../core/src/forward';
 import { parseArgs, UsageError } from '../args';
 import { defaultStoreDir, DEFAULT_STORE_HINT } from '../storeDir';

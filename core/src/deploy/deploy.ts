@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateDeviceText } from '../devices/validate';
-import { cliPathPolicy, diskReaderFor, diskReferences, readNamedTextFile } from '../devices/resolve';
+import { cliPathPolicy, diskReaderFor, diskReferences, readNamedTextFile } from '../files/referencedFiles';
 import type { PathPolicy, ReferenceText } from '../devices/references';
 import type { DeviceTable } from '../devices/model';
 import { diffItems, isEmptyDiff, type DeployDiff, type ItemMap } from './diff';

@@ -4,7 +4,7 @@
  * SCU of core/src/net, and a throttled status for the Traffic view.
  */
 import type { ConnectionOptions } from 'node:tls';
-import { loadDeviceFile } from '../devices/resolve';
+import { loadDeviceFile } from '../files/deviceFile';
 import type { DeviceTable } from '../devices/model';
 import { connect } from '../net';
 import { forwardDestinations, type DestinationProblem } from './destinations';

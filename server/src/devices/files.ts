@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PathPolicy, ReferenceText } from '../../../core/src/devices/references';
-import { readRegularTextFile, repositoryOf } from '../../../core/src/devices/resolve';
+import { readRegularTextFile, repositoryOf } from '../../../core/src/files/referencedFiles';
 import { settingId, SETTINGS } from '../../../core/src/contributes';
 
 /** What the service needs from the server's open documents. */

@@ -28,7 +28,7 @@ import { semanticTokensDevices } from './semanticTokens';
 import { definitionDevices, referencesDevices } from './navigation';
 import { pathToUri, readWorkspaceFile, referenceExists, resolveReference, serverPathPolicy, uriToPath } from './files';
 import type { ReferenceRefusal, ReferenceText } from '../../../core/src/devices/references';
-import { checkReferencePath } from '../../../core/src/devices/resolve';
+import { checkReferencePath } from '../../../core/src/files/referencedFiles';
 
 export const DEVICES_LANGUAGE_ID = 'pacs-devices';
 

@@ -16,7 +16,7 @@ import { OrthancHttpError } from '../../../../core/src/deploy/orthancClient';
 import { confirmQuestion, formatDeployReport, formatPlan, planCounts } from '../../../../core/src/deploy/report';
 import { validateDeviceText } from '../../../../core/src/devices';
 import type { PathPolicy } from '../../../../core/src/devices/references';
-import { repositoryOf } from '../../../../core/src/devices/resolve';
+import { repositoryOf } from '../../../../core/src/files/referencedFiles';
 import { requireTrust } from '../../trust';
 import type { Feature } from '../feature';
 import { DeployCredentials } from './credentials';
