@@ -3,10 +3,10 @@
 // a lab device table whose devices point at a real storescp and a closed port on 127.0.0.1,
 // opens the view from the activity bar, runs Echo All on the lab server from its inline
 // action, hovers a device for its tooltip and takes the screenshot.
-// Usage: npm run build && npx tsc -p . && node test/e2e/screenshot-device-tree.mjs
+// Usage: npm run build && npx tsc -p . && node scripts/screenshots/device-tree.mjs
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { openWorkbench, repo, saveFailure, saveScreenshot } from './workbenchInBrowser.mjs';
+import { dragVerticalSash, openWorkbench, repo, saveFailure, saveScreenshot } from './workbench.mjs';
 
 const peers = createRequire(import.meta.url)(path.join(repo, 'out', 'test', 'integration', 'peers.js'));
 
@@ -62,7 +62,7 @@ try {
   workbench = await openWorkbench({ name: 'tree-shot', files: { 'devices/lab.pacs': LAB }, viewport: { width: 1280, height: 860 } });
   const { page } = workbench;
   // The view container in the activity bar, as a user would open it.
-  const container = page.locator('.activitybar [aria-label^="PACS Workbench"]').first();
+  const container = page.locator('.activitybar [aria-label^="PACS"]').first();
   await container.waitFor({ timeout: 60_000 });
   await container.click();
   const labRow = page.locator('.monaco-list-row', { hasText: 'LAB_PACS' }).first();
@@ -71,18 +71,7 @@ try {
 
   // A wider side bar, so descriptions are not cut off: drag the sash at its right edge.
   const sidebar = await page.locator('.part.sidebar').boundingBox();
-  const sash = page.locator('.monaco-sash.vertical').filter({ visible: true });
-  for (let i = 0; sidebar && i < (await sash.count()); i++) {
-    const box = await sash.nth(i).boundingBox();
-    if (!box || Math.abs(box.x + box.width / 2 - (sidebar.x + sidebar.width)) > 6) continue;
-    const x = box.x + box.width / 2;
-    const y = sidebar.y + sidebar.height / 2;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x + 280, y, { steps: 10 });
-    await page.mouse.up();
-    break;
-  }
+  if (sidebar) await dragVerticalSash(page, sidebar.x + sidebar.width, 280);
 
   // Collapse the central server so the lab table fits.
   const central = page.locator('.monaco-list-row[aria-level="1"]', { hasText: 'PACS_CENTRAL' }).first();

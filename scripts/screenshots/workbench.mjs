@@ -1,13 +1,14 @@
-// What the screenshot scripts share: `npm start` (code-server path, no smoke-test driver) on a
-// copy of the example workspace with extra files, and headless Chromium on the URL it prints —
-// the extension exactly as a user meets it.
+// What the screenshot scripts (scripts/screenshots/*.mjs) share: `npm start` (code-server path,
+// no smoke-test driver) on a copy of the example workspace with extra files, headless Chromium on
+// the URL it prints — the extension exactly as a user meets it — and the palette and Quick Open
+// as a user types into them.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath, freePort } from './codeServer.mjs';
+import { CHROMIUM_ARGS, chromiumPath, freePort } from '../../test/e2e/codeServer.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -72,4 +73,52 @@ export async function saveScreenshot(page, file) {
 export async function saveFailure(page, name) {
   const failure = path.join(os.tmpdir(), `pacsw-${name}-failure.png`);
   await page?.screenshot({ path: failure }).then(() => console.error(`what the page showed: ${failure}`), () => undefined);
+}
+
+/**
+ * Types into the quick input once it has the keyboard focus. F1 or Ctrl+P pressed while a
+ * webview has the focus reaches the workbench through the webview's key forwarding, a moment
+ * later: typing before the quick input is focused would go into the webview.
+ */
+async function typeIntoQuickInput(page, key, text, rowText) {
+  const focused = () => page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'), undefined, { timeout: 10_000 }).then(() => true, () => false);
+  // A key pressed while the workbench is still moving focus (a layout change) can be lost: one more try.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    if (await focused()) break;
+    if (attempt === 2) throw new Error(`${key} did not open the quick input (the focus is on ${await page.evaluate(() => document.activeElement?.className)})`);
+  }
+  await page.keyboard.type(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Runs a command from the palette by its title, e.g. `View: Close Primary Side Bar`. */
+export async function palette(page, title) {
+  await typeIntoQuickInput(page, 'F1', title, title.replace(/^.*: /, ''));
+}
+
+/** Opens a workspace file from Quick Open (Ctrl+P) by its name. */
+export async function quickOpen(page, file) {
+  await typeIntoQuickInput(page, 'Control+P', file, file);
+}
+
+/**
+ * Drags the visible vertical sash nearest to `x` (within 6 px) by `dx` pixels, as a user resizes
+ * the side bar or an editor group with the mouse. Returns false when there is no sash there.
+ */
+export async function dragVerticalSash(page, x, dx) {
+  const sashes = page.locator('.monaco-sash.vertical').filter({ visible: true });
+  for (let i = 0; i < (await sashes.count()); i++) {
+    const box = await sashes.nth(i).boundingBox();
+    if (!box || Math.abs(box.x + box.width / 2 - x) > 6) continue;
+    const from = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(from, y);
+    await page.mouse.down();
+    await page.mouse.move(from + dx, y, { steps: 10 });
+    await page.mouse.up();
+    return true;
+  }
+  return false;
 }

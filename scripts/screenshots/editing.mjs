@@ -2,8 +2,8 @@
 // (code-server path) on a copy of the example workspace plus a rule file with a mistake, opens
 // the printed URL in headless Chromium, opens that file, waits for the red squiggle, opens the
 // completion list and saves docs/images/coercion-editing.png.
-// Usage: node test/e2e/screenshot.mjs
-import { openWorkbench, saveFailure, saveScreenshot } from './workbenchInBrowser.mjs';
+// Usage: node scripts/screenshots/editing.mjs
+import { openWorkbench, saveFailure, saveScreenshot } from './workbench.mjs';
 
 const FILE = 'import-from-outside.coerce';
 // A typo'd function name (an error the user can see) and a rule being typed where the
