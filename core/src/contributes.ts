@@ -58,6 +58,10 @@ export const COMMANDS = {
     stop: 'pacsWorkbench.receiver.stop',
     saveAsSample: 'pacsWorkbench.receiver.saveAsSample',
     compare: 'pacsWorkbench.receiver.compare',
+    /** What a click on a received object runs: it before and after, as the preview renders a sample. */
+    showChanges: 'pacsWorkbench.receiver.showChanges',
+    openInViewer: 'pacsWorkbench.receiver.openInViewer',
+    openOriginalInViewer: 'pacsWorkbench.receiver.openOriginalInViewer',
     clear: 'pacsWorkbench.receiver.clear',
   },
 } as const;

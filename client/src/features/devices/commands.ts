@@ -23,6 +23,7 @@ import { applyDeviceEdits } from './fileEdits';
 import { networkSettings, PASSPHRASE_SECRET } from './networkSettings';
 import { describeResolution, HostAddressMemory } from './refreshIp';
 import { GROUP_BY_SETTING, currentGroupBy, type DeviceTreeProvider } from './treeProvider';
+import { snapshotTree } from '../treeSnapshot';
 import { REVEAL_COMMAND, type DeviceTreeNode } from './treeModel';
 import { COMMANDS, NAMESPACE } from '../../../../core/src/contributes';
 
@@ -257,7 +258,7 @@ export function registerDeviceCommands(deps: DeviceCommandDeps): vscode.Disposab
     command(DEVICE_COMMANDS.testState, async () => {
       await files.settled();
       return {
-        tree: await snapshot(provider),
+        tree: await snapshotTree(provider),
         results: Object.fromEntries(results.entries()),
         log: log.recent(),
         summary: summary.state(),
@@ -282,36 +283,3 @@ function assertNewDeviceValid(newText: string, id: string): void {
   if (errors.length) throw new Error(`device ${id} would not be valid: ${errors.map((e) => e.message).join(' ')}`);
 }
 
-/** Tooltip Markdown as a reader sees it: no bold marks, no escapes, one line per entry. */
-function plain(markdown: string): string {
-  return markdown.replace(/\*\*/g, '').replace(/\\(.)/g, '$1').replace(/ {2}\n/g, '\n');
-}
-
-export interface TreeSnapshot {
-  label: string;
-  description?: string;
-  tooltip?: string;
-  contextValue?: string;
-  icon?: string;
-  iconColor?: string;
-  children: TreeSnapshot[];
-}
-
-async function snapshot(provider: DeviceTreeProvider, node?: DeviceTreeNode): Promise<TreeSnapshot[]> {
-  const out: TreeSnapshot[] = [];
-  for (const child of provider.getChildren(node)) {
-    const item = provider.getTreeItem(child);
-    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
-    out.push({
-      label: typeof item.label === 'string' ? item.label : item.label?.label ?? '',
-      description: typeof item.description === 'string' ? item.description : undefined,
-      tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip && plain(item.tooltip.value),
-      contextValue: item.contextValue,
-      icon: icon?.id,
-      // ThemeColor keeps its id at run time; the 1.82 typings do not declare it.
-      iconColor: (icon?.color as { id?: string } | undefined)?.id,
-      children: await snapshot(provider, child),
-    });
-  }
-  return out;
-}

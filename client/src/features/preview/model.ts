@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { evaluateRules, type RuleSetInput, type TraceOutcome } from '../../../../core/src/coercion/evaluate';
 import { clipDump, dumpAccess, dumpLines, type DumpAttribute } from '../../../../core/src/dicom/dump';
 import { DicomFileError, loadDatasetBytes, type LoadedDataset } from '../../../../core/src/dicom/files';
-import { getDictionary } from '../../../../core/src/dictionary/index';
+import { getDictionary, parseTag } from '../../../../core/src/dictionary/index';
 
 /** Values longer than this are clipped: the webview is for reading, not for whole UT reports. */
 export const MAX_VALUE_LENGTH = 500;
@@ -108,6 +108,12 @@ export function ruleLabel(location: RuleLocation): string {
 
 function keywordOf(group: number, element: number): string {
   return getDictionary().byTag(group, element)?.keyword ?? '';
+}
+
+/** Keyword of a `(gggg,eeee)` tag; empty for private and unknown tags. */
+export function keywordOfTag(tag: string): string {
+  const parts = parseTag(tag);
+  return parts ? keywordOf(parts.group, parts.element) : '';
 }
 
 const location = (l: { ruleSet: string; uri?: string; line: number }): RuleLocation =>

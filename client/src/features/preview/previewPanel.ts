@@ -9,8 +9,7 @@ import * as vscode from 'vscode';
 import { parseRuleFile } from '../../../../core/src/coercion/fileParser';
 import type { RuleSetInput } from '../../../../core/src/coercion/evaluate';
 import { buildImpact, type ImpactModel } from './impact';
-import { buildPreview, summarize, type PreviewModel, type PreviewSummary } from './model';
-import { getDictionary, parseTag } from '../../../../core/src/dictionary/index';
+import { buildPreview, keywordOfTag, summarize, type PreviewModel, type PreviewSummary } from './model';
 import { parseUriList } from './addedPaths';
 import { renderBody, renderDocument } from './render';
 import { renderImpactBody } from './renderImpact';
@@ -464,12 +463,6 @@ export class PreviewController implements vscode.Disposable {
     this.panel?.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
-}
-
-/** Keyword of a `(gggg,eeee)` tag, for the sequence rows of the changes tree. */
-function keywordOfTag(tag: string): string {
-  const parts = parseTag(tag);
-  return parts ? getDictionary().byTag(parts.group, parts.element)?.keyword ?? '' : '';
 }
 
 function activeRuleDocument(): vscode.Uri | undefined {

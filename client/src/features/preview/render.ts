@@ -28,6 +28,8 @@ const STATUS_TEXT: Record<SamplePreview['status'], string> = {
 export interface RenderContext {
   /** URI of the edited rule file; its rules are linked as `line N`, others as `file:N`. */
   documentUri?: string;
+  /** False where there is no trace to show (a received object: the receiver reports changes only). */
+  trace?: boolean;
 }
 
 /** A link that asks the extension to reveal the rule's line; data-* only, no inline handler. */
@@ -238,7 +240,7 @@ export function renderSample(sample: SamplePreview, context: RenderContext = {},
       ? `<p class="stopped-by">Stopped by ${ruleLink(sample.stoppedBy, context)}: $(@PROCESS) is NULL, so the object is not stored or forwarded and no later rule runs.</p>`
       : '';
     const note = sample.error ? `<p class="note">${escapeHtml(sample.error)}</p>` : '';
-    body = stopped + note + sampleButtons(sample) + renderChanges(sample, context, keywordOf) + (sample.attributes ? renderAllAttributes(sample, context) : '') + renderTrace(sample, context);
+    body = stopped + note + sampleButtons(sample) + renderChanges(sample, context, keywordOf) + (sample.attributes ? renderAllAttributes(sample, context) : '') + (context.trace === false ? '' : renderTrace(sample, context));
   }
   return (
     `<section class="sample status-${sample.status}" data-uri="${escapeHtml(sample.uri)}">` +
@@ -289,12 +291,13 @@ code, .value { font-family: var(--vscode-editor-font-family); font-size: var(--v
 .trace-grid .row { grid-template-areas: "rule outcome outcome" "tag tag tag" "value value value" "why why why"; }
 .trace-grid .outcome { grid-area: outcome; } .trace-grid .value { grid-area: value; } .trace-grid .why { grid-area: why; opacity: 0.85; }
 @container (min-width: 560px) {
-  .changes .row, .attributes .row { grid-template-columns: 8.5em minmax(6em, 1fr) minmax(0, 2fr) minmax(0, 2fr) 6.5em; grid-template-areas: "tag keyword before after rule"; }
+  .changes .row, .attributes .row { grid-template-columns: 8.5em minmax(6em, 1fr) minmax(0, 2fr) minmax(0, 2fr) minmax(6.5em, max-content); grid-template-areas: "tag keyword before after rule"; }
   .attributes .row .same { grid-column: 3 / span 2; grid-row: 1; }
   .changes .row.head { display: grid; }
   .row .label { display: none; }
   .trace-grid .row { grid-template-columns: 6.5em minmax(8em, 1fr) 6em minmax(0, 1.5fr) minmax(0, 2fr); grid-template-areas: "rule tag outcome value why"; }
   .row .rule { text-align: left; }
+  a.rule { white-space: nowrap; }
 }
 .depth-1 .tag { padding-left: 1em; } .depth-2 .tag { padding-left: 2em; } .depth-3 .tag { padding-left: 3em; } .depth-4 .tag { padding-left: 4em; }
 .depth-5 .tag { padding-left: 5em; } .depth-6 .tag { padding-left: 6em; } .depth-7 .tag { padding-left: 7em; } .depth-8 .tag { padding-left: 8em; }
@@ -316,7 +319,8 @@ del.removed { text-decoration: line-through; background: var(--vscode-diffEditor
 .quiet { opacity: 0.75; font-style: italic; }
 .error, .stopped-by { color: var(--vscode-errorForeground); }
 .note { color: var(--vscode-editorWarning-foreground); }
-a.rule { color: var(--vscode-textLink-foreground); text-decoration: none; white-space: nowrap; }
+/* A rule of another file is named "file.coerce:12": in a narrow panel the name may wrap rather than overflow. */
+a.rule { color: var(--vscode-textLink-foreground); text-decoration: none; overflow-wrap: anywhere; }
 a.rule:hover, a.rule:focus { text-decoration: underline; }
 .outcome-skipped, .outcome-unchanged { opacity: 0.75; }
 .outcome-error .outcome, .outcome-stopped .outcome { color: var(--vscode-errorForeground); }
@@ -332,16 +336,15 @@ body.vscode-high-contrast .is-changed, body.vscode-high-contrast-light .is-chang
 `;
 
 /** The toolbar stays outside the re-rendered part: the filter keeps its text and focus. */
-const TOOLBAR =
-  '<div class="toolbar" role="toolbar" aria-label="Preview">' +
+const FILTER =
   '<input id="filter" type="search" placeholder="Filter: tag, keyword or value  ( / )" aria-label="Filter attributes by tag, keyword or value">' +
-  '<span id="filter-count" class="quiet" aria-live="polite"></span>' +
+  '<span id="filter-count" class="quiet" aria-live="polite"></span>';
+const PREVIEW_BUTTONS =
   `<button type="button" data-command="addSamples" title="Add files or folders to ${settingId(SETTINGS.previewSamples)}">Add Samples…</button>` +
   '<button type="button" data-command="pickSamples">Choose Samples…</button>' +
   '<button type="button" data-command="export" data-format="csv" title="Save the changes of every sample as CSV">Export CSV</button>' +
   '<button type="button" data-command="export" data-format="json" title="Save the preview as JSON">Export JSON</button>' +
-  '<button type="button" data-command="applyToFolder" class="primary" title="Run these rules on a folder of DICOM files, as pacsw apply does">Apply to Folder…</button>' +
-  '</div>';
+  '<button type="button" data-command="applyToFolder" class="primary" title="Run these rules on a folder of DICOM files, as pacsw apply does">Apply to Folder…</button>';
 
 export interface DocumentOptions {
   /** A fresh random value per page: only elements carrying it may run or style. */
@@ -350,6 +353,8 @@ export interface DocumentOptions {
   body: string;
   /** Which render `body` is, echoed back in the page's acknowledgement. */
   generation: number;
+  /** The rule preview's buttons (samples, export, apply) beside the filter; off for a page of one received object. */
+  previewButtons?: boolean;
 }
 
 export function renderDocument(options: DocumentOptions): string {
@@ -357,7 +362,7 @@ export function renderDocument(options: DocumentOptions): string {
     nonce: options.nonce,
     title: options.title,
     style: STYLE,
-    toolbar: TOOLBAR,
+    toolbar: `<div class="toolbar" role="toolbar" aria-label="${escapeHtml(options.title)}">${FILTER}${options.previewButtons === false ? '' : PREVIEW_BUTTONS}</div>`,
     body: options.body,
     script: PAGE_SCRIPT,
     rootAttributes: ` data-generation="${options.generation}"`,

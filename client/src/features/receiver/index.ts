@@ -12,6 +12,9 @@ import type { ReceiverEvent } from '../../../../core/src/receiver/types';
 import { requireTrust } from '../../trust';
 import type { Feature } from '../feature';
 import { COMPARE_DATASETS_COMMAND } from '../preview';
+import { snapshotTree } from '../treeSnapshot';
+import { OPEN_VIEWER_COMMAND } from '../viewer';
+import { ReceivedPanel } from './receivedPanel';
 import { TrafficModel } from './trafficModel';
 import { TrafficView, type TrafficNode } from './trafficView';
 import { COMMANDS, INTERNAL_COMMANDS, NAMESPACE, SETTINGS, VIEWS } from '../../../../core/src/contributes';
@@ -32,6 +35,7 @@ export const receiverFeature: Feature = {
     let running: Running | undefined;
     const view = new TrafficView(model, () => (running ? path.basename(running.file) : undefined));
     const tree = vscode.window.createTreeView(TRAFFIC_VIEW_ID, { treeDataProvider: view });
+    const received = new ReceivedPanel();
     const setRunning = (r: Running | undefined): void => {
       running = r;
       void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, !!r);
@@ -127,22 +131,39 @@ export const receiverFeature: Feature = {
       await vscode.commands.executeCommand(COMPARE_DATASETS_COMMAND, vscode.Uri.file(node.event.original), vscode.Uri.file(node.event.file), `${node.event.device ?? node.event.callingAe} ${node.event.sopInstanceUid}: received ↔ stored`);
     };
 
+    /** A received object in the DICOM viewer: as stored, or (`original`) as it arrived. */
+    const openInViewer = async (node: TrafficNode | undefined, which: 'stored' | 'original'): Promise<void> => {
+      if (node?.kind !== 'object') return;
+      const file = which === 'original' ? node.event.original : node.event.file ?? node.event.original;
+      if (!file) {
+        void vscode.window.showInformationMessage(`PACS Workbench: ${node.event.sopInstanceUid} was not stored${which === 'original' ? ' and its original not kept' : ''}; there is no file to open.`);
+        return;
+      }
+      await vscode.commands.executeCommand(OPEN_VIEWER_COMMAND, vscode.Uri.file(file));
+    };
+
     context.subscriptions.push(
-      output, view, tree,
+      output, view, tree, received,
       vscode.commands.registerCommand(COMMANDS.receiver.start, start),
       vscode.commands.registerCommand(COMMANDS.receiver.stop, stop),
       vscode.commands.registerCommand(COMMANDS.receiver.saveAsSample, saveAsSample),
       vscode.commands.registerCommand(COMMANDS.receiver.compare, compare),
+      vscode.commands.registerCommand(COMMANDS.receiver.showChanges, (node?: TrafficNode, options?: { allAttributes?: boolean }) =>
+        node?.kind === 'object' ? received.show(node.event, options) : undefined),
+      vscode.commands.registerCommand(COMMANDS.receiver.openInViewer, (node?: TrafficNode) => openInViewer(node, 'stored')),
+      vscode.commands.registerCommand(COMMANDS.receiver.openOriginalInViewer, (node?: TrafficNode) => openInViewer(node, 'original')),
       vscode.commands.registerCommand(COMMANDS.receiver.clear, () => {
         model.clear();
         view.refresh();
       }),
-      /** For tests: the model's state and whether a receiver runs. */
-      vscode.commands.registerCommand(INTERNAL_COMMANDS.receiverState, () => ({
+      /** For tests: the model's state, whether a receiver runs, the view as its provider gives it, the received object's page. */
+      vscode.commands.registerCommand(INTERNAL_COMMANDS.receiverState, async () => ({
         running: running ? running.file : null,
         listening: model.listening ?? null,
         devices: [...model.devices.values()].map((d) => ({ ...d })),
         warnings: model.warnings,
+        tree: await snapshotTree(view),
+        received: await received.state(),
       })),
       { dispose: () => running?.child.kill('SIGINT') },
     );

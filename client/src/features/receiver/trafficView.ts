@@ -116,9 +116,8 @@ export class TrafficView implements vscode.TreeDataProvider<TrafficNode>, vscode
         item.tooltip = `${e.time}\nSOP class ${e.sopClassUid}\ntransfer syntax ${e.transferSyntaxUid}\n${e.file ? `stored as ${e.file}\n` : ''}${e.reason ?? ''}\nrules: ${e.rules.map((r) => path.basename(r)).join(' → ') || 'none'}`;
         item.iconPath = new vscode.ThemeIcon(e.status === 'stored' ? 'pass' : e.status === 'stopped' ? 'debug-pause' : 'error');
         item.contextValue = `traffic.object.${e.status}${e.original ? '.original' : ''}`;
-        if (e.original && e.file) {
-          item.command = { command: COMMANDS.receiver.compare, title: 'Compare Before/After', arguments: [node] };
-        }
+        // One click: the object before and after the rules, as the rule preview shows a sample.
+        item.command = { command: COMMANDS.receiver.showChanges, title: 'Show What the Rules Changed', arguments: [node] };
         return item;
       }
       case 'change': {
