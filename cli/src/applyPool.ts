@@ -25,6 +25,8 @@ export interface ApplyResult {
   reason?: string;
   /** Attributes the rules changed. */
   changes: number;
+  /** What the reader inferred about the input (a missing Transfer Syntax UID). */
+  warnings?: string[];
 }
 
 /** Below this many files a worker's start (about 60 ms) costs more than it brings. */
@@ -47,7 +49,9 @@ type WorkerMessage = { results: Array<[number, ApplyResult]> } | { done: true };
 function runJob(ruleSets: RuleSetInput[], job: ApplyJob): ApplyResult {
   if (job.failed !== undefined) return { status: 'failed', reason: job.failed, changes: 0 };
   const outcome = coerceFile(ruleSets, job.input, job.output, { skipNotDicom: job.found });
-  return { status: outcome.status, reason: outcome.reason, changes: outcome.result?.changes.length ?? 0 };
+  const result: ApplyResult = { status: outcome.status, reason: outcome.reason, changes: outcome.result?.changes.length ?? 0 };
+  if (outcome.warnings) result.warnings = outcome.warnings;
+  return result;
 }
 
 export interface ApplyRun {

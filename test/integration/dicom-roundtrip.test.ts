@@ -72,12 +72,15 @@ describe('DICOM I/O: lossless round trip and broken inputs', function () {
     expectBroken(input, /at byte offset \d+ \(element \(0040,0007\)\)/);
   });
 
-  it('refuses garbage and a data set without preamble, naming offset 128', () => {
+  it('refuses garbage, naming offset 128, and a cut bare data set (no preamble), naming where', () => {
     const garbage = path.join(dir, 'garbage.dcm');
     fs.writeFileSync(garbage, Buffer.alloc(4000, 0x5a));
     expectBroken(garbage, /no "DICM" prefix after the 128-byte preamble at byte offset 128/);
-    const bare = generate('ascii-only', dir, ['-F', '+te'], 'no-preamble.dcm');
-    expectBroken(bare, /not a DICOM Part 10 file/);
+    // A whole bare data set is read as DCMTK reads it (test/integration/dicom-dcmtk-reads.test.ts); a cut one is not.
+    const whole = fs.readFileSync(generate('ascii-only', dir, ['-F', '+te'], 'no-preamble.dcm'));
+    const bare = path.join(dir, 'no-preamble-cut.dcm');
+    fs.writeFileSync(bare, whole.subarray(0, whole.length - 3));
+    expectBroken(bare, /no preamble or file meta information, and not a readable bare data set in Explicit VR Little Endian \(detected from its first element\): file ends inside the value of/);
     const tiny = path.join(dir, 'tiny.dcm');
     fs.writeFileSync(tiny, 'DICM');
     expectBroken(tiny, /too short for a DICOM Part 10 file \(4 bytes\)/);

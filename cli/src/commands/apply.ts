@@ -12,7 +12,8 @@ export const usage = `usage: pacsw apply --rules FILE [--before FILE] [--after F
 
 INPUTS are Part 10 files, DICOM JSON files or folders (walked recursively). Each result is written
 under DIR with the input's relative path; inputs are never modified.
-  changed     written with the rules' changes (everything else byte for byte as it was)
+  changed     written with the rules' changes (every other element as it was; the lengths
+              around a change are recomputed)
   unchanged   written as an exact copy
   stopped     $(@PROCESS) became NULL: not written, as the PACS would not store it
   failed      unreadable, or the change cannot be written faithfully: not written, reason shown
@@ -96,10 +97,11 @@ export async function run(args: string[]): Promise<number> {
         progress.update(++shown, path.relative(outDir, output));
         counts[result.status]++;
         if (json) {
-          console.log(JSON.stringify({ input, output: result.status === 'changed' || result.status === 'unchanged' ? output : null, status: result.status, reason: result.reason ?? null, changes: result.changes }));
-        } else if (result.status === 'failed' || result.status === 'stopped') {
-          progress.clear();
-          process.stderr.write(`${result.status}: ${input}: ${result.reason}\n`);
+          console.log(JSON.stringify({ input, output: result.status === 'changed' || result.status === 'unchanged' ? output : null, status: result.status, reason: result.reason ?? null, changes: result.changes, ...(result.warnings ? { warnings: result.warnings } : {}) }));
+        } else {
+          if (result.warnings || result.status === 'failed' || result.status === 'stopped') progress.clear();
+          for (const warning of result.warnings ?? []) process.stderr.write(`warning: ${input}: ${warning}\n`);
+          if (result.status === 'failed' || result.status === 'stopped') process.stderr.write(`${result.status}: ${input}: ${result.reason}\n`);
         }
       },
     });

@@ -37,10 +37,13 @@ export interface DatasetAccess {
   hasContainer(ref: AttributeRef): boolean;
   /** The attribute's VR: as stored when present (explicit VR), else from the dictionary. */
   vrOf(ref: AttributeRef): string | undefined;
-  /** Creates or replaces the value. Throws AccessRefusal when it cannot be written. */
-  set(ref: AttributeRef, value: string): void;
+  /**
+   * Creates or replaces the value. Throws AccessRefusal when it cannot be written. May return a
+   * note for the trace (how it was written, when that is not the obvious way).
+   */
+  set(ref: AttributeRef, value: string): string | void;
   /** Removes the attribute if present. Throws AccessRefusal when it cannot be removed. */
-  delete(ref: AttributeRef): void;
+  delete(ref: AttributeRef): string | void;
 }
 
 /** `(0010,0010)` or `SEQ(0008,1140,0,0008,1155)`, the way a rule would name the attribute. */

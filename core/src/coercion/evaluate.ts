@@ -206,9 +206,9 @@ class Evaluation {
       if (value === null) entry.reason = 'already absent';
       return;
     }
+    let note: string | void;
     try {
-      if (value === null) this.dataset.delete(ref);
-      else this.dataset.set(ref, value);
+      note = value === null ? this.dataset.delete(ref) : this.dataset.set(ref, value);
     } catch (error) {
       if (!(error instanceof AccessRefusal)) throw error;
       entry.outcome = error.kind === 'skip' ? 'skipped' : 'error';
@@ -216,6 +216,7 @@ class Evaluation {
       return;
     }
     entry.outcome = value === null ? 'deleted' : 'assigned';
+    if (note) entry.reason = note;
     const key = keyOf(ref);
     // entry.target is formatRef(ref), cached per rule.
     const change = this.touched.get(key) ?? { ref, path: entry.target, before: current, after: value, ruleSet: set.name, line: entry.line };

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateRules, type EvaluateOptions, type EvaluationResult, type RuleSetInput } from '../coercion/evaluate';
 import { DicomFileError, loadDatasetFile, writeFileAtomic } from './files';
+import { OutputCheckError } from './part10Dataset';
 
 /** `skipped`: found in a folder and not DICOM at all (a README, a text dump); nothing written. */
 export type FileStatus = 'changed' | 'unchanged' | 'stopped' | 'failed' | 'skipped';
@@ -25,6 +26,8 @@ export interface FileOutcome {
   status: FileStatus;
   /** Why it failed, or which rule stopped it. */
   reason?: string;
+  /** What the reader inferred about the input (a missing Transfer Syntax UID), for the user to know. */
+  warnings?: string[];
   result?: EvaluationResult;
 }
 
@@ -47,6 +50,7 @@ function coerceFileOrThrow(ruleSets: RuleSetInput[], input: string, output: stri
     throw error;
   }
   const result = evaluateRules(ruleSets, loaded.access, options);
+  const warnings = loaded.warnings.length > 0 ? loaded.warnings : undefined;
   if (result.stopped) {
     const by = result.stoppedBy!;
     return { input, status: 'stopped', reason: `$(@PROCESS) set to NULL by ${by.uri ?? by.ruleSet}:${by.line + 1}; not written`, result };
@@ -61,9 +65,10 @@ function coerceFileOrThrow(ruleSets: RuleSetInput[], input: string, output: stri
     }
     writeFileAtomic(output, loaded.serializeChunks());
   } catch (error) {
-    return { input, status: 'failed', reason: `cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, result };
+    if (error instanceof OutputCheckError) return { input, status: 'failed', reason: error.message, warnings, result };
+    return { input, status: 'failed', reason: `cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, warnings, result };
   }
-  return { input, output, status: loaded.changed && result.changes.length > 0 ? 'changed' : 'unchanged', result };
+  return { input, output, status: loaded.changed && result.changes.length > 0 ? 'changed' : 'unchanged', warnings, result };
 }
 
 /**

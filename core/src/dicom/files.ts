@@ -30,6 +30,8 @@ export interface LoadedDataset {
   serializeChunks(): Uint8Array[];
   /** Part 10 only: the transfer syntax UID. */
   transferSyntax?: string;
+  /** What the reader had to infer about the file (a missing Transfer Syntax UID), for the user. */
+  warnings: string[];
 }
 
 function looksLikeJson(bytes: Uint8Array): boolean {
@@ -53,11 +55,12 @@ export function loadDatasetBytes(bytes: Uint8Array, name: string): LoadedDataset
     if (error instanceof DicomParseError) throw new DicomFileError(name, error.message, !looksLikeDicom(bytes));
     throw error;
   }
-  const access = new Part10Dataset(file);
+  const access = new Part10Dataset(file, { deflate: deflateDataset });
   return {
     format: 'part10',
     access,
     transferSyntax: file.transferSyntax,
+    warnings: file.warnings,
     get changed() { return access.hasEdits; },
     serialize: () => access.serialize(),
     serializeChunks: () => access.serializeChunks(),
@@ -89,6 +92,12 @@ function inflateBounded(deflated: Uint8Array): Uint8Array {
   }
 }
 
+/** Compresses a coerced data set again (Deflated Explicit VR LE, PS3.5 A.5: raw deflate). */
+function deflateDataset(dataset: Uint8Array): Uint8Array {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:zlib') as typeof import('node:zlib')).deflateRawSync(dataset);
+}
+
 function loadJson(bytes: Uint8Array, name: string): LoadedDataset {
   const text = bufferOf(bytes).toString('utf8').replace(/^\uFEFF/, '');
   let parsed: unknown;
@@ -115,6 +124,7 @@ function loadJson(bytes: Uint8Array, name: string): LoadedDataset {
   return {
     format: 'json',
     access,
+    warnings: [],
     get changed() { return access.hasEdits; },
     serialize,
     serializeChunks: () => [serialize()],

@@ -33,6 +33,11 @@ for (let a = 0x41; a <= 0x5a; a++) {
   }
 }
 
+/** The elements of a data set in `bytes[0, end)` (a rewritten one, walked again to check it). */
+export function walkDataset(bytes: Uint8Array, end: number, syntax: Syntax): ElementNode[] {
+  return new Walker(bytes).elements(0, end, syntax, false).elements;
+}
+
 /** A file that cannot be walked: says where, so the user can find the damage. */
 export class DicomParseError extends Error {
   constructor(readonly detail: string, readonly offset: number, readonly tag?: string) {
@@ -86,7 +91,14 @@ export interface Part10File {
   /** Top-level data set elements; empty for a deflated file (see `deflated`). */
   elements: ElementNode[];
   /** Set for Deflated Explicit VR LE: the inflated data set, walked separately. */
-  deflated?: { bytes: Uint8Array; elements: ElementNode[] };
+  deflated?: { bytes: Uint8Array; elements: ElementNode[]; trailerStart: number };
+  /**
+   * 'part10': preamble, "DICM", meta information, data set. 'dataset': a bare data set (no
+   * preamble, no meta information), which DCMTK also reads; it is written back the same way.
+   */
+  framing: 'part10' | 'dataset';
+  /** What the reader had to infer, for the user to know (a transfer syntax the meta lacks). */
+  warnings: string[];
 }
 
 export const tagText = (tag: number): string => formatTag(tag >>> 16, tag & 0xffff);
@@ -265,6 +277,8 @@ function lookupImplicitVr(tag: number): string {
 const IMPLICIT_LE: Syntax = Object.freeze({ explicit: false, littleEndian: true });
 const EXPLICIT_LE: Syntax = Object.freeze({ explicit: true, littleEndian: true });
 const EXPLICIT_BE: Syntax = Object.freeze({ explicit: true, littleEndian: false });
+/** Retired (PS3.5 has no such transfer syntax any more); DCMTK's detection can still name it. */
+const IMPLICIT_BE: Syntax = Object.freeze({ explicit: false, littleEndian: false });
 
 function syntaxOf(ts: string): Syntax {
   if (ts === TS_IMPLICIT_LE) return IMPLICIT_LE;
@@ -283,23 +297,72 @@ export interface Part10Meta {
 
 /** Reads only the preamble, "DICM" and the meta information (the data set is not walked). */
 export function parsePart10Meta(bytes: Uint8Array): Part10Meta {
-  return readMeta(bytes, new Walker(bytes));
+  const meta = readMeta(bytes, new Walker(bytes));
+  if (meta.transferSyntax === undefined) throw new DicomParseError('file meta information has no Transfer Syntax UID (0002,0010)', 132);
+  return meta as Part10Meta;
 }
 
-function readMeta(bytes: Uint8Array, walker: Walker): Part10Meta {
+const hasDicmPrefix = (bytes: Uint8Array): boolean =>
+  bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+
+function readMeta(bytes: Uint8Array, walker: Walker): Omit<Part10Meta, 'transferSyntax'> & { transferSyntax: string | undefined } {
   if (bytes.length < 132) throw new DicomParseError(`too short for a DICOM Part 10 file (${bytes.length} bytes)`, bytes.length);
-  if (bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) {
-    throw new DicomParseError('not a DICOM Part 10 file: no "DICM" prefix after the 128-byte preamble', 128);
-  }
+  if (!hasDicmPrefix(bytes)) throw new DicomParseError('not a DICOM Part 10 file: no "DICM" prefix after the 128-byte preamble', 128);
   const { elements: meta, next } = walker.elements(132, bytes.length, EXPLICIT_LE, false, (group) => group !== 0x0002);
   const text = (tag: number): string | undefined => {
     const e = meta.find((m) => m.tag === tag);
     return e ? bufferOf(bytes).toString('latin1', e.valueStart, e.end).replace(/[\0 ]+$/, '') : undefined;
   };
-  const transferSyntax = text(0x00020010);
-  if (transferSyntax === undefined) throw new DicomParseError('file meta information has no Transfer Syntax UID (0002,0010)', 132);
-  return { meta, datasetStart: next, transferSyntax, text };
+  return { meta, datasetStart: next, transferSyntax: text(0x00020010), text };
 }
+
+const SYNTAX_NAMES: Record<string, string> = {
+  [TS_IMPLICIT_LE]: 'Implicit VR Little Endian',
+  [TS_EXPLICIT_LE]: 'Explicit VR Little Endian',
+  [TS_EXPLICIT_BE]: 'Explicit VR Big Endian',
+  '1.2.840.10008.1.2.2.implicit': 'Implicit VR Big Endian',
+};
+
+/** Whether DCMTK's data dictionary would know the tag (its DcmTag has no error). */
+function knownTag(group: number, element: number): boolean {
+  if (element === 0x0000) return true; // generic group length
+  if (group % 2 === 1) return element >= 0x0010 && element <= 0x00ff; // private creator
+  return getDictionary().byTag(group, element) !== undefined;
+}
+
+/** What a data set's first element says about its encoding. */
+interface DetectedSyntax {
+  syntax: Syntax;
+  /** The transfer syntax UID it stands for ('1.2.840.10008.1.2.2.implicit' for the retired implicit big endian). */
+  transferSyntax: string;
+  /** True when the first tag is known in one byte order (or both): a real clue, not a default. */
+  confident: boolean;
+  /** The first tag as read in the detected byte order. */
+  firstTag: number;
+}
+
+/**
+ * The transfer syntax of a data set from its first 6 bytes, as DCMTK's
+ * DcmItem::checkTransferSyntax decides it (dcmdata/libsrc/dcitem.cc): which byte order gives a
+ * tag its dictionary knows (group 0008 rather than 0800 when both do), and whether bytes 4-5
+ * are a VR. With no known tag either way DCMTK assumes little endian, and so do we.
+ */
+export function detectSyntax(bytes: Uint8Array, at: number): DetectedSyntax {
+  if (bytes.length - at < 6) return { syntax: EXPLICIT_LE, transferSyntax: TS_EXPLICIT_LE, confident: false, firstTag: 0 };
+  const g = bytes[at] | (bytes[at + 1] << 8);
+  const e = bytes[at + 2] | (bytes[at + 3] << 8);
+  const swap = (n: number): number => ((n & 0xff) << 8) | (n >>> 8);
+  const little = knownTag(g, e);
+  const big = knownTag(swap(g), swap(e));
+  const explicit = KNOWN_VRS.has(String.fromCharCode(bytes[at + 4], bytes[at + 5]));
+  const littleEndian = !big || (little && !(g > 0xff && swap(g) <= 0xff));
+  const syntax = explicit ? (littleEndian ? EXPLICIT_LE : EXPLICIT_BE) : (littleEndian ? IMPLICIT_LE : IMPLICIT_BE);
+  const transferSyntax = explicit ? (littleEndian ? TS_EXPLICIT_LE : TS_EXPLICIT_BE) : (littleEndian ? TS_IMPLICIT_LE : '1.2.840.10008.1.2.2.implicit');
+  const firstTag = littleEndian ? ((g << 16) | e) >>> 0 : ((swap(g) << 16) | swap(e)) >>> 0;
+  return { syntax, transferSyntax, confident: little || big, firstTag };
+}
+
+export const syntaxName = (ts: string): string => SYNTAX_NAMES[ts] ?? ts;
 
 /** VRs of PS3.5 6.2, as a quick lookup by their two letters. */
 const KNOWN_VRS = new Set(['AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'PN', 'SH', 'SL', 'SQ', 'SS', 'ST', 'SV', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT', 'UV']);
@@ -310,7 +373,7 @@ const KNOWN_VRS = new Set(['AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD',
  * with a known VR or a length that fits). Text files (README.md, dumps) are not.
  */
 export function looksLikeDicom(bytes: Uint8Array): boolean {
-  if (bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d) return true;
+  if (hasDicmPrefix(bytes)) return true;
   if (bytes.length < 8) return false;
   const le = bytes[0] | (bytes[1] << 8);
   const be = (bytes[0] << 8) | bytes[1];
@@ -322,12 +385,29 @@ export function looksLikeDicom(bytes: Uint8Array): boolean {
   return Math.min(lengthLe, lengthBe) <= bytes.length - 8;
 }
 
-/** Walks a Part 10 file (128-byte preamble, "DICM", meta information, data set). */
+/**
+ * Walks a Part 10 file (128-byte preamble, "DICM", meta information, data set), or a bare data
+ * set (no preamble, no meta information: its encoding detected from its first element, as DCMTK
+ * does). A meta header without a Transfer Syntax UID gets it inferred the same way, with a
+ * warning. A meta header that declares one byte order over a data set whose first element is
+ * plainly in the other is refused: anything inserted would be in an encoding the rest of the
+ * data set does not use, and no reader could read the result.
+ */
 export function parsePart10(bytes: Uint8Array, inflate?: (deflated: Uint8Array) => Uint8Array): Part10File {
   const walker = new Walker(bytes);
-  const { meta, datasetStart: next, transferSyntax } = readMeta(bytes, walker);
+  if (!hasDicmPrefix(bytes) && looksLikeBareDataset(bytes)) return parseBareDataset(bytes, walker);
+  const { meta, datasetStart: next, transferSyntax: declared } = readMeta(bytes, walker);
+  const warnings: string[] = [];
+  let transferSyntax = declared;
+  if (transferSyntax === undefined) {
+    const detected = detectSyntax(bytes, next);
+    transferSyntax = usableDetected(detected, next);
+    warnings.push(`the file meta information has no Transfer Syntax UID (0002,0010): the data set was read as ${syntaxName(transferSyntax)}, detected from its first element as DCMTK does, and is written back the same way (the meta information is left as it is)`);
+  } else if (transferSyntax === TS_IMPLICIT_LE || transferSyntax === TS_EXPLICIT_LE || transferSyntax === TS_EXPLICIT_BE) {
+    checkDeclaredByteOrder(bytes, next, transferSyntax);
+  }
   const syntax = syntaxOf(transferSyntax);
-  const file: Part10File = { bytes, datasetStart: next, trailerStart: bytes.length, transferSyntax, syntax, meta, elements: [] };
+  const file: Part10File = { bytes, datasetStart: next, trailerStart: bytes.length, transferSyntax, syntax, meta, elements: [], framing: 'part10', warnings };
   if (transferSyntax === TS_DEFLATED) {
     if (!inflate) throw new DicomParseError('deflated transfer syntax and no inflater', next);
     let inflated: Uint8Array;
@@ -336,11 +416,43 @@ export function parsePart10(bytes: Uint8Array, inflate?: (deflated: Uint8Array) 
     } catch (error) {
       throw new DicomParseError(`deflated data set cannot be inflated (${(error as Error).message})`, next);
     }
-    file.deflated = { bytes: inflated, elements: new Walker(inflated).elements(0, inflated.length, syntax, false).elements };
+    const walked = new Walker(inflated).elements(0, inflated.length, syntax, false);
+    file.deflated = { bytes: inflated, elements: walked.elements, trailerStart: walked.next };
   } else {
     const walked = walker.elements(next, bytes.length, syntax, false);
     file.elements = walked.elements;
     file.trailerStart = walked.next;
   }
   return file;
+}
+
+/** A file without "DICM" that DCMTK would read as a data set: its first tag is one the dictionary knows, in either byte order. */
+function looksLikeBareDataset(bytes: Uint8Array): boolean {
+  return looksLikeDicom(bytes) && detectSyntax(bytes, 0).confident;
+}
+
+function parseBareDataset(bytes: Uint8Array, walker: Walker): Part10File {
+  const detected = detectSyntax(bytes, 0);
+  const transferSyntax = usableDetected(detected, 0);
+  const file: Part10File = { bytes, datasetStart: 0, trailerStart: bytes.length, transferSyntax, syntax: detected.syntax, meta: [], elements: [], framing: 'dataset', warnings: [] };
+  try {
+    const walked = walker.elements(0, bytes.length, detected.syntax, false);
+    file.elements = walked.elements;
+    file.trailerStart = walked.next;
+  } catch (error) {
+    if (!(error instanceof DicomParseError)) throw error;
+    throw new DicomParseError(`no preamble or file meta information, and not a readable bare data set in ${syntaxName(transferSyntax)} (detected from its first element): ${error.detail}`, error.offset, error.tag);
+  }
+  return file;
+}
+
+function usableDetected(detected: DetectedSyntax, at: number): string {
+  if (detected.syntax === IMPLICIT_BE) throw new DicomParseError(`the data set looks like Implicit VR Big Endian (first element ${tagText(detected.firstTag)} without a VR), a retired encoding that is not supported`, at);
+  return detected.transferSyntax;
+}
+
+function checkDeclaredByteOrder(bytes: Uint8Array, at: number, declared: string): void {
+  const detected = detectSyntax(bytes, at);
+  if (!detected.confident || detected.syntax.littleEndian === syntaxOf(declared).littleEndian) return;
+  throw new DicomParseError(`the file meta information declares ${syntaxName(declared)} (0002,0010), but the data set is ${detected.syntax.littleEndian ? 'little' : 'big'} endian (its first element reads as ${tagText(detected.firstTag)} in that byte order): refused, as coercing it would write elements in a byte order the rest of the data set does not use (correct the Transfer Syntax UID to ${syntaxName(detected.transferSyntax)} first)`, at);
 }

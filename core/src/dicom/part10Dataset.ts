@@ -8,7 +8,7 @@ import { getDictionary } from '../dictionary/index';
 import { isCoercibleVr, STRING_VRS } from '../coercion/vrRules';
 import { AccessRefusal, type AttributeRef, type DatasetAccess } from '../coercion/datasetAccess';
 import { bufferOf, charsetFor, type Charset } from './charset';
-import { LONG_VRS, tagText, type ElementNode, type ItemNode, type Part10File, type Syntax } from './part10';
+import { DicomParseError, LONG_VRS, tagText, walkDataset, type ElementNode, type ItemNode, type Part10File, type Syntax } from './part10';
 
 const UNDEFINED = 0xffffffff;
 
@@ -51,19 +51,46 @@ interface Container {
   syntax: Syntax;
 }
 
+/** A standard attribute's dictionary VR when it is a string VR (the one a UN element is coerced by). */
+function dictionaryStringVr(tag: number): string | undefined {
+  if ((tag >>> 16) % 2 === 1) return undefined;
+  const entry = getDictionary().byTag(tag >>> 16, tag & 0xffff);
+  if (!entry || !isCoercibleVr(entry.vr)) return undefined;
+  return entry.vr.split('|')[0];
+}
+
+/** An element stored with VR UN (not a sequence) whose tag the dictionary knows: read and written by its dictionary VR (PS3.5 6.2.2). */
+const unKnownVr = (e: ElementNode): string | undefined => (e.vr === 'UN' && e.vrExplicit && !e.items ? dictionaryStringVr(e.tag) : undefined);
+
+export interface Part10DatasetOptions {
+  /** Compresses a data set for a Deflated Explicit VR LE file; without it such files are not changed. */
+  deflate?: (dataset: Uint8Array) => Uint8Array;
+}
+
+/** A change made by the writer that the output cannot be trusted after (it reads back differently). */
+export class OutputCheckError extends Error {
+  constructor(detail: string) {
+    super(`the coerced file does not read back as written (${detail}); it was not written. Please report this file`);
+    this.name = 'OutputCheckError';
+  }
+}
+
 export class Part10Dataset implements DatasetAccess {
   readonly charset: Charset;
   private readonly tree = newTree();
-  /** The walked bytes (a Buffer, for toString over a range without a view). */
+  /** The walked bytes (a Buffer, for toString over a range without a view): the inflated data set of a deflated file. */
   private readonly source: Buffer;
   private readonly top: ElementNode[];
+  /** Where the data set's trailing padding starts in `source`. */
+  private readonly trailerStart: number;
   private editCount = 0;
   private topContainer: Container | undefined;
 
-  constructor(readonly file: Part10File) {
+  constructor(readonly file: Part10File, private readonly options: Part10DatasetOptions = {}) {
     const bytes = file.deflated ? file.deflated.bytes : file.bytes;
     this.source = bufferOf(bytes);
     this.top = file.deflated ? file.deflated.elements : file.elements;
+    this.trailerStart = file.deflated ? file.deflated.trailerStart : file.trailerStart;
     const cs = findElement(this.top, 0x00080005);
     this.charset = charsetFor(cs ? this.source.toString('latin1', cs.valueStart, cs.end) : null);
   }
@@ -129,7 +156,7 @@ export class Part10Dataset implements DatasetAccess {
     const edit = this.editTree(ref, false)?.edits.get(tag);
     if (edit) return edit.vr;
     const element = this.container(ref) && findElement(this.container(ref)!.elements, tag);
-    if (element && (element.vrExplicit || element.vr !== 'UN')) return element.vr;
+    if (element && (element.vrExplicit || element.vr !== 'UN')) return unKnownVr(element) ?? element.vr;
     return getDictionary().byTag(ref.group, ref.element)?.vr;
   }
 
@@ -145,6 +172,8 @@ export class Part10Dataset implements DatasetAccess {
 
   /** The value as the language sees it; see docs/rule-engine.md "Values of non-string VRs". */
   private decode(e: ElementNode, syntax: Syntax): string {
+    const vr = e.vr === 'UN' ? unKnownVr(e) ?? 'UN' : e.vr;
+    if (vr !== e.vr) return this.text(e, vr);
     switch (e.vr) {
       case 'US': case 'SS': case 'UL': case 'SL': case 'FL': case 'FD': case 'SV': case 'UV': case 'AT':
         return this.decodeBinary(e, syntax);
@@ -175,8 +204,8 @@ export class Part10Dataset implements DatasetAccess {
     }
   }
 
-  /** Why the attribute cannot be written, or its VR. */
-  private writableVr(ref: AttributeRef): string {
+  /** Why the attribute cannot be written, or its VR (and a note for the trace when it is not the stored one). */
+  private writableVr(ref: AttributeRef): { vr: string; note?: string } {
     if (ref.group === 0x0002) throw new AccessRefusal(`${where(ref)} is file meta information, which coercion does not change`, 'skip');
     if (ref.group === 0x0008 && ref.element === 0x0005) throw new AccessRefusal('(0008,0005) Specific Character Set is not coerced: changing it would change the meaning of every other text value', 'skip');
     if (ref.element === 0x0000) throw new AccessRefusal(`${where(ref)} is a group length, which the writer maintains`, 'skip');
@@ -186,8 +215,13 @@ export class Part10Dataset implements DatasetAccess {
     const edit = this.editTree(ref, false)?.edits.get(tag);
     const existing = findElement(c.elements, tag);
     let vr: string | undefined;
+    let note: string | undefined;
+    const unVr = existing && !edit ? unKnownVr(existing) : undefined;
     if (edit) vr = edit.vr;
-    else if (existing && (existing.vrExplicit || existing.vr !== 'UN')) vr = existing.vr;
+    else if (unVr) {
+      vr = unVr;
+      note = `${where(ref)} was stored with VR UN; it is coerced and written as ${unVr}, its VR in the data dictionary (PS3.5 6.2.2)`;
+    } else if (existing && (existing.vrExplicit || existing.vr !== 'UN')) vr = existing.vr;
     else if (existing) throw new AccessRefusal(`${where(ref)} is stored without a VR (implicit VR) and the dictionary does not know it`, 'skip');
     else if (ref.group % 2 === 1) throw new AccessRefusal(`${where(ref)} is a private attribute that is not present; its VR is unknown, so it is not created`, 'skip');
     else {
@@ -197,23 +231,25 @@ export class Part10Dataset implements DatasetAccess {
       vr = entry.vr.split('|')[0];
     }
     if (!STRING_VRS.has(vr)) throw new AccessRefusal(`${where(ref)} has VR ${vr}; only string attributes can be coerced`, 'skip');
-    if (this.file.deflated) throw new AccessRefusal('the file uses the Deflated transfer syntax; re-compressing it would change bytes the rules did not touch, so it is left as it was', 'error');
-    return vr;
+    if (this.file.deflated && !this.options.deflate) throw new AccessRefusal('the file uses the Deflated transfer syntax, and this reader has no compressor to write it back', 'error');
+    return { vr, note };
   }
 
-  set(ref: AttributeRef, value: string): void {
-    const vr = this.writableVr(ref);
+  set(ref: AttributeRef, value: string): string | undefined {
+    const { vr, note } = this.writableVr(ref);
     const padded = encodeValue(this.charset, value, vr);
     if (!LONG_VRS.has(vr) && padded.length > 0xfffe) throw new AccessRefusal(`value of ${padded.length} bytes is too long for VR ${vr} (at most 65534)`, 'error');
     this.editTree(ref, true)!.edits.set(tagOf(ref.group, ref.element), { value, vr, encoded: padded });
     this.editCount++;
+    return note;
   }
 
-  delete(ref: AttributeRef): void {
-    if (this.get(ref) === null) return;
-    const vr = this.writableVr(ref);
+  delete(ref: AttributeRef): string | undefined {
+    if (this.get(ref) === null) return undefined;
+    const { vr } = this.writableVr(ref);
     this.editTree(ref, true)!.edits.set(tagOf(ref.group, ref.element), { value: null, vr });
     this.editCount++;
+    return undefined;
   }
 
   /** The output file: the input bytes with the edits spliced in. */
@@ -227,19 +263,67 @@ export class Part10Dataset implements DatasetAccess {
    */
   serializeChunks(): Uint8Array[] {
     if (!this.hasEdits) return [this.file.bytes];
-    const out = new Pieces(this.file.bytes);
-    out.copy(0, this.file.datasetStart);
+    const { syntax } = this.file;
     if (this.file.deflated) {
-      // Not reached today (edits of deflated files are refused); kept whole rather than wrong.
-      throw new Error('edits of a deflated data set cannot be written');
+      // The inflated data set is spliced like any other, checked, and compressed again.
+      const inner = new Pieces(this.source);
+      this.writeContainer(this.top, this.tree, syntax, inner, true);
+      inner.copy(this.trailerStart, this.source.length);
+      const dataset = Buffer.concat(inner.finish());
+      this.checkReadsBack(dataset, dataset.length, syntax);
+      return [this.file.bytes.subarray(0, this.file.datasetStart), this.options.deflate!(dataset)];
     }
-    this.writeContainer(this.top, this.tree, this.file.syntax, out);
-    out.copy(this.file.trailerStart, this.file.bytes.length);
-    return out.finish();
+    const out = new Pieces(this.source);
+    out.copy(0, this.file.datasetStart);
+    out.mark();
+    this.writeContainer(this.top, this.tree, syntax, out, true);
+    out.copy(this.trailerStart, this.source.length);
+    const pieces = out.finish();
+    // What was written up to the last change is walked again (the rest is the input's own bytes).
+    const [from, to] = out.marks();
+    const head = Buffer.concat(pieces.slice(from, to));
+    this.checkReadsBack(head, head.length, syntax);
+    return pieces;
+  }
+
+  /**
+   * Walks the rewritten part of the data set and checks that every edit reads back as made: an
+   * output must be readable wherever its input was (issue 10, item 6).
+   */
+  private checkReadsBack(bytes: Uint8Array, end: number, syntax: Syntax): void {
+    let elements: ElementNode[];
+    try {
+      elements = walkDataset(bytes, end, syntax);
+    } catch (error) {
+      if (error instanceof DicomParseError) throw new OutputCheckError(error.message);
+      throw error;
+    }
+    const check = (container: ElementNode[], tree: EditTree, path: string): void => {
+      for (const [tag, edit] of tree.edits) {
+        const e = findElement(container, tag);
+        const at = `${path}${tagText(tag)}`;
+        if (edit.value === null) {
+          if (e) throw new OutputCheckError(`${at} is still present after its deletion`);
+          continue;
+        }
+        if (!e) throw new OutputCheckError(`${at} is missing`);
+        if (syntax.explicit && e.vr !== edit.vr) throw new OutputCheckError(`${at} reads back with VR ${e.vr}, not ${edit.vr}`);
+        if (Buffer.compare(bufferOf(bytes).subarray(e.valueStart, e.end), edit.encoded!) !== 0) throw new OutputCheckError(`${at} reads back with another value`);
+      }
+      for (const [tag, items] of tree.children) {
+        const seq = findElement(container, tag);
+        for (const [index, child] of items) {
+          const item = seq?.items?.[index];
+          if (!item) throw new OutputCheckError(`item ${index} of ${path}${tagText(tag)} is missing`);
+          check(item.elements, child, `${path}${tagText(tag)}[${index}] `);
+        }
+      }
+    };
+    check(elements, this.tree, '');
   }
 
   /** Appends the container's elements to `out`; returns the number of bytes appended. */
-  private writeContainer(elements: ElementNode[], tree: EditTree, syntax: Syntax, out: Pieces): number {
+  private writeContainer(elements: ElementNode[], tree: EditTree, syntax: Syntax, out: Pieces, top = false): number {
     const inserts = [...tree.edits.entries()]
       .filter(([tag, edit]) => edit.value !== null && !findElement(elements, tag))
       .sort((a, b) => a[0] - b[0]);
@@ -265,8 +349,14 @@ export class Part10Dataset implements DatasetAccess {
       if (groupLength) groupLength.sum += length;
     };
     let next = 0;
+    let marked = !top;
     for (const e of elements) {
       const tag = e.tag;
+      if (!marked && tag > last && next >= inserts.length) {
+        // Nothing changes from here on: the output's head that the check walks again ends here.
+        out.mark();
+        marked = true;
+      }
       while (next < inserts.length && inserts[next][0] < tag) {
         const [insertTag, edit] = inserts[next++];
         appended(insertTag, writeElement(insertTag, edit.vr, edit.encoded!, syntax, out));
@@ -297,6 +387,7 @@ export class Part10Dataset implements DatasetAccess {
       const [insertTag, edit] = inserts[next];
       appended(insertTag, writeElement(insertTag, edit.vr, edit.encoded!, syntax, out));
     }
+    if (!marked) out.mark();
     for (const { bytes, sum } of groupLengths.values()) writeU32(bytes, bytes.length - 4, sum, syntax.littleEndian);
     return total;
   }
@@ -346,7 +437,18 @@ class Pieces {
   private readonly list: Uint8Array[] = [];
   private runStart = 0;
   private runEnd = 0;
+  private readonly markList: number[] = [];
   constructor(private readonly source: Uint8Array) {}
+
+  /** Ends the current piece here and remembers the place (an index into the pieces). */
+  mark(): void {
+    this.flush();
+    this.markList.push(this.list.length);
+  }
+
+  marks(): number[] {
+    return this.markList;
+  }
 
   copy(start: number, end: number): void {
     if (start === this.runEnd && this.runEnd > this.runStart) this.runEnd = end;
