@@ -9,6 +9,7 @@ import { evaluateRules, type EvaluationResult, type RuleSetInput } from '../coer
 import { buildFileMeta, fileMetaLength, writeFileMeta, type FileMetaFields } from '../dicom/fileMeta';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION } from '../net/pdu';
 import { DicomFileError, loadDatasetBytes } from '../dicom/files';
+import { OutputCheckError } from '../dicom/part10Dataset';
 import type { ObjectChange } from './types';
 
 /** C-STORE statuses (PS3.4 Annex B.2.3, PS3.7 Annex C). */
@@ -66,7 +67,14 @@ export function coerceReceived(ruleSets: RuleSetInput[], obj: ReceivedObject): C
     return { outcome: 'failed', status: STATUS.processingFailure, reason: `the rules cannot be applied faithfully, not stored: ${reasons.join('; ')}`, result };
   }
   // `bytes` is the object as received (file meta + data set): the serializer's unchanged runs are views of it.
-  return { outcome: 'store', chunks: loaded.serializeChunks(), result, received: bytes };
+  let chunks;
+  try {
+    chunks = loaded.serializeChunks();
+  } catch (error) {
+    if (!(error instanceof OutputCheckError)) throw error;
+    return { outcome: 'failed', status: STATUS.processingFailure, reason: `${error.message}; not stored`, result };
+  }
+  return { outcome: 'store', chunks, result, received: bytes };
 }
 
 /**
