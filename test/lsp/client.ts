@@ -63,6 +63,28 @@ interface DiagnosticsWaiter {
   resolve: (p: PublishDiagnosticsParams) => void;
 }
 
+/** The server of one `describe`'s tests: started before them, stopped after them. */
+export interface SuiteServer {
+  readonly client: LspClient;
+}
+
+/** Call inside `describe`: registers the hooks that start and stop a server for its tests. */
+export function serverForSuite(options: ClientOptions = {}): SuiteServer {
+  let client: LspClient | undefined;
+  before(async () => {
+    client = await LspClient.start(options);
+  });
+  after(async () => {
+    await client?.stop();
+  });
+  return {
+    get client(): LspClient {
+      if (!client) throw new Error('the suite\'s server starts in its before() hook');
+      return client;
+    },
+  };
+}
+
 export class LspClient {
   readonly logs: string[] = [];
   readonly stderr: string[] = [];

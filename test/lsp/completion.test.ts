@@ -7,19 +7,12 @@ import {
   type CompletionList,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { LspClient, docUri } from './client';
+import { docUri, serverForSuite } from './client';
 
 describe('LSP: completion', function () {
   this.timeout(20_000);
-  let client: LspClient;
+  const server = serverForSuite();
   let n = 0;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
 
   /** Opens `text` with the cursor at `|` and asks for completion there. */
   async function complete(textWithCursor: string): Promise<CompletionList> {
@@ -28,8 +21,8 @@ describe('LSP: completion', function () {
     const before = text.slice(0, offset).split('\n');
     const position = { line: before.length - 1, character: before[before.length - 1].length };
     const uri = docUri(`completion-${n++}.coerce`);
-    await client.open(uri, text);
-    const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+    await server.client.open(uri, text);
+    const result = await server.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
     assert.ok(result && !Array.isArray(result), 'a CompletionList');
     return result;
   }

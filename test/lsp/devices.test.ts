@@ -46,7 +46,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../core/src/coercion/quickfix';
 import { parseDeviceFile } from '../../core/src/devices/parser';
-import { LspClient, repoRoot, SERVER_BUNDLE } from './client';
+import { repoRoot, SERVER_BUNDLE, serverForSuite } from './client';
 
 const LANGUAGE = 'pacs-devices';
 
@@ -177,7 +177,7 @@ device READ1 {
 
 describe('LSP: device-definition language (.pacs)', function () {
   this.timeout(20_000);
-  let client: LspClient;
+  const server = serverForSuite();
   let dir: string;
   let n = 0;
 
@@ -189,28 +189,26 @@ describe('LSP: device-definition language (.pacs)', function () {
     fs.writeFileSync(path.join(dir, 'rules', 'good.coerce'), GOOD_RULE);
     fs.writeFileSync(path.join(dir, 'rules', 'bad.coerce'), BAD_RULE);
     fs.writeFileSync(path.join(dir, 'other.pacs'), 'server OTHER {\n  ae "OTHER"\n}\n');
-    client = await LspClient.start();
   });
   after(async () => {
-    await client.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   /** Opens `text` as a new .pacs file in the temporary folder (it need not exist on disk). */
   async function open(text: string): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
     const uri = fileUri(`doc-${n++}.pacs`);
-    return { uri, diagnostics: await client.open(uri, text, LANGUAGE) };
+    return { uri, diagnostics: await server.client.open(uri, text, LANGUAGE) };
   }
 
   async function complete(text: string, position: Position): Promise<CompletionItem[]> {
     const { uri } = await open(text);
-    const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+    const result = await server.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
     return Array.isArray(result) ? result : result?.items ?? [];
   }
 
   async function hover(text: string, position: Position): Promise<string> {
     const { uri } = await open(text);
-    const result = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    const result = await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
     return result ? (result.contents as MarkupContent).value : '';
   }
 
@@ -276,12 +274,12 @@ describe('LSP: device-definition language (.pacs)', function () {
       assert.equal(d?.severity, DiagnosticSeverity.Error);
       assert.deepEqual(d.range.start, where(text, 'upper'));
       try {
-        const republished = client.nextDiagnostics(uri);
-        await client.changeSettings({ coercion: { dialect: 'extended' } });
+        const republished = server.client.nextDiagnostics(uri);
+        await server.client.changeSettings({ coercion: { dialect: 'extended' } });
         assert.equal(byCode((await republished).diagnostics, 'extension-function')[0]?.severity, DiagnosticSeverity.Information);
       } finally {
-        const back = client.nextDiagnostics(uri);
-        await client.changeSettings({ coercion: { dialect: 'strict' } });
+        const back = server.client.nextDiagnostics(uri);
+        await server.client.changeSettings({ coercion: { dialect: 'strict' } });
         await back;
       }
     });
@@ -297,7 +295,7 @@ describe('LSP: device-definition language (.pacs)', function () {
     it('finds no problem in the example workspace files', async () => {
       for (const name of ['hospital.pacs', 'central.pacs']) {
         const file = path.join(repoRoot(), 'examples', 'workspace', 'devices', name);
-        const ds = await client.open(pathToFileURL(file).toString(), fs.readFileSync(file, 'utf8'), LANGUAGE);
+        const ds = await server.client.open(pathToFileURL(file).toString(), fs.readFileSync(file, 'utf8'), LANGUAGE);
         assert.deepEqual(problems(ds).map((d) => `${d.code} ${d.message}`), [], name);
       }
     });
@@ -312,29 +310,29 @@ describe('LSP: device-definition language (.pacs)', function () {
       const ruleUri = fileUri('rules/good.coerce');
 
       // Edited in an editor: the open text counts, not the disk.
-      let next = client.nextDiagnostics(uri);
-      await client.open(ruleUri, BAD_RULE, 'pacs-coercion');
+      let next = server.client.nextDiagnostics(uri);
+      await server.client.open(ruleUri, BAD_RULE, 'pacs-coercion');
       let ds = (await next).diagnostics;
       assert.deepEqual(byCode(ds, 'rule-file-errors').map((d) => d.range), [rangeOf(SITE, '"rules/good.coerce"'), rangeOf(SITE, '"rules/good.coerce"', 1)]);
 
       // Closed: back to the (valid) file on disk.
-      next = client.nextDiagnostics(uri);
-      await client.close(ruleUri);
+      next = server.client.nextDiagnostics(uri);
+      await server.client.close(ruleUri);
       ds = (await next).diagnostics;
       assert.deepEqual(problems(ds), []);
 
       // Changed on disk, reported by the client's file watcher.
       try {
         fs.writeFileSync(path.join(dir, 'rules', 'good.coerce'), BAD_RULE);
-        next = client.nextDiagnostics(uri);
-        await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ruleUri, type: FileChangeType.Changed }] });
+        next = server.client.nextDiagnostics(uri);
+        await server.client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ruleUri, type: FileChangeType.Changed }] });
         ds = (await next).diagnostics;
         assert.equal(byCode(ds, 'rule-file-errors').length, 2);
       } finally {
         fs.writeFileSync(path.join(dir, 'rules', 'good.coerce'), GOOD_RULE);
       }
-      next = client.nextDiagnostics(uri);
-      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ruleUri, type: FileChangeType.Changed }] });
+      next = server.client.nextDiagnostics(uri);
+      await server.client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ruleUri, type: FileChangeType.Changed }] });
       assert.deepEqual(problems((await next).diagnostics), []);
     });
 
@@ -344,8 +342,8 @@ describe('LSP: device-definition language (.pacs)', function () {
       assert.equal(byCode(ds, 'rule-file-missing').length, 1);
       const later = path.join(dir, 'rules', 'later.coerce');
       fs.writeFileSync(later, GOOD_RULE);
-      const next = client.nextDiagnostics(uri);
-      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(later).toString(), type: FileChangeType.Created }] });
+      const next = server.client.nextDiagnostics(uri);
+      await server.client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(later).toString(), type: FileChangeType.Created }] });
       assert.deepEqual(problems((await next).diagnostics), []);
     });
   });
@@ -480,7 +478,7 @@ describe('LSP: device-definition language (.pacs)', function () {
   describe('outline, folding, formatting', () => {
     it('lists the server, categories and devices with their type, fields nested, inline rules inside', async () => {
       const { uri } = await open(SITE);
-      const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+      const symbols = (await server.client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
       assert.deepEqual(symbols.map((s) => [s.name, s.detail]), [
         ['server PACS', 'PACS'],
         ['category modalities', 'max 8 connections'],
@@ -497,7 +495,7 @@ describe('LSP: device-definition language (.pacs)', function () {
 
     it('folds blocks and lists, keeping the closing brace visible', async () => {
       const { uri } = await open(SITE);
-      const ranges = (await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } })) ?? [];
+      const ranges = (await server.client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } })) ?? [];
       const ct1 = where(SITE, 'device CT1').line;
       const services = where(SITE, 'services {').line;
       assert.ok(ranges.some((r) => r.startLine === ct1 && r.endLine === where(SITE, '\n}\n\ndevice READ1').line), 'device block');
@@ -507,16 +505,16 @@ describe('LSP: device-definition language (.pacs)', function () {
     it('formats a messy file, keeps its meaning, and formatting again changes nothing', async () => {
       const messy = 'server S {\nae "S"   \n        host 127.0.0.1\n}\ndevice X {\n\t\ttype dicom\n ae "X"\n      host 10.0.0.9\n  services {\nstore U\n      }\n   rules {\n(0010,0010)=NULL()\n        }\n}\n';
       const { uri } = await open(messy);
-      const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const edits = await server.client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
       assert.ok(edits && edits.length > 0);
       const formatted = applyEdits(messy, edits);
       assert.equal(formatted, 'server S {\n  ae "S"\n  host 127.0.0.1\n}\ndevice X {\n  type dicom\n  ae "X"\n  host 10.0.0.9\n  services {\n    store U\n  }\n  rules {\n    (0010,0010)=NULL()\n  }\n}\n');
       const strip = (t: string) => JSON.stringify(parseDeviceFile(t).ast.blocks, (k, v) => (k.endsWith('ange') || k === 'text' || k === 'line' ? undefined : v));
       assert.equal(strip(formatted), strip(messy));
 
-      const again = await client.change(uri, formatted);
+      const again = await server.client.change(uri, formatted);
       assert.deepEqual(problems(again), []);
-      const second = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const second = await server.client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
       assert.deepEqual(second, []);
     });
 
@@ -526,13 +524,13 @@ describe('LSP: device-definition language (.pacs)', function () {
         'device X {\n      rules {\n  (0010,0010)="abc   \n  }\n}\n',
       ]) {
         const { uri } = await open(text);
-        const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+        const edits = await server.client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
         assert.deepEqual(edits, [], JSON.stringify(text));
       }
       // The same files with their strings closed are formatted.
       const closed = 'device X {\n      ae "abc"   \n}\n';
       const { uri } = await open(closed);
-      const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const edits = await server.client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
       assert.equal(applyEdits(closed, edits ?? []), 'device X {\n  ae "abc"\n}\n');
     });
 
@@ -540,7 +538,7 @@ describe('LSP: device-definition language (.pacs)', function () {
       const file = path.join(repoRoot(), 'examples', 'workspace', 'devices', 'hospital.pacs');
       const text = fs.readFileSync(file, 'utf8');
       const { uri } = await open(text);
-      const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const edits = await server.client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
       const formatted = applyEdits(text, edits ?? []);
       assert.equal(formatted.replace(/\s+/g, ''), text.replace(/\s+/g, ''));
     });
@@ -560,10 +558,10 @@ describe('LSP: device-definition language (.pacs)', function () {
     };
     const text = 'device X {\n  rules {\n    (0010,0010)=concat("A",$(x))\n  }\n}\nserver S {\n  rules self {\n    $(@PROCESS)=NULL()\n  }\n}\n';
     const { uri } = await open(text);
-    const pacs = decode((await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }))!.data);
+    const pacs = decode((await server.client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }))!.data);
     const coerceUri = fileUri(`tokens-${n++}.coerce`);
-    await client.open(coerceUri, '    (0010,0010)=concat("A",$(x))\n    $(@PROCESS)=NULL()\n');
-    const alone = decode((await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: coerceUri } }))!.data);
+    await server.client.open(coerceUri, '    (0010,0010)=concat("A",$(x))\n    $(@PROCESS)=NULL()\n');
+    const alone = decode((await server.client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: coerceUri } }))!.data);
     assert.ok(alone.length >= 4, 'the rules have tokens');
     const shifted = alone.map(([line, ...rest]) => [line === 0 ? 2 : 7, ...rest]);
     assert.deepEqual(pacs, shifted);
@@ -573,7 +571,7 @@ describe('LSP: device-definition language (.pacs)', function () {
   describe('navigation', () => {
     it('goes from a device\'s category to the category block', async () => {
       const { uri } = await open(SITE);
-      const result = (await client.connection.sendRequest(DefinitionRequest.type, {
+      const result = (await server.client.connection.sendRequest(DefinitionRequest.type, {
         textDocument: { uri }, position: where(SITE, 'category reading', 'category r'.length, 1),
       })) as Location[];
       assert.deepEqual(result, [{ uri, range: rangeOf(SITE, 'reading') }]);
@@ -581,7 +579,7 @@ describe('LSP: device-definition language (.pacs)', function () {
 
     it('goes from a rule file reference to the file, and from a link to the linked .pacs', async () => {
       const { uri } = await open(SITE);
-      const result = (await client.connection.sendRequest(DefinitionRequest.type, {
+      const result = (await server.client.connection.sendRequest(DefinitionRequest.type, {
         textDocument: { uri }, position: where(SITE, '"rules/good.coerce"', 4),
       })) as Location[];
       assert.equal(result.length, 1);
@@ -590,12 +588,12 @@ describe('LSP: device-definition language (.pacs)', function () {
 
       const linkText = 'device P {\n  type parent\n  link "other.pacs"\n}\n';
       const link = await open(linkText);
-      const target = (await client.connection.sendRequest(DefinitionRequest.type, {
+      const target = (await server.client.connection.sendRequest(DefinitionRequest.type, {
         textDocument: { uri: link.uri }, position: where(linkText, 'other'),
       })) as Location[];
       assert.deepEqual(target.map((l) => l.uri), [fileUri('other.pacs')]);
 
-      const missing = await client.connection.sendRequest(DefinitionRequest.type, {
+      const missing = await server.client.connection.sendRequest(DefinitionRequest.type, {
         textDocument: { uri }, position: where(SITE, 'ae "CT_SCANNER"', 5),
       });
       assert.equal(missing, null);
@@ -603,7 +601,7 @@ describe('LSP: device-definition language (.pacs)', function () {
 
     it('finds the devices of a category', async () => {
       const { uri } = await open(SITE);
-      const refs = (await client.connection.sendRequest(ReferencesRequest.type, {
+      const refs = (await server.client.connection.sendRequest(ReferencesRequest.type, {
         textDocument: { uri }, position: where(SITE, 'category modalities', 'category m'.length, 0), context: { includeDeclaration: true },
       })) as Location[];
       assert.deepEqual(refs.map((r) => r.range), [rangeOf(SITE, 'modalities'), rangeOf(SITE, 'modalities', 1)]);
@@ -615,7 +613,7 @@ describe('LSP: device-definition language (.pacs)', function () {
       const { uri, diagnostics } = await open(text);
       const d = byCode(diagnostics, code);
       assert.equal(d.length, 1, `${code} in ${diagnostics.map((x) => x.code).join(', ')}`);
-      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      const actions = (await server.client.connection.sendRequest(CodeActionRequest.type, {
         textDocument: { uri }, range: d[0].range, context: { diagnostics: d },
       })) as CodeAction[];
       return { uri, actions };
@@ -627,7 +625,7 @@ describe('LSP: device-definition language (.pacs)', function () {
       assert.deepEqual(actions.map((a) => a.title), ['Change to `host`']);
       const fixed = applyEdits(text, actions[0].edit!.changes![uri]);
       assert.equal(fixed, 'device X {\n  type dicom\n  ae "X"\n  host 10.0.0.1\n}\n');
-      assert.deepEqual((await client.change(uri, fixed)).map((d) => d.code), ['no-server'], 'only the missing server remains');
+      assert.deepEqual((await server.client.change(uri, fixed)).map((d) => d.code), ['no-server'], 'only the missing server remains');
     });
 
     it('offers the coercion quick fixes inside inline rules, with edits at the .pacs position', async () => {
@@ -637,7 +635,7 @@ describe('LSP: device-definition language (.pacs)', function () {
       assert.ok(fix, actions.map((a) => a.title).join(', '));
       const fixed = applyEdits(text, fix.edit!.changes![uri]);
       assert.equal(fixed, text.replace('concta', 'concat'));
-      assert.deepEqual((await client.change(uri, fixed)).map((d) => d.code), ['no-server'], 'only the missing server remains');
+      assert.deepEqual((await server.client.change(uri, fixed)).map((d) => d.code), ['no-server'], 'only the missing server remains');
     });
   });
 
@@ -678,15 +676,15 @@ describe('LSP: device-definition language (.pacs)', function () {
     for (let line = 0; line < lines.length; line++) {
       for (let character = 0; character <= lines[line].length; character += 2) {
         const position = { line, character };
-        await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
-        await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
-        await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position });
+        await server.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+        await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+        await server.client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position });
       }
     }
-    await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } });
-    await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
-    await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
-    assert.ok(client.alive);
-    assert.deepEqual(client.logs.filter((l) => /failed/.test(l)), []);
+    await server.client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } });
+    await server.client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
+    await server.client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    assert.ok(server.client.alive);
+    assert.deepEqual(server.client.logs.filter((l) => /failed/.test(l)), []);
   });
 });

@@ -7,24 +7,17 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { LspClient, docUri, repoRoot } from './client';
+import { docUri, LspClient, repoRoot, serverForSuite } from './client';
 
 const errors = (ds: Diagnostic[]) => ds.filter((d) => d.severity === DiagnosticSeverity.Error);
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
 
 describe('LSP: lifecycle and diagnostics', function () {
   this.timeout(20_000);
-  let client: LspClient;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const server = serverForSuite();
 
   it('announces every feature of the language service in its capabilities', () => {
-    const caps = client.initializeResult.capabilities;
+    const caps = server.client.initializeResult.capabilities;
     assert.equal(caps.textDocumentSync, 2, 'incremental sync');
     assert.ok(caps.completionProvider?.triggerCharacters?.includes('('));
     assert.ok(caps.signatureHelpProvider?.triggerCharacters?.includes(','));
@@ -41,7 +34,7 @@ describe('LSP: lifecycle and diagnostics', function () {
   });
 
   it('links every diagnostic code to its section of the docs, and says how to allow extensions', async () => {
-    const diagnostics = await client.open(docUri('linked.coerce'), '(0010,0010)=upper((0010,0010))\n(0010,0020)=split((0010,0020),",")\n');
+    const diagnostics = await server.client.open(docUri('linked.coerce'), '(0010,0010)=upper((0010,0010))\n(0010,0020)=split((0010,0020),",")\n');
     assert.ok(diagnostics.length >= 2);
     for (const d of diagnostics) {
       // The installed docs (next to dist/server.js), opened at the line of the code's heading.
@@ -60,7 +53,7 @@ describe('LSP: lifecycle and diagnostics', function () {
 
   it('validates the documented eRAD examples clean', async () => {
     const text = readFileSync(path.join(repoRoot(), 'examples', 'workspace', 'documented-examples.coerce'), 'utf8');
-    const diagnostics = await client.open(docUri('documented.coerce'), text);
+    const diagnostics = await server.client.open(docUri('documented.coerce'), text);
     assert.deepEqual(diagnostics.filter((d) => d.severity !== DiagnosticSeverity.Information && d.severity !== DiagnosticSeverity.Hint), []);
   });
 
@@ -71,7 +64,7 @@ describe('LSP: lifecycle and diagnostics', function () {
       '(0010,0020)=split((0010,0020),",")', // arity
       '(0008,0050)=(0010,0020),"^",1', // retired split form
     ].join('\n');
-    const diagnostics = await client.open(docUri('broken.coerce'), text);
+    const diagnostics = await server.client.open(docUri('broken.coerce'), text);
     const byCode = (code: string) => diagnostics.find((d) => d.code === code);
 
     const paren = byCode('missing-paren');
@@ -93,32 +86,32 @@ describe('LSP: lifecycle and diagnostics', function () {
 
   it('re-validates on change and clears the error once fixed', async () => {
     const uri = docUri('change.coerce');
-    const first = await client.open(uri, '(0010,0010)=concat("A","B"\n');
+    const first = await server.client.open(uri, '(0010,0010)=concat("A","B"\n');
     assert.deepEqual(codes(errors(first)), ['missing-paren']);
-    const fixed = await client.change(uri, [{ range: { start: { line: 0, character: 26 }, end: { line: 0, character: 26 } }, text: ')' }]);
+    const fixed = await server.client.change(uri, [{ range: { start: { line: 0, character: 26 }, end: { line: 0, character: 26 } }, text: ')' }]);
     assert.deepEqual(errors(fixed), []);
   });
 
   it('follows pacsWorkbench.coercion.dialect and re-validates when it changes', async () => {
     const uri = docUri('dialect.coerce');
-    const strict = await client.open(uri, '(0010,0010)=upper((0010,0010))\n');
+    const strict = await server.client.open(uri, '(0010,0010)=upper((0010,0010))\n');
     assert.equal(strict.find((d) => d.code === 'extension-function')?.severity, DiagnosticSeverity.Error);
 
-    const republished = client.nextDiagnostics(uri);
-    await client.changeSettings({ coercion: { dialect: 'extended' } });
+    const republished = server.client.nextDiagnostics(uri);
+    await server.client.changeSettings({ coercion: { dialect: 'extended' } });
     const extended = (await republished).diagnostics;
     assert.equal(extended.find((d) => d.code === 'extension-function')?.severity, DiagnosticSeverity.Information);
 
-    const back = client.nextDiagnostics(uri);
-    await client.changeSettings({ coercion: { dialect: 'strict' } });
+    const back = server.client.nextDiagnostics(uri);
+    await server.client.changeSettings({ coercion: { dialect: 'strict' } });
     assert.equal((await back).diagnostics.find((d) => d.code === 'extension-function')?.severity, DiagnosticSeverity.Error);
   });
 
   it('clears diagnostics when a document closes', async () => {
     const uri = docUri('closing.coerce');
-    await client.open(uri, '(0010,0010)=uper("x")\n');
-    const cleared = client.nextDiagnostics(uri);
-    await client.close(uri);
+    await server.client.open(uri, '(0010,0010)=uper("x")\n');
+    const cleared = server.client.nextDiagnostics(uri);
+    await server.client.close(uri);
     assert.deepEqual((await cleared).diagnostics, []);
   });
 });

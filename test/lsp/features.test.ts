@@ -25,30 +25,23 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../core/src/coercion/quickfix';
-import { LspClient, docUri } from './client';
+import { docUri, serverForSuite } from './client';
 
 const at = (line: number, character: number): Position => ({ line, character });
 
 describe('LSP: language features', function () {
   this.timeout(20_000);
-  let client: LspClient;
+  const server = serverForSuite();
   let n = 0;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
 
   async function open(text: string): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
     const uri = docUri(`features-${n++}.coerce`);
-    return { uri, diagnostics: await client.open(uri, text) };
+    return { uri, diagnostics: await server.client.open(uri, text) };
   }
 
   async function hover(text: string, position: Position): Promise<string> {
     const { uri } = await open(text);
-    const result = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    const result = await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
     return result ? (result.contents as MarkupContent).value : '';
   }
 
@@ -101,7 +94,7 @@ describe('LSP: language features', function () {
   it('signature help follows the argument being typed, also in nested calls', async () => {
     const { uri } = await open('(0010,0010)=concat(split((0010,0010),",",');
     const help = async (character: number) =>
-      client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position: at(0, character) });
+      server.client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position: at(0, character) });
     const inner = await help(41);
     assert.equal(inner?.signatures[0].label, 'split(string, delimiter, n)');
     assert.equal(inner?.activeParameter, 2);
@@ -112,7 +105,7 @@ describe('LSP: language features', function () {
 
   it('signature help documents every parameter of concat, the repeating one included', async () => {
     const { uri } = await open('(0010,0010)=concat("A","B","C"');
-    const help = await client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position: at(0, 29) });
+    const help = await server.client.connection.sendRequest(SignatureHelpRequest.type, { textDocument: { uri }, position: at(0, 29) });
     const signature = help!.signatures[0];
     const docs = (signature.parameters ?? []).map((p) => (p.documentation as MarkupContent).value);
     assert.deepEqual(docs, [
@@ -131,13 +124,13 @@ describe('LSP: language features', function () {
       const { uri, diagnostics } = await open(text);
       const diagnostic = diagnostics.find((d) => d.code === code);
       assert.ok(diagnostic, `expected ${code}, got ${diagnostics.map((d) => d.code).join(', ')}`);
-      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      const actions = (await server.client.connection.sendRequest(CodeActionRequest.type, {
         textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
       })) as CodeAction[];
       const action = title ? actions.find((a) => title.test(a.title)) : actions.find((a) => a.isPreferred) ?? actions[0];
       assert.ok(action?.edit?.changes?.[uri], `no fix among: ${actions.map((a) => a.title).join(' | ')}`);
       const fixed = applyEdits(text, action.edit.changes[uri]);
-      return { fixed, after: await client.change(uri, fixed) };
+      return { fixed, after: await server.client.change(uri, fixed) };
     }
 
     it('changes an unknown function to the nearest name', async () => {
@@ -147,18 +140,18 @@ describe('LSP: language features', function () {
     });
 
     it('in the strict dialect, proposes no extension function for a typo (the fix would be an error)', async () => {
-      await client.changeSettings({ coercion: { dialect: 'strict' } });
+      await server.client.changeSettings({ coercion: { dialect: 'strict' } });
       const { uri, diagnostics } = await open('(0010,0010)=uper((0010,0010))\n');
       const diagnostic = diagnostics.find((d) => d.code === 'unknown-function')!;
       assert.match(diagnostic.message, /upper\(\) does that, but it is a PACS Workbench extension, allowed only in the extended dialect/);
-      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      const actions = (await server.client.connection.sendRequest(CodeActionRequest.type, {
         textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
       })) as CodeAction[];
       assert.deepEqual(actions.filter((a) => /Change to/.test(a.title)).map((a) => a.title), []);
     });
 
     it('maps a name from other tools (toUpper, replaceAll) to the function that does it, with the fix', async () => {
-      await client.changeSettings({ coercion: { dialect: 'extended' } });
+      await server.client.changeSettings({ coercion: { dialect: 'extended' } });
       try {
         const upper = await fix('(0010,0010)=toUpper((0010,0010))\n', 'unknown-function', /Change to upper\(\)/);
         assert.equal(upper.fixed, '(0010,0010)=upper((0010,0010))\n');
@@ -166,7 +159,7 @@ describe('LSP: language features', function () {
         assert.equal(replace.fixed, '(0010,0010)=replace((0010,0010),"a","b")\n');
         assert.equal(replace.after.some((d) => d.code === 'unknown-function'), false);
       } finally {
-        await client.changeSettings({ coercion: { dialect: 'strict' } });
+        await server.client.changeSettings({ coercion: { dialect: 'strict' } });
       }
       // Strict: concat's alias still maps, since concat is eRAD's.
       const join = await fix('(0010,0010)=join("A","B")\n', 'unknown-function', /Change to concat\(\)/);
@@ -201,7 +194,7 @@ describe('LSP: language features', function () {
   it('formats without changing meaning', async () => {
     const text = '(0010,0010) = concat( "A  B" , (0010,0010) )   \nseq(0040,0275,0,0040,1001)="x"\n';
     const { uri } = await open(text);
-    const edits = (await client.connection.sendRequest(DocumentFormattingRequest.type, {
+    const edits = (await server.client.connection.sendRequest(DocumentFormattingRequest.type, {
       textDocument: { uri }, options: { tabSize: 2, insertSpaces: true },
     })) as TextEdit[];
     assert.equal(applyEdits(text, edits), '(0010,0010)=concat("A  B",(0010,0010))\nSEQ(0040,0275,0,0040,1001)="x"\n');
@@ -212,14 +205,14 @@ describe('LSP: language features', function () {
 
     it('goes to the assignment', async () => {
       const { uri } = await open(text);
-      const defs = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: at(3, 15) })) as Location[];
+      const defs = (await server.client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: at(3, 15) })) as Location[];
       assert.deepEqual(defs.map((d) => d.range), [{ start: at(0, 0), end: at(0, 7) }]);
     });
 
     it('finds every reference, with or without the assignment', async () => {
       const { uri } = await open(text);
       const refs = async (includeDeclaration: boolean) =>
-        ((await client.connection.sendRequest(ReferencesRequest.type, {
+        ((await server.client.connection.sendRequest(ReferencesRequest.type, {
           textDocument: { uri }, position: at(2, 22), context: { includeDeclaration },
         })) ?? []).map((l) => l.range.start.line);
       assert.deepEqual(await refs(true), [0, 2, 3]);
@@ -228,26 +221,26 @@ describe('LSP: language features', function () {
 
     it('renames across rules', async () => {
       const { uri } = await open(text);
-      const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: at(2, 22) });
+      const prepared = await server.client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: at(2, 22) });
       assert.deepEqual(prepared, { range: { start: at(2, 21), end: at(2, 25) }, placeholder: 'name' });
-      const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(2, 22), newName: 'patient' });
+      const edit = await server.client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(2, 22), newName: 'patient' });
       const renamed = applyEdits(text, edit?.changes?.[uri] ?? []);
       assert.equal(renamed, text.replaceAll('$(name)', '$(patient)'));
-      assert.deepEqual((await client.change(uri, renamed)).filter((d) => d.severity === 1 || d.severity === 2), []);
+      assert.deepEqual((await server.client.change(uri, renamed)).filter((d) => d.severity === 1 || d.severity === 2), []);
     });
 
     it('refuses to rename a control variable, or to a name that is not one', async () => {
       const { uri } = await open(text);
       await assert.rejects(
-        client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: at(4, 4) }),
+        server.client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: at(4, 4) }),
         /control variable/,
       );
       await assert.rejects(
-        client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 3), newName: 'has space' }),
+        server.client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 3), newName: 'has space' }),
         /not a variable name/,
       );
       await assert.rejects(
-        client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 3), newName: '@PROCESS' }),
+        server.client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 3), newName: '@PROCESS' }),
         /reserved for control variables/,
       );
     });
@@ -255,7 +248,7 @@ describe('LSP: language features', function () {
     it('refuses a rename that would merge two variables', async () => {
       const { uri } = await open('$(a)="1"\n$(b)="2"\n(0010,0010)=concat($(a),$(b))\n');
       await assert.rejects(
-        client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 2), newName: 'b' }),
+        server.client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(0, 2), newName: 'b' }),
         /already exists/,
       );
     });
@@ -263,7 +256,7 @@ describe('LSP: language features', function () {
 
   it('lists one symbol per rule, named by its target', async () => {
     const { uri } = await open('# header\n(0010,0010)="A"\nSEQ(0040,0275,0,0040,1001)="B"\n$(x)=USER(Site)\n');
-    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+    const symbols = (await server.client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
     assert.deepEqual(symbols.map((s) => [s.name, s.detail, s.range.start.line]), [
       ['(0010,0010)', 'PatientName', 1],
       ['SEQ(0040,0275,0,0040,1001)', 'RequestedProcedureID', 2],
@@ -273,14 +266,14 @@ describe('LSP: language features', function () {
 
   it('folds paragraphs, comment blocks as comments', async () => {
     const { uri } = await open('# a\n# b\n\n# c\n(0010,0010)="A"\n(0010,0020)="B"\n\n(0008,0050)=NULL()\n');
-    const ranges = await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
+    const ranges = await server.client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
     assert.deepEqual(ranges, [{ startLine: 0, endLine: 1, kind: 'comment' }, { startLine: 3, endLine: 5 }]);
   });
 
   it('semantic tokens decode to tags, functions, variables, strings, keywords, comments', async () => {
     const { uri } = await open('# c\n$(@PROCESS)=if($(v),(0008,0040),SEQ(0040,0275,0,0040,1001))\n(0010,0010)=(0010,0010),"^",1\n');
-    const { data } = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }) ?? { data: [] };
-    const { tokenTypes, tokenModifiers } = client.initializeResult.capabilities.semanticTokensProvider!.legend;
+    const { data } = await server.client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }) ?? { data: [] };
+    const { tokenTypes, tokenModifiers } = server.client.initializeResult.capabilities.semanticTokensProvider!.legend;
     const decoded: string[] = [];
     let line = 0;
     let char = 0;
@@ -309,16 +302,16 @@ describe('LSP: language features', function () {
   it('semantic token deltas rebuild exactly the full answer after an edit', async () => {
     const text = Array.from({ length: 200 }, (_, i) => `(0010,0010)=concat("A${i}",$(v))`).join('\n');
     const { uri } = await open(text);
-    const first = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+    const first = await server.client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
     assert.ok(first?.resultId);
-    await client.change(uri, [{ range: { start: at(100, 12), end: at(100, 18) }, text: 'NULL' }]); // concat → NULL: one function token shorter
-    const delta = await client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri }, previousResultId: first.resultId });
+    await server.client.change(uri, [{ range: { start: at(100, 12), end: at(100, 18) }, text: 'NULL' }]); // concat → NULL: one function token shorter
+    const delta = await server.client.connection.sendRequest(SemanticTokensDeltaRequest.type, { textDocument: { uri }, previousResultId: first.resultId });
     assert.ok(delta && 'edits' in delta, 'a delta, not a full answer');
     assert.equal(delta.edits.length, 1);
     assert.ok(delta.edits[0].data!.length < 50, `a small edit, got ${delta.edits[0].data!.length} numbers`);
     const patched = [...first.data];
     for (const e of delta.edits) patched.splice(e.start, e.deleteCount, ...(e.data ?? []));
-    const fresh = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+    const fresh = await server.client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
     assert.deepEqual(patched, fresh?.data);
   });
 });

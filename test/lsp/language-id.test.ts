@@ -5,24 +5,17 @@
  */
 import * as assert from 'node:assert/strict';
 import { HoverRequest, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol/node';
-import { LspClient, docUri } from './client';
+import { docUri, serverForSuite } from './client';
 
 describe('LSP: documents whose language id is not ours', function () {
   this.timeout(20_000);
-  let client: LspClient;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const server = serverForSuite();
 
   /** Opens and waits (bounded) for diagnostics, so a server that ignores the file fails clearly. */
   async function openAs(name: string, text: string, languageId: string): Promise<Diagnostic[]> {
     const uri = docUri(name);
     return Promise.race([
-      client.open(uri, text, languageId),
+      server.client.open(uri, text, languageId),
       new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error(`no diagnostics for ${name} opened with language id "${languageId}" within 5 s: the server ignored it`)), 5000)),
     ]);
@@ -33,7 +26,7 @@ describe('LSP: documents whose language id is not ours', function () {
       const name = `by-extension-${languageId || 'empty'}.coerce`;
       const diagnostics = await openAs(name, '(0010,0010)=uper((0010,0010))\n', languageId);
       assert.ok(diagnostics.some((d) => d.code === 'unknown-function'), `unknown-function expected, got ${JSON.stringify(diagnostics.map((d) => d.code))}`);
-      const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: docUri(name) }, position: { line: 0, character: 3 } });
+      const hover = await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: docUri(name) }, position: { line: 0, character: 3 } });
       assert.match((hover?.contents as MarkupContent | undefined)?.value ?? '', /Patient's Name/);
     });
   }
@@ -45,8 +38,8 @@ describe('LSP: documents whose language id is not ours', function () {
 
   it('still ignores a file that is neither ours by id nor by extension', async () => {
     const uri = docUri('notes.txt');
-    const published = client.nextDiagnostics(uri, 1);
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'plaintext', version: 1, text: '(0010,0010)=uper(1)' } });
+    const published = server.client.nextDiagnostics(uri, 1);
+    await server.client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'plaintext', version: 1, text: '(0010,0010)=uper(1)' } });
     // A probe document opened after it is answered; the .txt file by then has had its chance.
     await openAs('probe.coerce', '(0010,0010)="A"\n', 'pacs-coercion');
     assert.equal(await Promise.race([published.then(() => 'published'), Promise.resolve('nothing')]), 'nothing');

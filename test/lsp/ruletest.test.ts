@@ -16,7 +16,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../core/src/coercion/quickfix';
-import { LspClient, repoRoot } from './client';
+import { repoRoot, serverForSuite } from './client';
 
 const LANGUAGE = 'pacs-coercion-test';
 const EXAMPLES = path.join(repoRoot(), 'examples', 'workspace');
@@ -26,27 +26,21 @@ const uriIn = (name: string): string => pathToFileURL(path.join(EXAMPLES, name))
 
 describe('LSP: rule tests (.coerce-test)', function () {
   this.timeout(20_000);
-  let client: LspClient;
+  const server = serverForSuite();
   let n = 0;
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
 
   const open = (text: string, name = `lsp-${n++}.coerce-test`) => {
     const uri = uriIn(name);
-    return client.open(uri, text, LANGUAGE).then((diagnostics) => ({ uri, diagnostics }));
+    return server.client.open(uri, text, LANGUAGE).then((diagnostics) => ({ uri, diagnostics }));
   };
   async function complete(text: string, position: Position, name?: string): Promise<CompletionItem[]> {
     const { uri } = await open(text, name);
-    const r = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+    const r = await server.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
     return Array.isArray(r) ? r : (r as CompletionList | null)?.items ?? [];
   }
   async function hover(text: string, position: Position): Promise<string> {
     const { uri } = await open(text);
-    const r = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    const r = await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
     return r ? (r.contents as MarkupContent).value : '';
   }
 
@@ -108,7 +102,7 @@ describe('LSP: rule tests (.coerce-test)', function () {
   it('formats: case lines indented, one space between words, values formatted like rules', async () => {
     const text = 'rules  "a.coerce"\ncase "x"\nwith   PatientName   concat( "A", "B" )\n\n\n\ncase "y"\n     expect stopped';
     const { uri } = await open(text);
-    const edits = (await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
+    const edits = (await server.client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
     assert.equal(applyEdits(text, edits), 'rules "a.coerce"\n\ncase "x"\n  with PatientName concat("A","B")\n\ncase "y"\n  expect stopped\n');
   });
 });
