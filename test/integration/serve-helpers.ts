@@ -8,17 +8,17 @@ import * as path from 'node:path';
 import { PACSW } from './dicom-helpers';
 import { dcmtkEnv, freePort } from './peers';
 import { parsePart10 } from '../../core/src/dicom/part10';
-import type { ReceiverEvent } from '../../core/src/receiver/types';
+import type { NodeEvent } from '../../core/src/forward/events';
 
 export interface ServeProcess {
   port: number;
   store: string;
   child: ChildProcess;
-  events: ReceiverEvent[];
+  events: NodeEvent[];
   stderr(): string;
   /** Resolves with the first event (from `from` on) that matches; rejects after `timeoutMs`, saying what was seen. */
-  waitFor<E extends ReceiverEvent>(match: (e: ReceiverEvent) => e is E, what: string, timeoutMs?: number, from?: number): Promise<E>;
-  waitFor(match: (e: ReceiverEvent) => boolean, what: string, timeoutMs?: number, from?: number): Promise<ReceiverEvent>;
+  waitFor<E extends NodeEvent>(match: (e: NodeEvent) => e is E, what: string, timeoutMs?: number, from?: number): Promise<E>;
+  waitFor(match: (e: NodeEvent) => boolean, what: string, timeoutMs?: number, from?: number): Promise<NodeEvent>;
   /** SIGINT (Ctrl+C) and the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL, as a crash. */
@@ -30,12 +30,12 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-export async function startServe(devicesFile: string, store: string, extra: string[] = []): Promise<ServeProcess> {
-  const port = await freePort();
+export async function startServe(devicesFile: string, store: string, extra: string[] = [], options: { port?: number } = {}): Promise<ServeProcess> {
+  const port = options.port ?? await freePort();
   const child = spawn(process.execPath, [PACSW, 'serve', '--devices', devicesFile, '--store', store, '--port', String(port), '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
-  const events: ReceiverEvent[] = [];
+  const events: NodeEvent[] = [];
   const waiters = new Set<() => void>();
   let err = '';
   let pending = '';
@@ -46,7 +46,7 @@ export async function startServe(devicesFile: string, store: string, extra: stri
     while ((nl = pending.indexOf('\n')) >= 0) {
       const line = pending.slice(0, nl);
       pending = pending.slice(nl + 1);
-      if (line.trim()) events.push(JSON.parse(line) as ReceiverEvent);
+      if (line.trim()) events.push(JSON.parse(line) as NodeEvent);
     }
     for (const w of [...waiters]) w();
   });
@@ -55,7 +55,7 @@ export async function startServe(devicesFile: string, store: string, extra: stri
     for (const w of [...waiters]) w();
     resolve(code);
   }));
-  const waitFor = (match: (e: ReceiverEvent) => boolean, what: string, timeoutMs = 20000, from = 0): Promise<ReceiverEvent> =>
+  const waitFor = (match: (e: NodeEvent) => boolean, what: string, timeoutMs = 20000, from = 0): Promise<NodeEvent> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         const found = events.slice(from).find(match);

@@ -10,12 +10,13 @@ import { dcmftest, fixtureDumps, generate, pacsw, tempDir, VARIANTS, writeRules 
 import { startOrthanc, startStorescp, stopAllPeers } from './peers';
 import { datasetBytes, echoscu, filesUnder, startServe, storescu, type ServeProcess } from './serve-helpers';
 import { parsePart10 } from '../../core/src/dicom/part10';
+import type { NodeEvent } from '../../core/src/forward/events';
 import type { ReceiverEvent } from '../../core/src/receiver/types';
 
 type ObjectEvent = Extract<ReceiverEvent, { event: 'object' }>;
 type AssociationEvent = Extract<ReceiverEvent, { event: 'association' }>;
-const isObject = (e: ReceiverEvent): e is ObjectEvent => e.event === 'object';
-const isAssociation = (e: ReceiverEvent): e is AssociationEvent => e.event === 'association';
+const isObject = (e: NodeEvent): e is ObjectEvent => e.event === 'object';
+const isAssociation = (e: NodeEvent): e is AssociationEvent => e.event === 'association';
 
 /** SOP Instance UID (0008,0018) of a Part 10 file. */
 function sopInstanceOf(file: string): string {

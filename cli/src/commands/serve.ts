@@ -1,12 +1,14 @@
 /** `pacsw serve --devices FILE`: run a server block of a device table as a receiving node. */
-import { loadTlsOptions } from '../../../core/src/net/tls';
-import { startReceiver, ReceiverTableError, type Receiver, type ReceiverEvent } from '../../../core/src/receiver';
+import { forwardingWanted, hex4, startForwarding, type ForwardEvent, type Forwarding, type NodeEvent } from '../../../core/src/forward';
+import { loadTlsOptions, type TlsOptions } from '../../../core/src/net/tls';
+import { startReceiver, ReceiverTableError, type Receiver, type StoredObject } from '../../../core/src/receiver';
 import { parseArgs, UsageError } from '../args';
 import { DEFAULT_STORE_HINT, defaultStoreDir } from '../storeDir';
 
 export const summary = 'run a device table\'s server as a receiving node: admit, coerce and store incoming C-STOREs';
 export const usage = `usage: pacsw serve --devices FILE [--server ID] [--store DIR] [--host ADDRESS] [--port N]
                    [--tls-port N --tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--json] [--keep-originals]
+                   [--forward-tls-ca FILE]
 
 Runs the server block of FILE as a DICOM storage SCP on its tcp-port (and tls-port) at its host
 (default 127.0.0.1), as eRAD would: the calling AE must be an enabled device whose host is the
@@ -16,6 +18,9 @@ max and store-in bound the associations (over a bound: rejected, transient). Eac
 through Preceding Global, the device's rules and Trailing Global, as in pacsw apply, and is stored
 as DIR/<device>/<SOP Instance UID>.dcm, on disk (fsynced) before the sender is told "success".
 An object the rules stop ($(@PROCESS) = NULL) is answered success and not stored.
+Devices with autofwd (and store P) get a copy of every stored object: it is queued durably in
+DIR/.forward before the sender is told "success" (a full disk: refused with 0xA700 instead) and
+sent from the server's AE, with retries; pacsw queue shows and retries what waits or failed.
 Edits of FILE and its rule files apply to new associations; an edit with errors keeps the last
 good table (and says so).
 --store DIR     where received objects go (default: ${DEFAULT_STORE_HINT}); keep patient data
@@ -24,7 +29,10 @@ good table (and says so).
 --json          one JSON object per event on stdout (what the VS Code Traffic view reads)
 --keep-originals  also keep each object as it arrived (DIR/<device>/originals/), to compare
                 before and after the rules
-Ctrl+C (or SIGTERM) finishes the objects in hand, answers them and stops; a second Ctrl+C aborts.
+--forward-tls-ca FILE  trust this CA for forward destinations with a tls-port (default: the
+                system CAs); --tls-cert/--tls-key are also the client certificate shown to them
+Ctrl+C (or SIGTERM) finishes the objects in hand, answers them, lets the forwards under way end
+and stops (the queue is kept for the next start); a second Ctrl+C aborts.
 Exit status: 0 after a stop, 1 when the node cannot listen, 2 for a table with errors.`;
 
 function port(name: string, v: string | undefined): number | undefined {
@@ -34,8 +42,12 @@ function port(name: string, v: string | undefined): number | undefined {
 }
 
 /** One line per event for people; warnings and refusals on stderr. */
-function describe(e: ReceiverEvent): { text: string; error?: boolean } | undefined {
+function describe(e: NodeEvent): { text: string; error?: boolean } | undefined {
   switch (e.event) {
+    case 'forward':
+      return describeForward(e);
+    case 'queue':
+      return undefined;
     case 'listening': {
       const where = [e.tcpPort !== undefined ? `${e.host}:${e.tcpPort}` : '', e.tlsPort !== undefined ? `TLS ${e.host}:${e.tlsPort}` : ''].filter(Boolean).join(', ');
       return { text: `listening: server ${e.server} (AE "${e.ae}"${e.queryAe ? `, "${e.queryAe}"` : ''}) on ${where}; storing under ${e.store}` };
@@ -68,8 +80,21 @@ function describe(e: ReceiverEvent): { text: string; error?: boolean } | undefin
   }
 }
 
+function describeForward(e: Extract<ForwardEvent, { event: 'forward' }>): { text: string; error?: boolean } | undefined {
+  switch (e.status) {
+    case 'queued':
+      return undefined; // the "stored" line says it; pacsw queue shows the queue
+    case 'sent':
+      return { text: `forwarded ${e.sopInstanceUid} to ${e.destination}${e.warning ? ` (${e.warning})` : ''}` };
+    case 'retry':
+      return { text: `forward to ${e.destination} failed: ${e.reason}; the queue waits, retry ${e.attempt} at ${e.nextRetryAt}`, error: true };
+    case 'failed':
+      return { text: `forward of ${e.sopInstanceUid} to ${e.destination} failed for good${e.dimseStatus !== undefined ? ` (${hex4(e.dimseStatus)})` : ''}: ${e.reason}; it is in the failed list (pacsw queue list --failed ${e.destination})`, error: true };
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, { values: ['devices', 'server', 'store', 'host', 'port', 'tls-port', 'tls-cert', 'tls-key', 'tls-ca'], flags: ['json', 'keep-originals'] });
+  const parsed = parseArgs(args, { values: ['devices', 'server', 'store', 'host', 'port', 'tls-port', 'tls-cert', 'tls-key', 'tls-ca', 'forward-tls-ca'], flags: ['json', 'keep-originals'] });
   if (parsed.flags.has('help')) {
     console.log(usage);
     return 0;
@@ -81,7 +106,7 @@ export async function run(args: string[]): Promise<number> {
   const keyFile = parsed.values.get('tls-key');
   if (!!certFile !== !!keyFile) throw new UsageError('--tls-cert and --tls-key go together');
   const json = parsed.flags.has('json');
-  const print = (e: ReceiverEvent): void => {
+  const print = (e: NodeEvent): void => {
     if (json) {
       process.stdout.write(`${JSON.stringify(e)}\n`);
       return;
@@ -90,27 +115,61 @@ export async function run(args: string[]): Promise<number> {
     if (d) (d.error ? process.stderr : process.stdout).write(`${d.text}\n`);
   };
   let tls;
-  if (certFile) {
-    try {
+  let forwardTls: TlsOptions | undefined;
+  try {
+    if (certFile) {
       const pem = loadTlsOptions({ certFile, keyFile, caFile: parsed.values.get('tls-ca') });
       // With a CA, callers must show a certificate it signed; without, any caller may use TLS.
       tls = { cert: pem.cert, key: pem.key, ca: pem.ca, requestCert: !!pem.ca, rejectUnauthorized: !!pem.ca };
-    } catch (e) {
-      throw new UsageError((e as Error).message);
     }
+    const forwardCa = parsed.values.get('forward-tls-ca');
+    if (certFile || forwardCa) forwardTls = loadTlsOptions({ certFile, keyFile, caFile: forwardCa });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
+  const storeDir = parsed.values.get('store') ?? defaultStoreDir(devicesFile);
+  const serverId = parsed.values.get('server');
+  const warn = (message: string): void => print({ event: 'warning', time: new Date().toISOString(), message });
+
+  // The forward queue starts right after the receiver listens (so a table with errors is the
+  // receiver's to report); an object arriving before that waits for it, since it must be queued
+  // before it is acknowledged.
+  let forwarding: Forwarding | undefined;
+  let forwardingReady!: (f: Forwarding | undefined) => void;
+  const ready = new Promise<Forwarding | undefined>((resolve) => (forwardingReady = resolve));
+  const startQueue = (): Forwarding => startForwarding({
+    devicesFile, serverId, storeDir, tls: forwardTls, log: warn,
+    onEvent: print,
+    onStatus: (destinations) => json && print({ event: 'queue', time: new Date().toISOString(), destinations }),
+  });
+  const queueHook = async (obj: StoredObject): Promise<void> => {
+    const f = forwarding ?? await ready;
+    await f?.enqueue(obj);
+  };
 
   let receiver: Receiver;
   try {
     receiver = await startReceiver({
       devicesFile,
-      serverId: parsed.values.get('server'),
-      storeDir: parsed.values.get('store') ?? defaultStoreDir(devicesFile),
+      serverId,
+      storeDir,
       host: parsed.values.get('host'),
       tcpPort: port('port', parsed.values.get('port')),
       tlsPort: port('tls-port', parsed.values.get('tls-port')),
       tls,
-      onEvent: print,
+      onEvent: (e) => {
+        print(e);
+        if (e.event !== 'table' || e.status !== 'reloaded') return;
+        // A table edit: destinations follow it (a disabled one keeps its queue); the first
+        // AutoFwd device of a table that had none starts the queue.
+        try {
+          if (forwarding) forwarding.reload();
+          else if (forwardingWanted(devicesFile, storeDir)) forwarding = startQueue();
+        } catch (error) {
+          warn(`forwarding: ${(error as Error).message}`);
+        }
+      },
+      beforeAcknowledge: [queueHook],
       keepOriginals: parsed.flags.has('keep-originals'),
     });
   } catch (error) {
@@ -127,13 +186,24 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
-  // Ctrl+C or SIGTERM: answer the objects in hand, then stop; a second one aborts at once.
+  try {
+    if (forwardingWanted(devicesFile, storeDir)) forwarding = startQueue();
+    forwardingReady(forwarding);
+  } catch (error) {
+    // E.g. another pacsw serve forwards from this store: receiving without queueing would lose copies.
+    forwardingReady(undefined);
+    await receiver.close(false);
+    process.stderr.write(`pacsw serve: cannot start forwarding: ${(error as Error).message}\n`);
+    return 1;
+  }
+
+  // Ctrl+C or SIGTERM: answer the objects in hand, let the forwards under way end, then stop;
+  // a second one aborts at once. The queue stays on disk either way.
   await new Promise<void>((resolve) => {
     let stops = 0;
     const stop = (): void => {
-      stops++;
-      if (stops === 1) void receiver.close(true).then(resolve);
-      else void receiver.close(false).then(resolve);
+      const graceful = ++stops === 1;
+      void receiver.close(graceful).then(() => forwarding?.stop(graceful)).then(resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

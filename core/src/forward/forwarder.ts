@@ -14,7 +14,11 @@ import { promises as fsp } from 'node:fs';
 import { parsePart10Meta } from '../dicom/part10';
 import { backoffMs, verdictOfNetError, verdictOfStatus, type Verdict } from './classify';
 import type { ForwardDestination } from './destinations';
+import type { ForwardEvent } from './events';
 import type { EntryState, ForwardSpool, QueueEntry, SpoolObject } from './spool';
+
+/** An object event of the forwarder without its time (emit stamps it). */
+type ForwardEventBody<E = Exclude<ForwardEvent, { event: 'queue' }>> = E extends unknown ? Omit<E, 'time'> : never;
 
 /** How the forwarder opens associations: core/src/net `connect` (tests may pass another SCU). */
 export type ForwardConnect = (options: ScuOptions) => Promise<ScuAssociation>;
@@ -41,6 +45,8 @@ export interface ForwarderOptions {
   log?: (line: string) => void;
   /** Called (often) when anything shown in the status changed; throttle on your side. */
   onChange?: () => void;
+  /** Each object queued, sent or failed, and each retry scheduled (`pacsw serve --json`); these then do not go to `log`. */
+  onEvent?: (event: ForwardEvent) => void;
 }
 
 export interface DestinationStatus {
@@ -158,7 +164,7 @@ const pairOf = (e: { sopClassUid: string; transferSyntaxUid: string }) => `${e.s
 
 export class Forwarder {
   private readonly spool: ForwardSpool;
-  private readonly o: Required<Omit<ForwarderOptions, 'tls' | 'onChange' | 'retry' | 'destinations'>> & Pick<ForwarderOptions, 'tls' | 'onChange'>;
+  private readonly o: Required<Omit<ForwarderOptions, 'tls' | 'onChange' | 'onEvent' | 'retry' | 'destinations'>> & Pick<ForwarderOptions, 'tls' | 'onChange' | 'onEvent'>;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private readonly runners = new Map<string, Runner>();
@@ -184,6 +190,7 @@ export class Forwarder {
       rescanMs: options.rescanMs ?? 5000,
       log: options.log ?? (() => undefined),
       onChange: options.onChange,
+      onEvent: options.onEvent,
     };
     this.retryInitialMs = options.retry?.initialMs ?? 1000;
     this.retryMaxMs = options.retry?.maxMs ?? 60000;
@@ -230,6 +237,7 @@ export class Forwarder {
     const ids = [...this.runners.values()].filter((r) => r.dest).map((r) => r.id);
     const key = await this.spool.enqueue(obj, ids);
     if (!key) return;
+    this.report({ event: 'forward', status: 'queued', key, sopInstanceUid: obj.sopInstanceUid, destinations: ids });
     for (const id of ids) {
       const r = this.runner(id);
       this.add(r, key);
@@ -570,13 +578,18 @@ export class Forwarder {
         r.delivered++;
         r.failures = 0;
         r.lastDeliveredAt = new Date().toISOString();
-        if (verdict.warning) this.o.log(`forward ${r.id}: ${e.sopInstanceUid} ${verdict.warning}`);
+        const sent = { event: 'forward', status: 'sent', key: e.key, sopInstanceUid: e.sopInstanceUid, destination: r.id, warning: verdict.warning } as const;
+        if (verdict.warning) this.report(sent, `forward ${r.id}: ${e.sopInstanceUid} ${verdict.warning}`);
+        else this.report(sent);
       } else {
         await this.spool.fail(e, { reason: verdict.reason, status: verdict.status });
         r.failedCount++;
         r.lastError = `${e.sopInstanceUid}: ${verdict.reason}`;
         r.lastErrorAt = new Date().toISOString();
-        this.o.log(`forward ${r.id}: ${e.sopInstanceUid} failed for good (in the failed list): ${verdict.reason}`);
+        this.report(
+          { event: 'forward', status: 'failed', key: e.key, sopInstanceUid: e.sopInstanceUid, destination: r.id, reason: verdict.reason, dimseStatus: verdict.status },
+          `forward ${r.id}: ${e.sopInstanceUid} failed for good (in the failed list): ${verdict.reason}`,
+        );
       }
       r.claimed.delete(e.key);
       this.changed();
@@ -636,7 +649,10 @@ export class Forwarder {
     r.nextAttemptAt = Date.now() + delay;
     r.lastError = reason;
     r.lastErrorAt = new Date().toISOString();
-    this.o.log(`forward ${r.id}: ${reason}; retry ${r.failures} in ${(delay / 1000).toFixed(1)} s`);
+    this.report(
+      { event: 'forward', status: 'retry', destination: r.id, reason, attempt: r.failures, nextRetryAt: new Date(r.nextAttemptAt).toISOString() },
+      `forward ${r.id}: ${reason}; retry ${r.failures} in ${(delay / 1000).toFixed(1)} s`,
+    );
     await this.saveState(r);
     this.changed();
     this.kick(r);
@@ -658,5 +674,11 @@ export class Forwarder {
 
   private changed(): void {
     this.o.onChange?.();
+  }
+
+  /** To onEvent when there is one (it carries the same facts), else the line to the log. */
+  private report(body: ForwardEventBody, line?: string): void {
+    if (this.o.onEvent) this.o.onEvent({ ...body, time: new Date().toISOString() } as ForwardEvent);
+    else if (line) this.o.log(line);
   }
 }

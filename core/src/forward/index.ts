@@ -4,3 +4,4 @@ export * from './destinations';
 export * from './classify';
 export * from './forwarder';
 export * from './node';
+export * from './events';

@@ -8,8 +8,19 @@ import { loadDeviceFile } from '../files/deviceFile';
 import type { DeviceTable } from '../devices/model';
 import { connect } from '../net';
 import { forwardDestinations, type DestinationProblem } from './destinations';
+import type { ForwardEvent } from './events';
 import { Forwarder, type DestinationStatus, type ForwardConnect } from './forwarder';
 import { ForwardSpool, spoolDirOf, type EntryState, type SpoolObject } from './spool';
+
+/**
+ * Whether the node has anything to forward: AutoFwd devices in the table (read without errors),
+ * or a queue left in the store by an earlier run (it is sent even if the table has none now).
+ */
+export function forwardingWanted(devicesFile: string, storeDir: string): boolean {
+  if (ForwardSpool.exists(spoolDirOf(storeDir))) return true;
+  const read = readTable(devicesFile);
+  return 'table' in read && read.table.devices.some((d) => d.services.flags.autofwd);
+}
 
 export interface ForwardingOptions {
   devicesFile: string;
@@ -24,6 +35,8 @@ export interface ForwardingOptions {
   connect?: ForwardConnect;
   /** Lines for the operator (transient failures, failed objects, table problems). */
   log: (line: string) => void;
+  /** Each object queued, sent or failed, and each retry scheduled. */
+  onEvent?: (event: ForwardEvent) => void;
   /** The queue changed: at most every `statusEveryMs` (default 500 ms). */
   onStatus?: (destinations: DestinationStatus[]) => void;
   statusEveryMs?: number;
@@ -57,6 +70,7 @@ export function startForwarding(o: ForwardingOptions): Forwarding {
     timeoutMs: o.timeoutMs,
     retry: o.retry,
     log: o.log,
+    onEvent: o.onEvent,
     onChange: () => {
       if (!o.onStatus || statusTimer) return;
       statusTimer = setTimeout(() => {
@@ -97,7 +111,8 @@ function readTable(file: string): { table: DeviceTable } | { errors: string[] } 
 }
 
 function serverAe(table: DeviceTable, serverId: string | undefined): string {
-  const server = serverId ? table.servers.find((s) => s.name === serverId) : table.server;
+  // By name without case, as the receiver picks its server block.
+  const server = serverId ? table.servers.find((s) => s.name.toLowerCase() === serverId.toLowerCase()) : table.server;
   if (!server?.ae) throw new Error(`the server${serverId ? ` ${serverId}` : ''} has no AE title to forward from (server { ae "..." })`);
   return server.ae;
 }

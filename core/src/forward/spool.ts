@@ -504,5 +504,6 @@ function parseEntry(text: string, key: string, destination: string): QueueEntry 
 }
 
 function mib(n: number): string {
-  return `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)} MiB`;
+  // One decimal: near the threshold "64 MiB free, at least 64 MiB needed" would say nothing.
+  return `${(n / 1048576).toFixed(1)} MiB`;
 }
