@@ -184,6 +184,20 @@ describe('LSP: language features', function () {
       assert.deepEqual(after.filter((d) => d.severity === 1), []);
     });
 
+    it('warns of a value outside the enumerated values and offers each allowed one', async () => {
+      const { uri, diagnostics } = await open('(0010,0040)="X"\n');
+      const diagnostic = diagnostics.find((d) => d.code === 'not-enumerated');
+      assert.equal(diagnostic?.severity, 2);
+      assert.match(diagnostic?.message ?? '', /^"X" is not one of the values \(0010,0040\) Patient's Sex allows: M, F, O/);
+      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri }, range: diagnostic!.range, context: { diagnostics: [diagnostic!], only: ['quickfix'] },
+      })) as CodeAction[];
+      assert.deepEqual(actions.map((a) => a.title), ['Change to "M"', 'Change to "F"', 'Change to "O"']);
+      const { fixed, after } = await fix('(0010,0040)="X"\n', 'not-enumerated', /Change to "F"/);
+      assert.equal(fixed, '(0010,0040)="F"\n');
+      assert.deepEqual(after, []);
+    });
+
     it('inserts a missing parenthesis', async () => {
       const { fixed, after } = await fix('(0010,0010)=concat("A",(0010,0010)\n', 'missing-paren');
       assert.equal(fixed, '(0010,0010)=concat("A",(0010,0010))\n');

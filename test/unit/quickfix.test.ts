@@ -55,6 +55,13 @@ describe('quick fixes', () => {
     assertFixes('(0010,0020)=concat(PatientID,"X")', 'keyword-for-tag', '(0010,0020)=concat((0010,0020),"X")');
   });
 
+  it('not-enumerated: one fix per allowed value, replacing the literal', () => {
+    const { fixes } = fixesFor('(0010,0040)="X"', 'not-enumerated');
+    assert.deepEqual(fixes.map((f) => f.title), ['Change to "M"', 'Change to "F"', 'Change to "O"']);
+    assertFixes('(0010,0040)="X"', 'not-enumerated', '(0010,0040)="M"');
+    assert.deepEqual(fixesFor('(0020,0060)=concat("R","L")', 'not-enumerated').fixes, [], 'a concat() is not rewritten');
+  });
+
   it('missing-paren: inserts the )', () => {
     assertFixes('(0008,0050)=concat("PFX",(0008,0050)', 'missing-paren', '(0008,0050)=concat("PFX",(0008,0050))');
   });

@@ -175,6 +175,24 @@ describe('validateRuleFile', () => {
       assert.match(d.message, /Recognition Code/);
     });
 
+    it('not-enumerated: a value outside the Enumerated Values of PS3.3, with the allowed ones', () => {
+      const text = '(0010,0040)="X"';
+      const d = only(validateRuleText(text), 'not-enumerated');
+      assert.equal(d.severity, 'warning');
+      assert.deepEqual(d.range, rangeOf(text, 0, '"X"'));
+      assert.equal(d.message, '"X" is not one of the values (0010,0040) Patient\'s Sex allows: M, F, O (PS3.3 Patient Module: M male, F female, O other).');
+      assert.deepEqual(d.data, { values: ['M', 'F', 'O'] });
+    });
+
+    it('not-enumerated: each literal branch of if(), never an allowed or empty value', () => {
+      const text = '(0010,0040)=if((0010,0010),"M","Q")\n(0010,0040)="F"\n(0010,0040)=""\n(0028,2110)="02"\n(0020,0060)=concat("R","L")';
+      const found = validateRuleText(text).filter((d) => d.code === 'not-enumerated');
+      assert.deepEqual(found.map((d) => [d.range.start.line, text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character)]),
+        [[0, '"Q"'], [3, '"02"'], [4, 'concat("R","L")']]);
+      // A value the VR already rejects gets that error alone.
+      assert.deepEqual(codes(validateRuleText('(0010,0040)="m"')), ['invalid-value']);
+    });
+
     it('invalid-value: a literal in the wrong format', () => {
       const text = '(0008,0020)="2024-01-05"';
       const d = only(validateRuleText(text), 'invalid-value');

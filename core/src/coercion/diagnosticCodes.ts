@@ -53,6 +53,8 @@ export interface ControlVariableData { replacement: string }
 export interface KeywordForTagData { keyword: string; tag: string }
 /** `data` of an `arity` diagnostic; `max` is null for functions without an upper bound. */
 export interface ArityData { name: string; min: number; max: number | null; actual: number }
+/** `data` of a `not-enumerated` warning: the values PS3.3 allows, each a quick fix. */
+export interface NotEnumeratedData { values: string[] }
 /** `data` of an `extension-function` diagnostic. */
 export interface ExtensionFunctionData { name: string }
 
@@ -64,7 +66,7 @@ export const COERCION_SEMANTIC_CODES = [
   'unknown-function', 'arity', 'not-alphanumeric', 'unknown-tag', 'private-tag', 'retired-tag',
   'invalid-value', 'variable-unassigned', 'unreachable-after-stop', 'extension-function',
   'retired-split', 'keyword-for-tag', 'invalid-target', 'seq-item', 'control-variable',
-  'stop-value', 'user-field',
+  'stop-value', 'user-field', 'not-enumerated',
 ] as const;
 
 export type SyntaxCode = (typeof COERCION_SYNTAX_CODES)[number];
@@ -83,6 +85,7 @@ interface CoercionDataRows {
   'retired-split': RetiredSplitData | undefined;
   'keyword-for-tag': KeywordForTagData;
   'control-variable': ControlVariableData | undefined;
+  'not-enumerated': NotEnumeratedData;
 }
 
 // Only catalogued codes carry data: a row for a code that is not in the catalogue fails here.

@@ -55,6 +55,13 @@ export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: Core
       if (!data?.replacement) return [];
       return [{ title: `Change to ${data.replacement}`, isPreferred: true, edits: [{ range: diagnostic.range, newText: data.replacement }] }];
     }
+    case 'not-enumerated': {
+      // Offered for a plain string literal only (the diagnostic's range is the literal, quotes included).
+      const values = dataOf(diagnostic, code)?.values ?? [];
+      const written = textAt(text, diagnostic.range);
+      if (!/^"[^"]*"$/.test(written)) return [];
+      return values.filter((v) => typeof v === 'string').map((v) => ({ title: `Change to "${v}"`, edits: [{ range: diagnostic.range, newText: `"${v}"` }] }));
+    }
     case 'missing-paren':
       return missingParenFix(diagnostic);
     case 'missing-equals': {
@@ -141,4 +148,11 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
   let result = text;
   for (const e of sorted) result = result.slice(0, offset(e.range.start)) + e.newText + result.slice(offset(e.range.end));
   return result;
+}
+
+/** The text of a range on one line ('' for a range over several lines or outside the text). */
+function textAt(text: string, range: Range): string {
+  if (range.start.line !== range.end.line) return '';
+  const line = text.split('\n')[range.start.line] ?? '';
+  return line.slice(range.start.character, range.end.character);
 }

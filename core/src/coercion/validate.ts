@@ -10,6 +10,7 @@
 import type { CoreDiagnostic, Severity } from '../diagnostics';
 import { comparePositions, type Position, type Range } from '../text/range';
 import { getDictionary, isPrivateGroup } from '../dictionary/index';
+import { enumeratedValuesOf } from '../dictionary/enumerations';
 import type { DictionaryEntry } from '../dictionary/types';
 import type {
   CallNode, Expression, LineNode, LValue, RetiredSplitNode, RuleFileNode, RuleNode, SeqNode, SyntaxErrorInfo, TagNode,
@@ -525,10 +526,19 @@ class RuleChecker {
   private valueForTarget(value: Expression, entry: DictionaryEntry, targetText: string): void {
     const outcomes: Array<{ value: string; node: Expression }> = [];
     constantOutcomes(value, outcomes);
+    const enumerated = enumeratedValuesOf(entry.tagText);
     for (const o of outcomes) {
       const problem = checkValueForVr(o.value, entry.vr, entry.vm);
       if (problem) {
         this.report(o.node.range, 'error', 'invalid-value', `Invalid value for ${describeTag(targetText, entry)} (VR ${entry.vr}): ${problem}`);
+      } else if (enumerated) {
+        // An empty value is "unknown" (allowed for type 2 attributes); every value of a multi-valued one must be listed.
+        const outside = o.value.split('\\').filter((v) => v !== '' && !enumerated.values.includes(v));
+        if (outside.length === 0) continue;
+        const allowed = enumerated.values.join(', ');
+        this.report(o.node.range, 'warning', 'not-enumerated',
+          `"${outside[0]}" is not one of the values ${describeTag(targetText, entry)} allows: ${allowed} (PS3.3 ${enumerated.module}: ${enumerated.meaning}).`,
+          { data: { values: [...enumerated.values] } });
       }
     }
   }
