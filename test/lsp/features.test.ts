@@ -189,7 +189,7 @@ describe('LSP: language features', function () {
       const diagnostic = diagnostics.find((d) => d.code === 'not-enumerated');
       assert.equal(diagnostic?.severity, 2);
       assert.match(diagnostic?.message ?? '', /^"X" is not one of the values \(0010,0040\) Patient's Sex allows: M, F, O/);
-      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      const actions = (await server.client.connection.sendRequest(CodeActionRequest.type, {
         textDocument: { uri }, range: diagnostic!.range, context: { diagnostics: [diagnostic!], only: ['quickfix'] },
       })) as CodeAction[];
       assert.deepEqual(actions.map((a) => a.title), ['Change to "M"', 'Change to "F"', 'Change to "O"']);
