@@ -1,7 +1,8 @@
 /**
  * Rule tests in a real VS Code: the Test Explorer lists the example tests, runs them through the
  * workbench's own commands (run all, run at the cursor as the gutter does, coverage), shows a
- * failing case's message at its expect line, and keeps the list current as files change.
+ * failing case's message at its expect line, keeps the list current as files change, and re-runs
+ * on save when continuous run is on.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -103,5 +104,37 @@ describe('rule tests in the Test Explorer', () => {
     assert.deepEqual(teaching.lines.map((l) => [l.line, l.state]), [[4, 'assigned'], [6, 'assigned'], [7, 'assigned'], [8, 'assigned'], [9, 'skipped'], [10, 'assigned']]);
     // Inline device rules are covered in their .pacs file.
     assert.ok(last?.coverage?.some((c) => c.file.endsWith('hospital.pacs')));
+  });
+
+  it('continuous run: saving a rule file re-runs the tests, and the result follows the rule', async () => {
+    const rules = await openFile('outside-ct-import.coerce');
+    const original = rules.getText();
+    const setText = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(rules.uri, new vscode.Range(0, 0, rules.lineCount, 0), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      // (The runs that follow show whether the saved text is what the rules now say.)
+      await rules.save();
+    };
+    // The eye button of the file's row in the Test Explorer ("Turn on Continuous Run"); the
+    // workbench names the row by its test id: controller id and item id, NUL-separated.
+    const testFile = vscode.Uri.joinPath(workspaceRoot(), 'outside-ct-import.coerce-test').toString();
+    const row = { test: { item: { extId: `pacsWorkbench.ruleTests\0${testFile}` } } };
+    await vscode.commands.executeCommand('testing.toggleContinuousRunForTest', row);
+    try {
+      const before = (await lastRun()).runs;
+      await setText(original.replace('concat("EXT-",(0008,0050))', 'concat("OUT-",(0008,0050))'));
+      const { last } = await lastRun(before + 1);
+      const failed = last?.failed.find((f) => f.id.endsWith('outside-ct-import.coerce-test#a foreign accession number is marked so it never matches a local order'));
+      assert.ok(failed, `the edited rule fails its test: ${JSON.stringify(last?.failed.map((f) => f.id))}`);
+      assert.deepEqual([failed.messages[0].expected, failed.messages[0].actual], ['"EXT-A123"', '"OUT-A123"']);
+
+      await setText(original);
+      const again = await lastRun(before + 2);
+      assert.deepEqual(again.last?.failed, [], 'the restored rule passes again');
+    } finally {
+      await vscode.commands.executeCommand('testing.stopContinuousRun');
+      if (rules.getText() !== original) await setText(original);
+    }
   });
 });

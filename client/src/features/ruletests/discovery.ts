@@ -26,7 +26,10 @@ export class RuleTestTree implements vscode.Disposable {
       watcher.onDidChange((uri) => this.update(uri)),
       watcher.onDidDelete((uri) => this.remove(uri)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.path.endsWith('.coerce-test')) void this.update(e.document.uri, e.document.getText()); // reads nothing: cannot fail
+        // Only edits: a change of state alone (dirty, or the file deleted under an open document)
+        // must not bring a deleted file's cases back.
+        if (e.contentChanges.length === 0 || !e.document.uri.path.endsWith('.coerce-test')) return;
+        void this.update(e.document.uri, e.document.getText()); // reads nothing: cannot fail
       }),
     );
   }
@@ -39,13 +42,17 @@ export class RuleTestTree implements vscode.Disposable {
 
   /** Re-reads one test file and replaces its cases. */
   async update(uri: vscode.Uri, text?: string): Promise<void> {
-    let source = text ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText();
+    let source = text;
     if (source === undefined) {
+      // A watcher's event may arrive after the file is gone, and a closed document can stay in
+      // textDocuments a while: the disk decides whether the file is still there.
+      let bytes: Uint8Array;
       try {
-        source = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+        bytes = await vscode.workspace.fs.readFile(uri);
       } catch {
         return this.remove(uri);
       }
+      source = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() ?? Buffer.from(bytes).toString('utf8');
     }
     const id = uri.toString();
     let fileItem = this.controller.items.get(id);
