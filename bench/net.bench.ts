@@ -25,6 +25,7 @@ import { acceptContexts, connect, listen, type ScpServer, type StoreRequestEvent
 import { IMPLEMENTATION_CLASS_UID } from '../core/src/net/pdu';
 import { generateRuleFile } from './generate-rules';
 import { dcmtkEnv, freePort, waitForPort } from '../test/integration/peers';
+import { element, text, us } from '../test/integration/forward/part10-maker';
 
 const quick = process.argv.includes('--quick');
 const ROOT = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'pacsw-netbench-'));
@@ -32,26 +33,6 @@ const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const CT = '1.2.840.10008.5.1.4.1.1.2';
 
 // ---- test objects: explicit VR LE CT images with the attributes the rules touch ------------
-
-function element(group: number, el: number, vr: string, value: Buffer): Buffer {
-  const long = ['OB', 'OW', 'SQ', 'UN', 'UT'].includes(vr);
-  const h = Buffer.alloc(long ? 12 : 8);
-  h.writeUInt16LE(group, 0);
-  h.writeUInt16LE(el, 2);
-  h.write(vr, 4, 'latin1');
-  if (long) h.writeUInt32LE(value.length, 8);
-  else h.writeUInt16LE(value.length, 6);
-  return Buffer.concat([h, value]);
-}
-const str = (s: string, pad = 0x20) => {
-  const b = Buffer.from(s, 'latin1');
-  return b.length % 2 ? Buffer.concat([b, Buffer.from([pad])]) : b;
-};
-const us = (n: number) => {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(n);
-  return b;
-};
 
 /** `count` files of about `bytes` each, with distinct SOP Instance UIDs; returns their folder. */
 function makeObjects(name: string, count: number, bytes: number): string {
@@ -62,13 +43,13 @@ function makeObjects(name: string, count: number, bytes: number): string {
   for (let i = 0; i < count; i++) {
     const uid = `2.25.4242${i}`;
     const dataset = Buffer.concat([
-      element(0x0008, 0x0016, 'UI', str(CT, 0)), element(0x0008, 0x0018, 'UI', str(uid, 0)),
-      element(0x0008, 0x0050, 'SH', str(`ACC${i}`)), element(0x0008, 0x0060, 'CS', str('CT')),
-      element(0x0008, 0x0080, 'LO', str('Bench Hospital')), element(0x0008, 0x0090, 'PN', str('DR^WHO')),
-      element(0x0008, 0x1030, 'LO', str('')), element(0x0010, 0x0010, 'PN', str('DOE,JOHN')),
-      element(0x0010, 0x0020, 'LO', str(`PID${i}`)), element(0x0020, 0x000d, 'UI', str('2.25.1', 0)),
-      element(0x0020, 0x000e, 'UI', str('2.25.2', 0)), element(0x0020, 0x4000, 'LT', str('')),
-      element(0x0028, 0x0002, 'US', us(1)), element(0x0028, 0x0004, 'CS', str('MONOCHROME2')),
+      element(0x0008, 0x0016, 'UI', text(CT, '\0')), element(0x0008, 0x0018, 'UI', text(uid, '\0')),
+      element(0x0008, 0x0050, 'SH', text(`ACC${i}`)), element(0x0008, 0x0060, 'CS', text('CT')),
+      element(0x0008, 0x0080, 'LO', text('Bench Hospital')), element(0x0008, 0x0090, 'PN', text('DR^WHO')),
+      element(0x0008, 0x1030, 'LO', text('')), element(0x0010, 0x0010, 'PN', text('DOE,JOHN')),
+      element(0x0010, 0x0020, 'LO', text(`PID${i}`)), element(0x0020, 0x000d, 'UI', text('2.25.1', '\0')),
+      element(0x0020, 0x000e, 'UI', text('2.25.2', '\0')), element(0x0020, 0x4000, 'LT', text('')),
+      element(0x0028, 0x0002, 'US', us(1)), element(0x0028, 0x0004, 'CS', text('MONOCHROME2')),
       element(0x0028, 0x0010, 'US', us(side)), element(0x0028, 0x0011, 'US', us(side)),
       element(0x0028, 0x0100, 'US', us(16)), element(0x0028, 0x0101, 'US', us(12)),
       element(0x0028, 0x0102, 'US', us(11)), element(0x0028, 0x0103, 'US', us(0)),

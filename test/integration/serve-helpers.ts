@@ -9,6 +9,7 @@ import { PACSW } from './dicom-helpers';
 import { dcmtkEnv, freePort } from './peers';
 import { parsePart10 } from '../../core/src/dicom/part10';
 import type { NodeEvent } from '../../core/src/forward/events';
+import { lineSplitter } from '../../core/src/text/lineSplitter';
 
 export interface ServeProcess {
   port: number;
@@ -38,16 +39,10 @@ export async function startServe(devicesFile: string, store: string, extra: stri
   const events: NodeEvent[] = [];
   const waiters = new Set<() => void>();
   let err = '';
-  let pending = '';
+  const toEvents = lineSplitter((line) => events.push(JSON.parse(line) as NodeEvent));
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      if (line.trim()) events.push(JSON.parse(line) as NodeEvent);
-    }
+    toEvents(chunk);
     for (const w of [...waiters]) w();
   });
   child.stderr!.on('data', (d) => (err += d));

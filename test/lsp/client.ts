@@ -9,6 +9,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../repo';
 import {
   ConfigurationRequest,
   createProtocolConnection,
@@ -35,16 +36,7 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 
-/** The repository root (holds package.json), found from wherever the compiled test runs. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'esbuild.mjs'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no repository root above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
+export { repoRoot };
 
 export const SERVER_BUNDLE = path.join(repoRoot(), 'dist', 'server.js');
 

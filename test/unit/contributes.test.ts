@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS, CUSTOM_EDITORS, idsOf, INTERNAL_COMMANDS, NAMESPACE, SETTINGS, settingId, VIEWS } from '../../core/src/contributes';
+import { readRepoJson, repoRoot } from '../repo';
 
 interface Contributes {
   commands: Array<{ command: string }>;
@@ -13,14 +14,9 @@ interface Contributes {
   menus: Record<string, Array<{ command?: string }>>;
 }
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) dir = path.dirname(dir);
-  return dir;
-}
 
 const root = repoRoot();
-const contributes = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: Contributes }).contributes;
+const contributes = (readRepoJson('package.json') as { contributes: Contributes }).contributes;
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 describe('shared ids (core/src/contributes.ts)', () => {

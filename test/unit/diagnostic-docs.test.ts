@@ -5,12 +5,8 @@ import * as path from 'node:path';
 import { ALL_COERCION_CODES } from '../../core/src/coercion/diagnosticCodes';
 import { ALL_DEVICE_CODES } from '../../core/src/devices/diagnosticCodes';
 import { anchorLines, diagnosticDocLinks, diagnosticDocPage, findDiagnosticDocs, installedDocLinks } from '../../core/src/diagnosticDocs';
+import { repoRoot } from '../repo';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) dir = path.dirname(dir);
-  return dir;
-}
 const docsDir = path.join(repoRoot(), 'docs');
 const read = (file: string): string | undefined => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
 

@@ -9,17 +9,8 @@ import {
   privateCreatorElementFor,
 } from '../../core/src/dictionary';
 import { formatTag, parseTag, tagNumber } from '../../core/src/dictionary/tag';
+import { repoRoot } from '../repo';
 
-/** Repository root, found from wherever the compiled test runs (out/test/unit or test/unit). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'scripts', 'generate-dictionary.mjs'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
 
 // PS3.5 6.2 plus the combined forms PS3.6 writes for context-dependent VRs.
 const VRS = new Set([

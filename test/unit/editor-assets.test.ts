@@ -3,30 +3,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FUNCTIONS } from '../../core/src/coercion/functions';
 import { validateRuleText } from '../../core/src/coercion/validate';
+import { readRepoJson, repoRoot } from '../repo';
 
-/** Repository root, found from wherever the compiled test runs (out/test/unit or test/unit). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'language-configuration.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
 
 const root = repoRoot();
-const readJson = (rel: string): any => JSON.parse(fs.readFileSync(path.join(root, rel), 'utf8'));
 
-const manifest = readJson('package.json');
+const manifest = readRepoJson('package.json');
 const grammarContribution = manifest.contributes.grammars.find((g: any) => g.language === 'pacs-coercion');
 const snippetContribution = manifest.contributes.snippets.find((s: any) => s.language === 'pacs-coercion');
 const languageContribution = manifest.contributes.languages.find((l: any) => l.id === 'pacs-coercion');
 
-const grammar = readJson(grammarContribution.path);
+const grammar = readRepoJson(grammarContribution.path);
 const snippets: Record<string, { prefix: string | string[]; body: string | string[]; description: string }> =
-  readJson(snippetContribution.path);
-const languageConfiguration = readJson(languageContribution.configuration);
+  readRepoJson(snippetContribution.path);
+const languageConfiguration = readRepoJson(languageContribution.configuration);
 
 /** The documented eRAD examples (docs/coercion-language.md, shared reference). */
 const DOCUMENTED_EXAMPLES = [

@@ -6,19 +6,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRepoJson, repoRoot } from '../repo';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
 
 const root = repoRoot();
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const manifest = readRepoJson('package.json');
 const ours = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
 for (const view of Object.values(manifest.contributes.views as Record<string, Array<{ id: string }>>).flat()) ours.add(`${view.id}.focus`);
 /** Built-in commands the walkthrough uses. */

@@ -6,7 +6,8 @@ const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
 export const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 
-function element(group: number, elem: number, vr: string, value: Buffer): Buffer {
+/** One Explicit VR Little Endian element (the long header for OB, OW, SQ, UN, UT, UC, UR). */
+export function element(group: number, elem: number, vr: string, value: Buffer): Buffer {
   const long = ['OB', 'OW', 'SQ', 'UN', 'UT', 'UC', 'UR'].includes(vr);
   const head = Buffer.alloc(long ? 12 : 8);
   head.writeUInt16LE(group, 0);
@@ -17,8 +18,16 @@ function element(group: number, elem: number, vr: string, value: Buffer): Buffer
   return Buffer.concat([head, value]);
 }
 
-function text(s: string, pad = ' '): Buffer {
+/** A string value padded to even length (`\0` for UIs, space for the rest). */
+export function text(s: string, pad = ' '): Buffer {
   return Buffer.from(s.length % 2 ? s + pad : s, 'latin1');
+}
+
+/** A US value. */
+export function us(n: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
 }
 
 export interface MadeObject {

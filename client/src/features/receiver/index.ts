@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReceiverEvent } from '../../../../core/src/receiver/types';
+import { lineSplitter } from '../../../../core/src/text/lineSplitter';
 import { requireTrust } from '../../trust';
 import type { Feature } from '../feature';
 import { COMPARE_DATASETS_COMMAND } from '../preview';
@@ -61,26 +62,18 @@ export const receiverFeature: Feature = {
       const r: Running = { child, file };
       setRunning(r);
       let stderr = '';
-      let pending = '';
       child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (chunk: string) => {
-        pending += chunk;
-        let nl;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          if (!line.trim()) continue;
-          let e: ReceiverEvent;
-          try {
-            e = JSON.parse(line) as ReceiverEvent;
-          } catch {
-            output.appendLine(line);
-            continue;
-          }
-          output.appendLine(describe(e));
-          if (model.add(e)) view.refresh();
+      child.stdout!.on('data', lineSplitter((line) => {
+        let e: ReceiverEvent;
+        try {
+          e = JSON.parse(line) as ReceiverEvent;
+        } catch {
+          output.appendLine(line);
+          return;
         }
-      });
+        output.appendLine(describe(e));
+        if (model.add(e)) view.refresh();
+      }));
       child.stderr!.on('data', (d) => {
         stderr += d;
         output.append(String(d));
