@@ -32,6 +32,23 @@ export interface ApplyResult {
 /** Below this many files a worker's start (about 60 ms) costs more than it brings. */
 export const PARALLEL_MIN_FILES = 100;
 
+/** At most this many threads by default: reading and writing files stops scaling before the cores do. */
+export const DEFAULT_MAX_THREADS = 4;
+
+/**
+ * The default thread count from the cores and the load average (os.loadavg()[0]): one thread
+ * per idle core. A worker costs its own start (the CLI bundle and the rules again, ~100 ms of
+ * CPU) and competes with the main thread for any busy core: on two cores, two threads were only
+ * ~5 % faster than one when idle, used ~25 % more CPU, and were 1.4-1.8 times *slower* as soon
+ * as anything else ran (issue 10). So two cores or fewer give one thread, and a busy machine
+ * gets no workers.
+ */
+export function defaultThreads(cores: number, load: number): number {
+  if (cores <= 2) return 1;
+  const idle = Math.floor(Math.max(0, cores - load));
+  return Math.max(1, Math.min(DEFAULT_MAX_THREADS, idle));
+}
+
 /** Slots of the shared state: the next job to take, and a stop request (Ctrl+C). */
 const NEXT = 0;
 const STOP = 1;

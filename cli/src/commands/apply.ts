@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { collectInputs, type FileStatus } from '../../../core/src/dicom/coerceFile';
-import { runApplyJobs, type ApplyJob } from '../applyPool';
+import { defaultThreads, runApplyJobs, type ApplyJob } from '../applyPool';
 import { parseArgs, UsageError } from '../args';
 import { loadRuleSets } from '../rules';
 
@@ -22,8 +22,9 @@ under DIR with the input's relative path; inputs are never modified.
 Rules run in the order --before (Preceding Global), --rules (device), --after (Trailing Global).
 Rule files with errors are refused before any file is touched (exit status 2).
 --json prints one JSON object per file and the summary as JSON.
---jobs N: threads working on the files (default: the number of CPUs, at most 4; batches of
-fewer than 100 files use one). Results are printed in input order whatever N is.
+--jobs N: threads working on the files (default: one per idle CPU by the load average, at
+most 4; one on machines of 1-2 CPUs and for batches of fewer than 100 files). Results are
+printed in input order whatever N is.
 Ctrl+C stops before the next file; files already being written are finished (exit status 130).
 Exit status: 1 when any file failed, 0 otherwise.`;
 
@@ -59,7 +60,7 @@ export async function run(args: string[]): Promise<number> {
   if (!parsed.values.has('rules')) throw new UsageError('pacsw apply needs --rules FILE');
   if (!outDir) throw new UsageError('pacsw apply needs --out DIR');
   if (parsed.positionals.length === 0) throw new UsageError('pacsw apply needs at least one input file or folder');
-  const threads = parsed.values.has('jobs') ? Number(parsed.values.get('jobs')) : Math.min(4, os.availableParallelism());
+  const threads = parsed.values.has('jobs') ? Number(parsed.values.get('jobs')) : defaultThreads(os.availableParallelism(), os.loadavg()[0]);
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${parsed.values.get('jobs')}"`);
   const ruleSets = loadRuleSets(parsed.values);
   const json = parsed.flags.has('json');
