@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseRuleFile } from '../core/src/coercion/fileParser';
 import { coerceFile } from '../core/src/dicom/coerceFile';
+import { defaultThreads } from '../cli/src/applyPool';
 import { copyCorpus, ENV, median, REPO, RULES, ruleText as rulesAsText, sources } from './applyCorpus';
 
 const FILES = Number(process.argv[2] ?? 1000);
@@ -117,7 +118,7 @@ function main(): void {
     console.log('| tool | time | files/s | MB/s |');
     console.log('|---|---|---|---|');
     console.log(row('pacsw, in process (coerceFile)', times.inProcess));
-    console.log(row(`pacsw apply (node dist/pacsw.js, startup included; ${Math.min(4, os.availableParallelism())} threads, the default)`, times.cli));
+    console.log(row(`pacsw apply (node dist/pacsw.js, startup included; default threads: ${defaultThreads(os.availableParallelism(), os.loadavg()[0])} at the end of the run's load)`, times.cli));
     console.log(row('pacsw apply --jobs 1 (one thread)', times.cli1));
     console.log(row('DCMTK dcmodify, one process for all files', times.dcmodify));
     // Paired by round (both tools ran within seconds of each other), which is steadier on a
@@ -127,9 +128,19 @@ function main(): void {
       const wins = ratios.filter((r) => r < 1).length;
       console.log(`${label} / dcmodify, per round: median ${median(ratios).toFixed(2)} (pacsw faster in ${wins} of ${ratios.length} rounds)`);
     }
+    // Issue 10's targets, per round: wall at most 0.67 of dcmodify's, CPU no more than its.
+    const wallRatio = median(times.cli.map((t, i) => t / times.dcmodify[i]));
+    const missed: string[] = [];
+    if (wallRatio > 0.67) missed.push(`wall ratio ${wallRatio.toFixed(2)} > 0.67`);
+    if (median(times.cli.map((t, i) => t / times.cli1[i])) > 1) missed.push('default threads slower than --jobs 1');
     if (cpu.cli.length) {
       console.log(`CPU time (user + system), median: pacsw apply ${median(cpu.cli).toFixed(0)} ms, --jobs 1 ${median(cpu.cli1).toFixed(0)} ms, dcmodify ${median(cpu.dcmodify).toFixed(0)} ms`);
+      const cpuRatio = median(cpu.cli.map((c, i) => c / cpu.dcmodify[i]));
+      console.log(`pacsw apply / dcmodify CPU time, per round: median ${cpuRatio.toFixed(2)}`);
+      if (cpuRatio > 1) missed.push(`CPU ratio ${cpuRatio.toFixed(2)} > 1`);
     }
+    console.log(`targets (wall <= 0.67 of dcmodify, CPU <= dcmodify, default not slower than --jobs 1): ${missed.length ? `missed: ${missed.join('; ')}` : 'met'}`);
+    if (missed.length) process.exitCode = 1;
     console.log(`values checked equal to dcmodify's on ${checked} files (one per source)`);
     console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min) at the end of the run`);
     console.log(`raw ms: ${JSON.stringify({ ...times, cpuCli: cpu.cli, cpuCli1: cpu.cli1, cpuDcmodify: cpu.dcmodify })}`);
