@@ -88,7 +88,8 @@ export async function runInVSCode({ testsModule, workspaceSource, trusted = true
     await page.exposeFunction('codeAutomationExit', (code) => exited(code));
     page.on('pageerror', (error) => verbose && print(`[page error] ${error.message}`));
 
-    await page.goto(workbenchUrl({ url: server.url, port, folder: workspace, extensionPath: repo, extensionTestsPath: testsModule }));
+    // Playwright's default of 30 s for the page's load event is short on a loaded 2-core machine.
+    await page.goto(workbenchUrl({ url: server.url, port, folder: workspace, extensionPath: repo, extensionTestsPath: testsModule }), { timeout: 120_000 });
     return await finished;
   } catch (error) {
     if (serverLog.length && !verbose) print(`--- code-server output ---\n${serverLog.join('').slice(-4000)}`);

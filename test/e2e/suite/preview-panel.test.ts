@@ -15,6 +15,7 @@ interface PageReport {
   layout?: { viewportWidth: number; scrollWidth: number; widestRow: number; stacked?: boolean };
   marks?: Array<{ sample: string; path: string; side: 'before' | 'after'; text: string | null; marked: string[] }>;
   visibleRows?: string[];
+  dropTarget?: boolean;
 }
 
 interface PreviewState {
@@ -30,7 +31,7 @@ const state = async (options: Record<string, unknown> = {}): Promise<PreviewStat
   assert.ok(s, 'the preview is open');
   return s;
 };
-const measure = (options: { filter?: string } = {}) => vscode.commands.executeCommand<PageReport>('pacsWorkbench.preview.measurePage', options);
+const measure = (options: { filter?: string; drop?: string } = {}) => vscode.commands.executeCommand<PageReport>('pacsWorkbench.preview.measurePage', options);
 
 /** Measures until the page has the expected width class (a layout change reaches the webview asynchronously). */
 async function measureUntil(predicate: (r: PageReport) => boolean, what: string): Promise<PageReport> {
@@ -160,6 +161,32 @@ describe('preview panel: layout, highlight, export, compare', () => {
     } finally {
       await config.update('preview.samples', undefined, vscode.ConfigurationTarget.Workspace);
       await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+    await state({ sampleCount: SAMPLE_COUNT });
+  });
+
+  it('adds a file dropped onto the panel as a sample and previews it', async () => {
+    // Not a real OS drag: the extension-host tests cannot drive the mouse. The page dispatches
+    // to itself the dragover and drop events a drop from the Explorer delivers (a DataTransfer
+    // with the file's URI as text/uri-list), so its own listeners, the message to the
+    // extension and Add Samples all run as for a real drop.
+    const config = vscode.workspace.getConfiguration('pacsWorkbench');
+    const file = vscode.Uri.joinPath(workspaceRoot(), 'test-dropped', 'dropped.json');
+    await vscode.workspace.fs.writeFile(file, await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), 'samples/mr-research.json')));
+    try {
+      const before = await state();
+      const report = await measure({ drop: `# dragged from the Explorer\r\n${file.toString()}\r\n` });
+      assert.equal(report.dropTarget, true, 'the page marks itself as a drop target while files are dragged over it');
+      const after = await state({ sampleCount: SAMPLE_COUNT + 1, generationAfter: before.generation });
+      const dropped = after.samples.find((s) => s.name === 'test-dropped/dropped.json');
+      assert.ok(dropped, `the dropped file is a sample: ${JSON.stringify(after.samples.map((s) => s.name))}`);
+      assert.equal(dropped.status, 'changed');
+      assert.deepEqual(dropped.changes.find((c) => c.path === '(0008,0080)'), { path: '(0008,0080)', keyword: 'InstitutionName', before: 'RESEARCH INSTITUTE', after: 'Outside Hospital', rule: 'outside-ct-import.coerce:11' });
+      assert.equal(after.rendered?.samples, SAMPLE_COUNT + 1, 'the page shows it');
+      assert.ok((vscode.workspace.getConfiguration('pacsWorkbench').get<string[]>('preview.samples') ?? []).includes('test-dropped/dropped.json'), 'the setting names the dropped file');
+    } finally {
+      await config.update('preview.samples', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), 'test-dropped'), { recursive: true });
     }
     await state({ sampleCount: SAMPLE_COUNT });
   });

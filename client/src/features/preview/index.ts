@@ -143,7 +143,7 @@ export function register(context: vscode.ExtensionContext): void {
       return uri ? controller.showAllAttributes(uri.toString(), typeof on === 'boolean' ? on : undefined) : undefined;
     }),
     vscode.commands.registerCommand(LAST_RESULT_COMMAND, (options?: WaitOptions) => controller.state(options ?? {})),
-    vscode.commands.registerCommand(MEASURE_PAGE_COMMAND, (options?: { filter?: string }) => controller.measurePage(options ?? {})),
+    vscode.commands.registerCommand(MEASURE_PAGE_COMMAND, (options?: { filter?: string; drop?: string }) => controller.measurePage(options ?? {})),
     vscode.commands.registerCommand(REVEAL_RULE_COMMAND, async (uri: string, line: number) => {
       await controller.revealRule(uri, line);
     }),

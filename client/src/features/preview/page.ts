@@ -96,6 +96,17 @@ window.addEventListener('message', (event) => {
     vscode.postMessage(Object.assign({ type: 'measured', id: message.id }, measure()));
     return;
   }
+  if (message.type === 'synthesizeDrop') {
+    // Test hook: the events a drop of files delivers to this page, through the page's own
+    // listeners below (an OS drag from the Explorer cannot be driven from the tests).
+    const data = new DataTransfer();
+    data.setData('text/uri-list', message.uriList);
+    root.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    const dropTarget = document.body.classList.contains('drop-target');
+    root.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    vscode.postMessage(Object.assign({ type: 'measured', id: message.id, dropTarget }, measure()));
+    return;
+  }
   if (message.type !== 'render') return;
   const open = new Set(Array.from(root.querySelectorAll('details[open]'), (d) => d.dataset.key));
   root.innerHTML = message.html;

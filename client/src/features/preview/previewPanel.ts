@@ -72,6 +72,8 @@ export interface PageReport {
   layout?: { viewportWidth: number; scrollWidth: number; widestRow: number; stacked?: boolean };
   marks?: Array<{ sample: string; path: string; side: 'before' | 'after'; text: string | null; marked: string[] }>;
   visibleRows?: string[];
+  /** After a synthesised drop: whether the page showed itself as a drop target while dragged over. */
+  dropTarget?: boolean;
 }
 
 type PageMessage =
@@ -305,8 +307,11 @@ export class PreviewController implements vscode.Disposable {
     await this.update();
   }
 
-  /** Test hook: asks the page what it shows now (layout, marks), optionally after setting the filter. */
-  measurePage(options: { filter?: string; timeoutMs?: number } = {}): Promise<PageReport | undefined> {
+  /**
+   * Test hook: asks the page what it shows now (layout, marks), optionally after setting the
+   * filter, or after the page dispatched to itself the drag events of a drop of `drop` (a URI list).
+   */
+  measurePage(options: { filter?: string; drop?: string; timeoutMs?: number } = {}): Promise<PageReport | undefined> {
     const panel = this.panel;
     if (!panel) return Promise.resolve(undefined);
     const id = ++this.measureId;
@@ -319,7 +324,7 @@ export class PreviewController implements vscode.Disposable {
         clearTimeout(timer);
         resolve(report);
       });
-      const message = options.filter === undefined ? { type: 'measure', id } : { type: 'setFilter', id, text: options.filter };
+      const message = options.drop !== undefined ? { type: 'synthesizeDrop', id, uriList: options.drop } : options.filter === undefined ? { type: 'measure', id } : { type: 'setFilter', id, text: options.filter };
       void panel.webview.postMessage(message);
     });
   }
