@@ -67,6 +67,8 @@ export class DicomViewerProvider implements vscode.CustomReadonlyEditorProvider<
   private readonly panels = new Map<string, { panel: vscode.WebviewPanel; document: DicomDocument; ready: Promise<void> }>();
   private reportId = 0;
   private readonly reports = new Map<number, (r: ViewerReport) => void>();
+  /** Callers of `report` waiting for a viewer being opened. */
+  private readonly opened = new Set<() => void>();
 
   constructor(private readonly previewRules: (uri: vscode.Uri) => Thenable<unknown>) {}
 
@@ -89,6 +91,7 @@ export class DicomViewerProvider implements vscode.CustomReadonlyEditorProvider<
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     const key = document.uri.toString();
     this.panels.set(key, { panel, document, ready });
+    for (const waiter of [...this.opened]) waiter();
     panel.onDidDispose(() => {
       if (this.panels.get(key)?.panel === panel) this.panels.delete(key);
     });
@@ -129,9 +132,27 @@ export class DicomViewerProvider implements vscode.CustomReadonlyEditorProvider<
     return rule;
   }
 
+  private opening(key: string, timeoutMs: number): Promise<{ panel: vscode.WebviewPanel; ready: Promise<void> } | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.opened.delete(check);
+        resolve(undefined);
+      }, timeoutMs);
+      const check = (): void => {
+        const entry = this.panels.get(key);
+        if (!entry) return;
+        clearTimeout(timer);
+        this.opened.delete(check);
+        resolve(entry);
+      };
+      this.opened.add(check);
+    });
+  }
+
   /** Test hook: what the viewer of `uri` shows, after searching for `search` when given. */
   async report(uri: vscode.Uri, search?: string, timeoutMs = 20_000): Promise<ViewerReport | undefined> {
-    const entry = this.panels.get(uri.toString());
+    // The tab of a file being opened shows before VS Code resolves its editor: wait for that.
+    const entry = this.panels.get(uri.toString()) ?? (await this.opening(uri.toString(), timeoutMs));
     if (!entry) return undefined;
     await entry.ready;
     const id = ++this.reportId;
