@@ -63,6 +63,9 @@ export const COMMANDS = {
     openInViewer: 'pacsWorkbench.receiver.openInViewer',
     openOriginalInViewer: 'pacsWorkbench.receiver.openOriginalInViewer',
     clear: 'pacsWorkbench.receiver.clear',
+    /** On a forward destination of the Traffic view: `pacsw queue retry|drop` on the node's store. */
+    queueRetry: 'pacsWorkbench.receiver.queueRetry',
+    queueDrop: 'pacsWorkbench.receiver.queueDrop',
   },
 } as const;
 

@@ -15,6 +15,7 @@ import { hasCommand, startOrthanc, startStorescp, stopAllPeers, type OrthancPeer
 import { datasetBytes, startServe, storescu, type ServeProcess } from './serve-helpers';
 import { parsePart10Meta } from '../../core/src/dicom/part10';
 import type { ForwardEvent, NodeEvent } from '../../core/src/forward/events';
+import { queueText, queueTrouble, TrafficModel } from '../../client/src/features/receiver/trafficModel';
 
 const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
 type Forwarded = Extract<ForwardEvent, { event: 'forward' }>;
@@ -258,6 +259,15 @@ describe('forwarding through pacsw serve: storescu → serve → real archive', 
     const lines = list.stdout.trim().split('\n');
     assert.equal(lines.length, 3, list.stdout);
     for (const line of lines) assert.match(line, /failed .*: CTONLY does not accept SOP class 1\.2\.840\.10008\.5\.1\.4\.1\.1\.7 \(presentation context rejected\)/);
+
+    // The Traffic view's model, fed this run's events as the extension reads them, shows the same.
+    await s.waitFor((e) => e.event === 'queue' && e.destinations.some((d) => d.id === 'CTONLY' && d.failed === 3 && d.pending === 0), 'a queue status with the 3 failed');
+    const model = new TrafficModel();
+    for (const e of s.events) model.add(e);
+    assert.equal(queueText(model.queue.get('CTONLY')!), '0 pending, 3 failed');
+    assert.match(queueTrouble(model.queue.get('CTONLY')!) ?? '', /^last error: .*CTONLY does not accept SOP class 1\.2\.840\.10008\.5\.1\.4\.1\.1\.7/);
+    assert.equal(model.forwardFailures.get('CTONLY')?.length, 3);
+    assert.equal(queueText(model.queue.get('ARCHIVE')!), '0 pending, 0 failed');
   });
 
   it('refuses new objects with 0xA700 when the disk of the store is nearly full, and keeps every object it acknowledged', async function () {

@@ -2,13 +2,15 @@
  * Start Receiver / Stop Receiver on a server of the Devices view, and the Traffic view. The node
  * is `pacsw serve --json` in a child process (the CLI bundle under Node, never code in the
  * extension host), storing under the extension's global storage, outside the workspace.
- * Network listening needs a trusted workspace. One receiver at a time.
+ * Network listening needs a trusted workspace. One receiver at a time. Retry and Drop on a
+ * forward destination run `pacsw queue retry|drop` on that store (the node sees the change
+ * within a few seconds).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ReceiverEvent } from '../../../../core/src/receiver/types';
+import type { NodeEvent } from '../../../../core/src/forward/events';
 import { lineSplitter } from '../../../../core/src/text/lineSplitter';
 import { requireTrust } from '../../trust';
 import type { Feature } from '../feature';
@@ -26,6 +28,7 @@ const RUNNING_CONTEXT = `${NAMESPACE}.receiverRunning`;
 interface Running {
   child: ChildProcess;
   file: string;
+  store: string;
 }
 
 export const receiverFeature: Feature = {
@@ -34,6 +37,8 @@ export const receiverFeature: Feature = {
     const model = new TrafficModel();
     const output = vscode.window.createOutputChannel('PACS Receiver');
     let running: Running | undefined;
+    /** The table and store of the last receiver: its queue is on disk after it stopped, too. */
+    let last: Pick<Running, 'file' | 'store'> | undefined;
     const view = new TrafficView(model, () => (running ? path.basename(running.file) : undefined));
     const tree = vscode.window.createTreeView(TRAFFIC_VIEW_ID, { treeDataProvider: view });
     const received = new ReceivedPanel();
@@ -59,19 +64,21 @@ export const receiverFeature: Feature = {
       // The extension host's executable runs as plain Node with ELECTRON_RUN_AS_NODE (desktop);
       // under code-server it is Node already.
       const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      const r: Running = { child, file };
+      const r: Running = { child, file, store };
+      last = r;
       setRunning(r);
       let stderr = '';
       child.stdout!.setEncoding('utf8');
       child.stdout!.on('data', lineSplitter((line) => {
-        let e: ReceiverEvent;
+        let e: NodeEvent;
         try {
-          e = JSON.parse(line) as ReceiverEvent;
+          e = JSON.parse(line) as NodeEvent;
         } catch {
           output.appendLine(line);
           return;
         }
-        output.appendLine(describe(e));
+        const text = describe(e);
+        if (text) output.appendLine(text);
         if (model.add(e)) view.refresh();
       }));
       child.stderr!.on('data', (d) => {
@@ -135,8 +142,44 @@ export const receiverFeature: Feature = {
       await vscode.commands.executeCommand(OPEN_VIEWER_COMMAND, vscode.Uri.file(file));
     };
 
+    /** `pacsw queue <sub> --devices FILE --store DIR ...args` (the CLI bundle under Node); its output line. */
+    const runQueue = (sub: 'retry' | 'drop', args: string[]): Promise<string> => new Promise((resolve, reject) => {
+      const at = running ?? last!;
+      const argv = [path.join(context.extensionPath, 'dist', 'pacsw.js'), 'queue', sub, '--devices', at.file, '--store', at.store, ...args];
+      output.appendLine(`running: pacsw ${argv.slice(1).join(' ')}`);
+      execFile(process.execPath, argv, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 30000 }, (error, stdout, stderr) => {
+        output.append(stdout + stderr);
+        if (error) reject(new Error((stderr || error.message).trim().replace(/^pacsw queue: /, '')));
+        else resolve(stdout.trim());
+      });
+    });
+
+    const queueAction = async (node: TrafficNode | undefined, action: 'retry' | 'drop'): Promise<void> => {
+      if (node?.kind !== 'destination' || !(running ?? last)) return;
+      const d = model.queue.get(node.id);
+      let args = [node.id];
+      if (action === 'drop') {
+        const failedOnly = `Drop ${d?.failed ?? 0} Failed`;
+        const all = `Drop Failed and ${d?.pending ?? 0} Pending`;
+        const answer = await vscode.window.showWarningMessage(
+          `Drop queued forwards of ${node.id}? Dropped objects are not sent to it (the received files stay in the store).`,
+          { modal: true }, ...(d?.failed ? [failedOnly] : []), ...(d?.pending ? [all] : []),
+        );
+        if (!answer) return;
+        if (answer === all) args = ['--pending', node.id];
+      }
+      try {
+        const said = await runQueue(action, args);
+        void vscode.window.showInformationMessage(`PACS Workbench: ${said}${running && action === 'retry' ? '; the receiver sends them within a few seconds' : ''}.`);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`PACS Workbench: pacsw queue ${action} failed: ${(error as Error).message}`);
+      }
+    };
+
     context.subscriptions.push(
       output, view, tree, received,
+      vscode.commands.registerCommand(COMMANDS.receiver.queueRetry, (node?: TrafficNode) => queueAction(node, 'retry')),
+      vscode.commands.registerCommand(COMMANDS.receiver.queueDrop, (node?: TrafficNode) => queueAction(node, 'drop')),
       vscode.commands.registerCommand(COMMANDS.receiver.start, start),
       vscode.commands.registerCommand(COMMANDS.receiver.stop, stop),
       vscode.commands.registerCommand(COMMANDS.receiver.saveAsSample, saveAsSample),
@@ -155,6 +198,7 @@ export const receiverFeature: Feature = {
         listening: model.listening ?? null,
         devices: [...model.devices.values()].map((d) => ({ ...d })),
         warnings: model.warnings,
+        queue: [...model.queue.values()],
         tree: await snapshotTree(view),
         received: await received.state(),
       })),
@@ -174,8 +218,16 @@ async function pickTable(arg: unknown): Promise<string | undefined> {
   return pick?.uri.fsPath;
 }
 
-function describe(e: ReceiverEvent): string {
+/** The output channel's line for an event; none for the queue status (the view shows it). */
+function describe(e: NodeEvent): string | undefined {
   switch (e.event) {
+    case 'queue':
+      return undefined;
+    case 'forward':
+      if (e.status === 'queued') return undefined; // the object's "stored" line says it
+      if (e.status === 'sent') return `${e.time} forwarded ${e.sopInstanceUid} to ${e.destination}${e.warning ? ` (${e.warning})` : ''}`;
+      if (e.status === 'retry') return `${e.time} forward to ${e.destination} failed: ${e.reason}; retry ${e.attempt} at ${e.nextRetryAt}`;
+      return `${e.time} forward of ${e.sopInstanceUid} to ${e.destination} failed for good: ${e.reason}`;
     case 'association':
       return `${e.time} ${e.outcome} ${e.callingAe} -> ${e.calledAe} from ${e.peer}${e.reason ? `: ${e.reason}` : ''}`;
     case 'object':

@@ -1,12 +1,17 @@
 /**
  * What the Traffic view shows, built from the receiving node's events (`pacsw serve --json`):
  * per device, its associations (accepted, rejected with the reason, open against the limits)
- * and its objects (stored with what the rules changed, stopped, failed). No vscode here.
+ * and its objects (stored with what the rules changed, stopped, failed); per forward
+ * destination, its queue (depth, last error, next retry) and the objects it failed for good.
+ * No vscode here.
  */
+import type { ForwardEvent, NodeEvent } from '../../../../core/src/forward/events';
+import type { DestinationStatus } from '../../../../core/src/forward/forwarder';
 import type { AssociationCounts, ReceiverEvent } from '../../../../core/src/receiver/types';
 
 export type ObjectEvent = Extract<ReceiverEvent, { event: 'object' }>;
 export type AssociationEvent = Extract<ReceiverEvent, { event: 'association' }>;
+export type ForwardFailure = Extract<ForwardEvent, { event: 'forward'; status: 'failed' }>;
 
 export interface DeviceTraffic {
   /** Device ID, or `unknown <AE>` for an unknown caller. */
@@ -27,6 +32,10 @@ export class TrafficModel {
   readonly devices = new Map<string, DeviceTraffic>();
   listening?: Extract<ReceiverEvent, { event: 'listening' }>;
   warnings: string[] = [];
+  /** The forward queue per destination, as the node's last `queue` event said. */
+  readonly queue = new Map<string, DestinationStatus>();
+  /** Objects each destination failed for good since the view started (latest first). */
+  readonly forwardFailures = new Map<string, ForwardFailure[]>();
   /** Open associations by peer, to count them down when they close. */
   private readonly openByPeer = new Map<string, string>();
 
@@ -40,8 +49,26 @@ export class TrafficModel {
   }
 
   /** Applies one event; returns false for events that change nothing shown. */
-  add(e: ReceiverEvent): boolean {
+  add(e: NodeEvent): boolean {
     switch (e.event) {
+      case 'queue':
+        this.queue.clear();
+        for (const d of e.destinations) this.queue.set(d.id, d);
+        return true;
+      case 'forward': {
+        if (e.status === 'failed') {
+          const list = this.forwardFailures.get(e.destination) ?? [];
+          list.unshift(e);
+          list.length = Math.min(list.length, MAX_OBJECTS);
+          this.forwardFailures.set(e.destination, list);
+          return true;
+        }
+        // A retry is shown at once; depths follow with the next queue event.
+        const d = e.status === 'retry' ? this.queue.get(e.destination) : undefined;
+        if (!d || e.status !== 'retry') return false;
+        this.queue.set(e.destination, { ...d, lastError: e.reason, lastErrorAt: e.time, nextRetryAt: e.nextRetryAt, consecutiveFailures: e.attempt });
+        return true;
+      }
       case 'listening':
         this.listening = e;
         return true;
@@ -94,7 +121,24 @@ export class TrafficModel {
       d.objects = [];
     }
     this.warnings = [];
+    this.forwardFailures.clear(); // the queue itself is on disk: its status stays
   }
+}
+
+/** "3 pending (1 being sent), 2 failed · disabled" for a destination's row. */
+export function queueText(d: DestinationStatus): string {
+  const parts = [`${d.pending} pending${d.inFlight ? ` (${d.inFlight} being sent)` : ''}`, `${d.failed} failed`];
+  if (!d.configured) parts.push('not in the table (queue kept)');
+  else if (!d.enabled) parts.push('disabled (queue kept)');
+  return parts.join(', ');
+}
+
+/** "retry at 12:04:05 · last error: connection refused" (local time), or undefined when all is well. */
+export function queueTrouble(d: DestinationStatus, now = Date.now()): string | undefined {
+  const parts: string[] = [];
+  if (d.nextRetryAt && Date.parse(d.nextRetryAt) > now) parts.push(`retry at ${new Date(d.nextRetryAt).toLocaleTimeString()}`);
+  if (d.lastError && (parts.length || d.consecutiveFailures > 0 || d.failed > 0)) parts.push(`last error: ${d.lastError}`);
+  return parts.length ? parts.join(' · ') : undefined;
 }
 
 /** "2 open of 8 (category modalities), store-in 1 of 4" */

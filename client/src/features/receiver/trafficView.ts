@@ -1,8 +1,8 @@
-/** The Traffic view: a tree over the TrafficModel (receiver state, warnings, devices, objects, changes). */
+/** The Traffic view: a tree over the TrafficModel (receiver state, warnings, forward queue, devices, objects, changes). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ObjectChange } from '../../../../core/src/receiver/types';
-import { limitText, objectCounts, type AssociationEvent, type DeviceTraffic, type ObjectEvent, type TrafficModel } from './trafficModel';
+import { limitText, objectCounts, queueText, queueTrouble, type AssociationEvent, type DeviceTraffic, type ForwardFailure, type ObjectEvent, type TrafficModel } from './trafficModel';
 import { COMMANDS } from '../../../../core/src/contributes';
 
 export type TrafficNode =
@@ -13,7 +13,10 @@ export type TrafficNode =
   | { kind: 'rejections'; device: string }
   | { kind: 'rejection'; event: AssociationEvent }
   | { kind: 'object'; event: ObjectEvent }
-  | { kind: 'change'; change: ObjectChange };
+  | { kind: 'change'; change: ObjectChange }
+  | { kind: 'queue' }
+  | { kind: 'destination'; id: string }
+  | { kind: 'forwardFailure'; event: ForwardFailure };
 
 const shortValue = (v: string | null): string => (v === null ? 'absent' : v === '' ? '""' : v.length > 40 ? `"${v.slice(0, 39)}…"` : `"${v}"`);
 
@@ -42,6 +45,7 @@ export class TrafficView implements vscode.TreeDataProvider<TrafficNode>, vscode
     if (!node) {
       const top: TrafficNode[] = [{ kind: 'status' }];
       if (this.model.warnings.length) top.push({ kind: 'warnings' });
+      if (this.model.queue.size) top.push({ kind: 'queue' });
       return [...top, ...[...this.model.devices.keys()].sort().map((name): TrafficNode => ({ kind: 'device', name }))];
     }
     switch (node.kind) {
@@ -57,6 +61,10 @@ export class TrafficView implements vscode.TreeDataProvider<TrafficNode>, vscode
         return (this.model.devices.get(node.device)?.rejected ?? []).map((event): TrafficNode => ({ kind: 'rejection', event }));
       case 'object':
         return node.event.changes.map((change): TrafficNode => ({ kind: 'change', change }));
+      case 'queue':
+        return [...this.model.queue.keys()].map((id): TrafficNode => ({ kind: 'destination', id }));
+      case 'destination':
+        return (this.model.forwardFailures.get(node.id) ?? []).map((event): TrafficNode => ({ kind: 'forwardFailure', event }));
       default:
         return [];
     }
@@ -118,6 +126,40 @@ export class TrafficView implements vscode.TreeDataProvider<TrafficNode>, vscode
         item.contextValue = `traffic.object.${e.status}${e.original ? '.original' : ''}`;
         // One click: the object before and after the rules, as the rule preview shows a sample.
         item.command = { command: COMMANDS.receiver.showChanges, title: 'Show What the Rules Changed', arguments: [node] };
+        return item;
+      }
+      case 'queue': {
+        const all = [...this.model.queue.values()];
+        const item = new vscode.TreeItem('Forward queue', vscode.TreeItemCollapsibleState.Expanded);
+        item.description = `${all.reduce((n, d) => n + d.pending, 0)} pending, ${all.reduce((n, d) => n + d.failed, 0)} failed`;
+        item.tooltip = 'Copies of the received objects for the AutoFwd devices, kept on disk until each has them (pacsw queue shows the same)';
+        item.iconPath = new vscode.ThemeIcon('send');
+        return item;
+      }
+      case 'destination': {
+        const d = this.model.queue.get(node.id)!;
+        const trouble = queueTrouble(d);
+        const failures = this.model.forwardFailures.get(node.id) ?? [];
+        const item = new vscode.TreeItem(d.id, failures.length ? Collapsed : None);
+        item.description = [queueText(d), trouble].filter(Boolean).join(' · ');
+        item.tooltip = [
+          `${d.id}${d.ae ? `: ${d.ae} at ${d.host}:${d.port}${d.tls ? ' (TLS)' : ''}` : ''}`,
+          queueText(d),
+          `${d.deliveredSinceStart} delivered since the receiver started${d.lastDeliveredAt ? `, last at ${d.lastDeliveredAt}` : ''}`,
+          ...(d.nextRetryAt ? [`next retry: ${d.nextRetryAt}`] : []),
+          ...(d.lastError ? [`last error (${d.lastErrorAt}): ${d.lastError}`] : []),
+        ].join('\n');
+        item.iconPath = new vscode.ThemeIcon(d.failed || trouble ? 'warning' : !d.enabled ? 'debug-pause' : 'cloud-upload');
+        // Retry needs failed entries; Drop any entries.
+        item.contextValue = `traffic.destination${d.failed ? '.failed' : ''}${d.pending ? '.pending' : ''}`;
+        return item;
+      }
+      case 'forwardFailure': {
+        const e = node.event;
+        const item = new vscode.TreeItem(e.sopInstanceUid, None);
+        item.description = e.reason;
+        item.tooltip = `${e.time}\nfailed for good${e.dimseStatus !== undefined ? ` (0x${e.dimseStatus.toString(16).padStart(4, '0')})` : ''}: ${e.reason}\nqueue key ${e.key}`;
+        item.iconPath = new vscode.ThemeIcon('error');
         return item;
       }
       case 'change': {
