@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FUNCTIONS } from '../../core/src/coercion/functions';
+import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { validateRuleText } from '../../core/src/coercion/validate';
 import { readRepoJson, repoRoot } from '../repo';
 
@@ -68,7 +69,7 @@ function matchWhole(rule: Rule, text: string): RegExpExecArray | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Snippet expansion (VS Code snippet syntax, the subset we use) and a rule-text checker.
+// Snippet expansion (VS Code snippet syntax, the subset we use); rule lines are checked with the real parser.
 
 /** Replaces `${n:default}` by its default, `$n`/`${n}` by placeholder n's default, and `\$` by `$`. */
 function expandSnippet(body: string[]): string {
@@ -81,56 +82,9 @@ function expandSnippet(body: string[]): string {
     .replace(/\\([$}\\])/g, '$1');
 }
 
-/**
- * Checks one rule line against the language (docs/coercion-language.md) with a small
- * recursive descent over regex tokens. Stands in until core/src/coercion/parser.ts exists.
- */
-function checkRuleLine(line: string): string | undefined {
-  const TOKEN = /\s*(?:(\([0-9A-Fa-f]{4},[0-9A-Fa-f]{4}\))|(\$\(@?[A-Za-z0-9_.-]+\))|("(?:[^"\\]|\\[n\\"])*")|([A-Za-z_][A-Za-z0-9_]*)\s*\(|([A-Za-z0-9]+)|([(),=]))/y;
-  const tokens: string[] = [];
-  let pos = 0;
-  while (pos < line.length) {
-    TOKEN.lastIndex = pos;
-    const m = TOKEN.exec(line);
-    if (!m) return `cannot read "${line.slice(pos)}"`;
-    pos = TOKEN.lastIndex;
-    if (m[1]) tokens.push('TAG');
-    else if (m[2]) tokens.push('VAR');
-    else if (m[3]) tokens.push('STR');
-    else if (m[4]) tokens.push(m[4] === 'SEQ' ? 'SEQ(' : m[4] === 'USER' ? 'USER(' : 'CALL(');
-    else if (m[5]) tokens.push('WORD');
-    else tokens.push(m[6]);
-  }
-  let i = 0;
-  const expect = (t: string) => {
-    if (tokens[i] !== t) throw new Error(`expected ${t} at token ${i}, got ${tokens[i] ?? 'end'}`);
-    i++;
-  };
-  const argsUntilClose = () => {
-    if (tokens[i] === ')') return void i++;
-    value();
-    while (tokens[i] === ',') { i++; value(); }
-    expect(')');
-  };
-  const value = (): void => {
-    const t = tokens[i++];
-    if (t === 'TAG' || t === 'VAR' || t === 'STR' || t === 'WORD') return;
-    if (t === 'CALL(') return argsUntilClose();
-    if (t === 'SEQ(') { while (tokens[i] === 'WORD' || tokens[i] === ',') i++; return expect(')'); }
-    if (t === 'USER(') { expect('WORD'); return expect(')'); }
-    throw new Error(`unexpected ${t ?? 'end'}`);
-  };
-  try {
-    const target = tokens[i++];
-    if (target === 'SEQ(' || target === 'USER(') { i--; value(); }
-    else if (target !== 'TAG' && target !== 'VAR') throw new Error(`bad target ${target}`);
-    expect('=');
-    value();
-    if (i !== tokens.length) throw new Error(`trailing ${tokens.slice(i).join(' ')}`);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
+/** The real parser's syntax errors for `text` (core/src/coercion/fileParser.ts), as messages. */
+function syntaxErrors(text: string): string[] {
+  return parseRuleFile(text).errors.map((e) => `${e.code}: ${e.message}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,7 +277,7 @@ describe('editor assets: snippets', () => {
   it('expands, with default placeholders, to valid rule lines', () => {
     for (const [name, s] of entries) {
       for (const line of expandSnippet(s.body as string[]).split('\n')) {
-        assert.equal(checkRuleLine(line), undefined, `${name}: ${line}`);
+        assert.deepEqual(syntaxErrors(line), [], `${name}: ${line}`);
       }
     }
   });
@@ -338,12 +292,12 @@ describe('editor assets: snippets', () => {
     assert.equal(swap, '$(swap)=(0010,0020)\n(0010,0020)=(0010,1000)\n(0010,1000)=$(swap)');
   });
 
-  it('has a rule checker that rejects broken lines', () => {
-    // The checker above is only worth something if it can fail.
+  it('checks them with the parser, which rejects broken lines', () => {
+    // The check above is only worth something if it can fail.
     for (const bad of ['(0010,0010)', '(0010,0010)=concat("a",', '=ABC', '(0010,0010)=a b', '(0010,0010)="open']) {
-      assert.notEqual(checkRuleLine(bad), undefined, bad);
+      assert.notDeepEqual(syntaxErrors(bad), [], bad);
     }
-    for (const good of DOCUMENTED_EXAMPLES) assert.equal(checkRuleLine(good), undefined, good);
+    for (const good of DOCUMENTED_EXAMPLES) assert.deepEqual(syntaxErrors(good), [], good);
   });
 
   it('expands to rules the validator finds clean (strict dialect)', () => {
