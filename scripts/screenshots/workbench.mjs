@@ -53,7 +53,8 @@ export async function openWorkbench({ name, files = {}, viewport }) {
     console.log(`npm start printed ${url.slice(0, 60)}...`);
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport });
-    await page.goto(url);
+    // The default 30 s for the load event is short on a loaded 2-core machine.
+    await page.goto(url, { timeout: 120_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     return { page, workspace, close };
   } catch (error) {
