@@ -9,7 +9,7 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { NAMESPACE } from '../../core/src/contributes';
+import { NAMESPACE, type ClientInitializationOptions } from '../../core/src/contributes';
 
 /** Languages the server owns; also used by features that only care about our editors. */
 export const LANGUAGE_IDS = ['pacs-coercion', 'pacs-devices', 'pacs-coercion-test'] as const;
@@ -40,6 +40,8 @@ export function createLanguageClient(
     outputChannel,
     // The trace setting is read by the client from `${CLIENT_ID}.trace.server`.
     traceOutputChannel: outputChannel,
+    // Quick fixes with placeholders come as this command (client/src/features/insertSnippet.ts).
+    initializationOptions: { insertSnippetCommand: true } satisfies ClientInitializationOptions,
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }

@@ -41,6 +41,7 @@ export const COMMANDS = {
     compareBeforeAfter: 'pacsWorkbench.preview.compareBeforeAfter',
     export: 'pacsWorkbench.preview.export',
     applyToFolder: 'pacsWorkbench.preview.applyToFolder',
+    compareWithHead: 'pacsWorkbench.preview.compareWithHead',
   },
   dicom: {
     open: 'pacsWorkbench.dicom.open',
@@ -78,7 +79,11 @@ export const INTERNAL_COMMANDS = {
   previewShowAllAttributes: 'pacsWorkbench.preview.showAllAttributes',
   previewRevealRule: 'pacsWorkbench.preview.revealRule',
   previewRestorePanel: 'pacsWorkbench.preview.restorePanel',
+  /** The rule files changed since HEAD (e2e tests read it). */
+  previewRulesChangedSinceHead: 'pacsWorkbench.preview.rulesChangedSinceHead',
   dicomCopyAsRule: 'pacsWorkbench.dicom.copyAsRule',
+  /** (uri, position, snippet): what a quick fix with placeholders runs (LSP code actions carry no snippets). */
+  insertSnippet: 'pacsWorkbench.insertSnippet',
   /** Test hooks. */
   previewLastResult: 'pacsWorkbench.preview.lastResult',
   previewMeasurePage: 'pacsWorkbench.preview.measurePage',
@@ -86,6 +91,14 @@ export const INTERNAL_COMMANDS = {
   receiverState: 'pacsWorkbench.receiver.state',
   ruleTestsLastRun: 'pacsWorkbench.ruleTests.lastRun',
 } as const;
+
+/**
+ * What the VS Code client tells the server in `initializationOptions`: it has the
+ * INTERNAL_COMMANDS.insertSnippet command, so quick fixes may insert placeholders.
+ */
+export interface ClientInitializationOptions {
+  insertSnippetCommand?: boolean;
+}
 
 /** Setting keys within the NAMESPACE section: `getConfiguration(NAMESPACE).get(SETTINGS.dialect)`. */
 export const SETTINGS = {

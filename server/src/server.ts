@@ -27,6 +27,7 @@ import { createCoercionService } from './coercion/service';
 import { createDeviceService } from './devices/service';
 import { createRuleTestService } from './ruletest/service';
 import { uriToPath } from './devices/files';
+import { readClientFeatures } from './clientFeatures';
 import { NAMESPACE } from '../../core/src/contributes';
 
 /** Section of the client's settings we read (package.json `contributes.configuration`). */
@@ -176,6 +177,7 @@ connection.onInitialize((params): InitializeResult => {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceRoots = folders.map(uriToPath).filter((p): p is string => p !== undefined);
   hasConfigurationRequest = clientCapabilities.workspace?.configuration === true;
+  readClientFeatures(params.initializationOptions);
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial) pushedSettings = normaliseSettings(initial);
   return {

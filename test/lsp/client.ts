@@ -47,6 +47,8 @@ export interface ClientOptions {
   settings?: { coercion?: { dialect?: string } };
   /** Set false to act like a client without workspace/configuration support. */
   configurationSupport?: boolean;
+  /** Sent as initializationOptions (the VS Code client sends { insertSnippetCommand: true }). */
+  initializationOptions?: unknown;
 }
 
 interface DiagnosticsWaiter {
@@ -131,6 +133,7 @@ export class LspClient {
       rootUri: null,
       capabilities,
       workspaceFolders: null,
+      initializationOptions: options.initializationOptions,
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;

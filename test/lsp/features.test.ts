@@ -25,7 +25,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../core/src/coercion/quickfix';
-import { docUri, serverForSuite } from './client';
+import { docUri, serverForSuite, type LspClient } from './client';
 
 const at = (line: number, character: number): Position => ({ line, character });
 
@@ -327,5 +327,34 @@ describe('LSP: language features', function () {
     for (const e of delta.edits) patched.splice(e.start, e.deleteCount, ...(e.data ?? []));
     const fresh = await server.client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
     assert.deepEqual(patched, fresh?.data);
+  });
+});
+
+describe('arity quick fix with placeholders', function () {
+  this.timeout(20_000);
+  const vscodeLike = serverForSuite({ initializationOptions: { insertSnippetCommand: true } });
+  const plain = serverForSuite();
+
+  async function arityActions(client: LspClient, name: string): Promise<{ uri: string; actions: CodeAction[] }> {
+    const uri = docUri(name);
+    const diagnostics = await client.open(uri, '(0010,0010)=split((0010,0010),",")\n');
+    const diagnostic = diagnostics.find((d) => d.code === 'arity');
+    assert.ok(diagnostic, JSON.stringify(diagnostics));
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
+    })) as CodeAction[];
+    return { uri, actions };
+  }
+
+  it('asks a client with the insert-snippet command to insert the missing arguments as placeholders', async () => {
+    const { uri, actions } = await arityActions(vscodeLike.client, 'arity-snippet.coerce');
+    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred, a.edit, a.command?.command, a.command?.arguments]), [
+      ['Add the missing argument n', true, undefined, 'pacsWorkbench.insertSnippet', [uri, { line: 0, character: 33 }, ',${1:n}']],
+    ]);
+  });
+
+  it('offers a client without that command no arity fix (LSP 3.17 code actions carry no snippets)', async () => {
+    const { actions } = await arityActions(plain.client, 'arity-plain.coerce');
+    assert.deepEqual(actions, []);
   });
 });

@@ -62,6 +62,15 @@ describe('quick fixes', () => {
     assert.deepEqual(fixesFor('(0020,0060)=concat("R","L")', 'not-enumerated').fixes, [], 'a concat() is not rewritten');
   });
 
+  it('arity: the missing arguments as snippet placeholders named after the signature, before the )', () => {
+    const { fixes } = fixesFor('(0010,0010)=split((0010,0010),",")', 'arity');
+    assert.deepEqual(fixes, [{ title: 'Add the missing argument n', isPreferred: true, edits: [], snippet: { at: { line: 0, character: 33 }, text: ',${1:n}' } }]);
+    assert.equal('(0010,0010)=split((0010,0010),",")'[33], ')');
+    assert.deepEqual(fixesFor('(0010,0010)=split()', 'arity').fixes[0].snippet?.text, '${1:string},${2:delimiter},${3:n}');
+    assert.deepEqual(fixesFor('(0010,0010)=concat("A")', 'arity').fixes[0].snippet?.text, ',${1:b}');
+    assert.deepEqual(fixesFor('(0010,0010)=split((0010,0010),",",1,2)', 'arity').fixes, [], 'too many: which to drop is the author\'s call');
+  });
+
   it('missing-paren: inserts the )', () => {
     assertFixes('(0008,0050)=concat("PFX",(0008,0050)', 'missing-paren', '(0008,0050)=concat("PFX",(0008,0050))');
   });
@@ -91,7 +100,9 @@ describe('quick fixes', () => {
   });
 
   it('codes without a fix give none', () => {
-    assert.deepEqual(fixesFor('(0010,0010)=split((0010,0010),",")', 'arity').fixes, []);
+    assert.deepEqual(fixesFor('(0010,0010)=nosuchfunctionatall("A")', 'unknown-function').fixes, []);
+    assert.deepEqual(fixesFor('(0010,0010)=PatientSex', 'keyword-for-tag').fixes.length, 1);
+    assert.deepEqual(fixesFor('(0008,0020)="2024-01-05"', 'invalid-value').fixes, []);
   });
 
   it('applyEdits applies several edits from the end backwards', () => {

@@ -11,5 +11,6 @@ import { deployFeature } from './deploy';
 import { ruleTestsFeature } from './ruletests';
 import { viewerFeature } from './viewer';
 import { receiverFeature } from './receiver';
+import { insertSnippetFeature } from './insertSnippet';
 
-export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature, ruleTestsFeature, viewerFeature, receiverFeature];
+export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature, ruleTestsFeature, viewerFeature, receiverFeature, insertSnippetFeature];

@@ -4,7 +4,8 @@
  * language server, the CLI (`--fix`) and tests all apply the same edits.
  */
 import type { CoreDiagnostic } from '../diagnostics';
-import { comparePositions, type Range } from '../text/range';
+import { comparePositions, type Position, type Range } from '../text/range';
+import { lookupFunction } from './functions';
 import type { RuleFileNode } from './ast';
 import { isCoercionCode, type CoercionCode, type CoercionData } from './diagnosticCodes';
 
@@ -17,6 +18,12 @@ export interface QuickFix {
   title: string;
   isPreferred?: boolean;
   edits: TextEdit[];
+  /**
+   * A snippet to insert at `at` instead of edits (`${1:name}` placeholders the user tabs
+   * through). LSP 3.17 code actions carry no snippets, so the server offers these only to a
+   * client that has a command to insert one (VS Code: editor.insertSnippet).
+   */
+  snippet?: { at: Position; text: string };
 }
 
 /**
@@ -62,6 +69,8 @@ export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: Core
       if (!/^"[^"]*"$/.test(written)) return [];
       return values.filter((v) => typeof v === 'string').map((v) => ({ title: `Change to "${v}"`, edits: [{ range: diagnostic.range, newText: `"${v}"` }] }));
     }
+    case 'arity':
+      return missingArgumentsFix(text, diagnostic);
     case 'missing-paren':
       return missingParenFix(diagnostic);
     case 'missing-equals': {
@@ -74,7 +83,6 @@ export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: Core
     case 'syntax':
     case 'nesting-too-deep':
     case 'unterminated-string':
-    case 'arity':
     case 'not-alphanumeric':
     case 'unknown-tag':
     case 'private-tag':
@@ -98,6 +106,29 @@ export function quickFixesFor(file: RuleFileNode, text: string, diagnostic: Core
 function dropUndefined(fix: QuickFix): QuickFix {
   if (fix.isPreferred === undefined) delete fix.isPreferred;
   return fix;
+}
+
+/**
+ * Too few arguments: a snippet with a placeholder per missing parameter, named as in the
+ * signature (`split((0010,0010),",")` → `split((0010,0010),",",${1:n})`), inserted before the
+ * call's `)`. Too many arguments get no fix (which to drop is the author's call).
+ */
+function missingArgumentsFix(text: string, diagnostic: CoreDiagnostic): QuickFix[] {
+  const data = dataOf(diagnostic, 'arity');
+  const info = typeof data?.name === 'string' ? lookupFunction(data.name) : undefined;
+  if (!info || typeof data?.actual !== 'number' || data.actual >= info.minArgs) return [];
+  const close = { line: diagnostic.range.end.line, character: diagnostic.range.end.character - 1 };
+  if (textAt(text, { start: close, end: diagnostic.range.end }) !== ')') return [];
+  const names: string[] = [];
+  for (let i = data.actual; i < info.minArgs; i++) names.push(info.params[i]?.name ?? info.repeats?.name ?? `arg${i + 1}`);
+  const placeholders = names.map((name, i) => `\${${i + 1}:${name}}`).join(',');
+  const missing = names.length === 1 ? `argument ${names[0]}` : `arguments ${names.join(', ')}`;
+  return [{
+    title: `Add the missing ${missing}`,
+    isPreferred: true,
+    edits: [],
+    snippet: { at: close, text: (data.actual > 0 ? ',' : '') + placeholders },
+  }];
 }
 
 /** Inserts the `)`s the parser found missing; its `data` says how many and where. */

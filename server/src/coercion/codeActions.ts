@@ -8,9 +8,8 @@ import { quickFixesFor } from '../../../core/src/coercion/quickfix';
 import type { CoreDiagnostic } from '../../../core/src/diagnostics';
 import type { CoercionDialect } from '../languages';
 import { DIAGNOSTIC_SOURCE, sameRange, toCoreDiagnostic, toLspTextEdit } from '../convert';
-import { COMMANDS } from '../../../core/src/contributes';
-
-/** Client command (client/src/features/dialectStatus.ts) that flips the dialect setting. */
+import { COMMANDS, INTERNAL_COMMANDS } from '../../../core/src/contributes';
+import { clientFeatures } from '../clientFeatures';
 
 export interface CodeActionInput {
   uri: string;
@@ -30,6 +29,16 @@ export function codeActionsCoercion(input: CodeActionInput): CodeAction[] {
     if (input.context.only && !input.context.only.some((k) => k === CodeActionKind.QuickFix || k.startsWith(`${CodeActionKind.QuickFix}.`))) continue;
     const core = matchCurrent(diagnostic, input.current);
     for (const fix of quickFixesFor(input.file, input.text, core)) {
+      if (fix.snippet) {
+        // Placeholders need the client's help; a client without the command gets no such fix.
+        if (clientFeatures.insertSnippetCommand) {
+          actions.push({
+            title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred,
+            command: { title: fix.title, command: INTERNAL_COMMANDS.insertSnippet, arguments: [input.uri, fix.snippet.at, fix.snippet.text] },
+          });
+        }
+        continue;
+      }
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,

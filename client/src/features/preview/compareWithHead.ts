@@ -7,8 +7,9 @@ import * as vscode from 'vscode';
 import { parseRuleFile } from '../../../../core/src/coercion/fileParser';
 import { committedVersion, NoCommittedVersion, type CommittedVersion } from './gitHead';
 import { COERCION_LANGUAGE, type PreviewController, type PreviewState } from './previewPanel';
+import { COMMANDS } from '../../../../core/src/contributes';
 
-export const COMPARE_WITH_HEAD_COMMAND = 'pacsWorkbench.preview.compareWithHead';
+export const COMPARE_WITH_HEAD_COMMAND = COMMANDS.preview.compareWithHead;
 
 /** Runs the command on `uri` (or the active rule editor); resolves to what the panel shows. */
 export async function compareWithHead(controller: PreviewController, uri?: vscode.Uri): Promise<PreviewState | undefined> {

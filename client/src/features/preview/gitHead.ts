@@ -5,8 +5,9 @@
  * on exactly those files (`resource in pacsWorkbench.rulesChangedSinceHead`).
  */
 import * as vscode from 'vscode';
+import { NAMESPACE } from '../../../../core/src/contributes';
 
-export const CHANGED_RULES_CONTEXT = 'pacsWorkbench.rulesChangedSinceHead';
+export const CHANGED_RULES_CONTEXT = `${NAMESPACE}.rulesChangedSinceHead`;
 const RULE_FILE = /\.coerce$/i;
 
 /** The part of the Git extension's API (extensions/git/src/api/git.d.ts, version 1) used here. */

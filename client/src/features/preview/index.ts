@@ -21,7 +21,7 @@ import { INTERNAL_COMMANDS } from '../../../../core/src/contributes';
 export { OPEN_PREVIEW_COMMAND } from './codeLens';
 export { COMPARE_WITH_HEAD_COMMAND } from './compareWithHead';
 /** Test hook: the rule files *Compare Rule Effect with HEAD* is offered on now (URIs as strings). */
-export const CHANGED_RULES_COMMAND = 'pacsWorkbench.preview.rulesChangedSinceHead';
+export const CHANGED_RULES_COMMAND = INTERNAL_COMMANDS.previewRulesChangedSinceHead;
 export const PICK_SAMPLES_COMMAND = PAGE_COMMANDS.pickSamples;
 export const ADD_SAMPLES_COMMAND = PAGE_COMMANDS.addSamples;
 export const EXPORT_COMMAND = PAGE_COMMANDS.export;
