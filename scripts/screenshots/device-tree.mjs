@@ -79,7 +79,7 @@ try {
 
   // Echo all devices of the lab server through its inline action (never the example hosts).
   await labRow.hover();
-  await labRow.locator('.action-label[aria-label^="Echo All Devices"]').click();
+  await labRow.locator('.action-label[aria-label^="Echo This Server\'s Devices"]').click();
   await page.locator('.monaco-list-row', { hasText: /US_LAB.*echo refused/ }).first().waitFor({ timeout: 60_000 });
   await page.locator('.monaco-list-row', { hasText: /CT_LAB.*echo ok/ }).first().waitFor({ timeout: 60_000 });
   console.log('echo results are in the tree');
