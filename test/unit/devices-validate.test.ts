@@ -4,6 +4,8 @@ import { validateDeviceText, checkAeTitle } from '../../core/src/devices/validat
 import { ruleChain } from '../../core/src/devices/resolve';
 import { diskReaderFor } from '../../core/src/files/referencedFiles';
 import { loadDeviceFile } from '../../core/src/files/deviceFile';
+import type { CoreDiagnostic } from '../../core/src/diagnostics';
+import { expectDiagnostics } from './annotated';
 
 const repo = path.resolve(__dirname, '../../..');
 const fixtureDir = path.join(repo, 'test/fixtures/devices');
@@ -25,6 +27,15 @@ function device(lines: string[]): string {
 
 const BASE = ['type dicom', 'ae "D_AE"', 'host 127.0.0.1', 'port 104'];
 
+/** The diagnostics of `body` after the minimal server block, with lines counted from `body`'s first. */
+function inServer(body: string): CoreDiagnostic[] {
+  const shift = SERVER.split('\n').length - 1;
+  return validateDeviceText(SERVER + body, { readFile: readFixture }).diagnostics.map((d) => ({
+    ...d,
+    range: { start: { ...d.range.start, line: d.range.start.line - shift }, end: { ...d.range.end, line: d.range.end.line - shift } },
+  }));
+}
+
 describe('device language: validation', () => {
   it('finds nothing wrong in the example workspace tables', () => {
     for (const f of ['hospital.pacs', 'central.pacs']) {
@@ -42,14 +53,30 @@ describe('device language: validation', () => {
     assert.equal(checkAeTitle('A\\B')?.code, 'ae-invalid');
     assert.equal(checkAeTitle('A\tB')?.code, 'ae-invalid');
     assert.equal(checkAeTitle('   ')?.code, 'ae-blank');
-    assert.deepEqual(codes(device(['type dicom', 'ae "ABCDEFGHIJKLMNOPQ"', 'host h', 'port 1'])), [['ae-too-long', 3, 'error']]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "ABCDEFGHIJKLMNOPQ"
+      //   ^^^^^^^^^^^^^^^^^^^ ae-too-long
+        host h
+        port 1
+      }
+    `, inServer);
   });
 
   it('checks port ranges; 0 disables TCP/TLS but is not a valid legacy port', () => {
-    assert.deepEqual(codes(device(['type dicom', 'ae "A"', 'host h', 'port 0', 'tcp-port 65536', 'tls-port 0'])), [
-      ['invalid-port', 5, 'error'],
-      ['invalid-port', 6, 'error'],
-    ]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "A"
+        host h
+        port 0
+      //     ^ invalid-port
+        tcp-port 65536
+      //         ^^^^^ invalid-port
+        tls-port 0
+      }
+    `, inServer);
   });
 
   it('requires a listening port when the device accepts associations', () => {
@@ -62,7 +89,16 @@ describe('device language: validation', () => {
   });
 
   it('reports an unknown category', () => {
-    assert.deepEqual(codes(device([...BASE, 'category nowhere'])), [['unknown-category', 6, 'error']]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+        category nowhere
+      //^^^^^^^^ unknown-category
+      }
+    `, inServer);
     assert.deepEqual(codes('category nowhere {\n  max-connections 2\n}\n' + device([...BASE, 'category nowhere'])), []);
   });
 
@@ -75,25 +111,57 @@ describe('device language: validation', () => {
   });
 
   it('reports service entries without a role, with a role they cannot have, or unknown', () => {
-    assert.deepEqual(codes(device([...BASE, 'services {', '  store', '  autofwd U', '  print P', '}'])), [
-      ['service-missing-role', 7, 'error'],
-      ['service-role-not-applicable', 8, 'error'],
-      ['unknown-service', 9, 'error'],
-    ]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+        services {
+          store
+      //  ^^^^^ service-missing-role
+          autofwd U
+      //          ^ service-role-not-applicable
+          print P
+      //  ^^^^^ unknown-service
+        }
+      }
+    `, inServer);
   });
 
   it('warns about task limits given for a type they do not apply to', () => {
-    assert.deepEqual(codes(device([...BASE, 'limits {', '  max 10', '  dicom-out 2', '  http-out 1', '  store-in 4', '}'])), [
-      ['limit-not-applicable', 8, 'warning'],
-      ['limit-not-applicable', 9, 'warning'],
-    ]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+        limits {
+          max 10
+          dicom-out 2
+      //  ^^^^^^^^^ limit-not-applicable (warning)
+          http-out 1
+      //  ^^^^^^^^ limit-not-applicable (warning)
+          store-in 4
+        }
+      }
+    `, inServer);
     assert.deepEqual(codes(device(['type viewer', 'host h', 'port 1', 'limits { registration 2 }'])), [['limit-not-applicable', 5, 'warning']]);
     assert.deepEqual(codes(device(['type parent', 'ae "P"', 'host h', 'port 1', 'limits { dicom-out 2 http-out 2 store-in 2 registration 2 }'])), []);
   });
 
   it('checks referenced rule files: missing, or with errors', () => {
     assert.deepEqual(codes(device([...BASE, 'rules "rules/good.coerce"'])), []);
-    assert.deepEqual(codes(device([...BASE, 'rules "rules/none.coerce"'])), [['rule-file-missing', 6, 'error']]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+        rules "rules/none.coerce"
+      //      ^^^^^^^^^^^^^^^^^^^ rule-file-missing
+      }
+    `, inServer);
     const { diagnostics } = validateDeviceText(SERVER + device([...BASE, 'rules "rules/bad.coerce"']), { readFile: readFixture });
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0].code, 'rule-file-errors');
