@@ -291,13 +291,12 @@ code, .value { font-family: var(--vscode-editor-font-family); font-size: var(--v
 .trace-grid .row { grid-template-areas: "rule outcome outcome" "tag tag tag" "value value value" "why why why"; }
 .trace-grid .outcome { grid-area: outcome; } .trace-grid .value { grid-area: value; } .trace-grid .why { grid-area: why; opacity: 0.85; }
 @container (min-width: 560px) {
-  .changes .row, .attributes .row { grid-template-columns: 8.5em minmax(6em, 1fr) minmax(0, 2fr) minmax(0, 2fr) minmax(6.5em, max-content); grid-template-areas: "tag keyword before after rule"; }
+  .changes .row, .attributes .row { grid-template-columns: 8.5em minmax(6em, 1fr) minmax(0, 2fr) minmax(0, 2fr) minmax(6.5em, 1.2fr); grid-template-areas: "tag keyword before after rule"; }
   .attributes .row .same { grid-column: 3 / span 2; grid-row: 1; }
   .changes .row.head { display: grid; }
   .row .label { display: none; }
   .trace-grid .row { grid-template-columns: 6.5em minmax(8em, 1fr) 6em minmax(0, 1.5fr) minmax(0, 2fr); grid-template-areas: "rule tag outcome value why"; }
   .row .rule { text-align: left; }
-  a.rule { white-space: nowrap; }
 }
 .depth-1 .tag { padding-left: 1em; } .depth-2 .tag { padding-left: 2em; } .depth-3 .tag { padding-left: 3em; } .depth-4 .tag { padding-left: 4em; }
 .depth-5 .tag { padding-left: 5em; } .depth-6 .tag { padding-left: 6em; } .depth-7 .tag { padding-left: 7em; } .depth-8 .tag { padding-left: 8em; }
@@ -319,7 +318,9 @@ del.removed { text-decoration: line-through; background: var(--vscode-diffEditor
 .quiet { opacity: 0.75; font-style: italic; }
 .error, .stopped-by { color: var(--vscode-errorForeground); }
 .note { color: var(--vscode-editorWarning-foreground); }
-/* A rule of another file is named "file.coerce:12": in a narrow panel the name may wrap rather than overflow. */
+/* A rule of another file is named "file.coerce:12": the name may wrap rather than overflow its column.
+   Every column is sized from the panel, never from its content: each row is its own grid, so
+   content-sized columns would not line up from row to row. */
 a.rule { color: var(--vscode-textLink-foreground); text-decoration: none; overflow-wrap: anywhere; }
 a.rule:hover, a.rule:focus { text-decoration: underline; }
 .outcome-skipped, .outcome-unchanged { opacity: 0.75; }
