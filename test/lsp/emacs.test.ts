@@ -5,22 +5,11 @@
  * would see: Flymake's diagnostics and the hover on a tag.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, SERVER_BUNDLE } from './client';
-
-const DOC = path.join(repoRoot(), 'docs', 'editors.md');
-const DOC_SERVER_PATH = '/path/to/pacs-workbench/dist/server.js';
-
-/** The first ```elisp block of docs/editors.md: the set-up the page tells users to paste. */
-function documentedInit(): string {
-  const block = /```elisp\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'))?.[1];
-  assert.ok(block, `${DOC} has no \`\`\`elisp block (the Emacs set-up)`);
-  assert.ok(block.includes(DOC_SERVER_PATH), `the Elisp block of ${DOC} no longer names ${DOC_SERVER_PATH}; update this test with it`);
-  return block.replace(DOC_SERVER_PATH, SERVER_BUNDLE);
-}
+import { documentedSetup, runEditor } from './headlessEditor';
 
 /**
  * Runs once the file is open. Batch Emacs runs no command loop, so the probe runs the
@@ -87,24 +76,14 @@ describe('Emacs + eglot (docs/editors.md set-up) against dist/server.js', functi
     const probe = path.join(dir, 'probe.el');
     const file = path.join(dir, 'rules.coerce');
     const result = path.join(dir, 'result.json');
-    writeFileSync(init, documentedInit());
+    writeFileSync(init, documentedSetup('elisp'));
     writeFileSync(probe, PROBE);
     writeFileSync(file, '(0010,0010)=uper((0010,0010))\n(0010,0020)=\n');
     // A private HOME so the user's own Emacs configuration plays no part. Batch mode activates
     // no packages by itself: package-initialize is what an interactive Emacs 28 does at start.
     const env = { ...process.env, HOME: dir, PACSW_EMACS_OUT: result };
-    const child = spawn('emacs', ['--batch', '--eval', '(package-initialize)', '-l', init, '--eval', "(require 'eglot)", file, '-l', probe],
-      { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c) => (output += String(c)));
-    child.stderr.on('data', (c) => (output += String(c)));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 75_000);
-      child.on('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
+    const { code, output } = await runEditor('emacs', ['--batch', '--eval', '(package-initialize)', '-l', init, '--eval', "(require 'eglot)", file, '-l', probe],
+      { cwd: dir, env, limitMs: 75_000 });
     assert.ok(existsSync(result), `emacs (exit ${code}) wrote no result; its output:\n${output}`);
     const seen = JSON.parse(readFileSync(result, 'utf8')) as Seen;
     assert.equal(seen.mode, 'pacs-coercion-mode', `auto-mode-alist of the set-up picks the mode; output:\n${output}`);

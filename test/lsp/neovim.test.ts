@@ -5,22 +5,11 @@
  * hover on a tag and the completion list after `(0010,0010)=`.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, SERVER_BUNDLE } from './client';
-
-const DOC = path.join(repoRoot(), 'docs', 'editors.md');
-const DOC_SERVER_PATH = '/path/to/pacs-workbench/dist/server.js';
-
-/** The first ```lua block of docs/editors.md: the set-up the page tells users to paste. */
-function documentedInit(): string {
-  const block = /```lua\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'))?.[1];
-  assert.ok(block, `${DOC} has no \`\`\`lua block (the Neovim set-up)`);
-  assert.ok(block.includes(DOC_SERVER_PATH), `the Lua block of ${DOC} no longer names ${DOC_SERVER_PATH}; update this test with it`);
-  return block.replace(DOC_SERVER_PATH, SERVER_BUNDLE);
-}
+import { documentedSetup, runEditor } from './headlessEditor';
 
 /** Runs after the file is open: waits for the server, asks it what the user would, writes JSON. */
 const PROBE = String.raw`
@@ -68,22 +57,12 @@ describe('Neovim (docs/editors.md set-up) against dist/server.js', function () {
     const probe = path.join(dir, 'probe.lua');
     const file = path.join(dir, 'rules.coerce');
     const result = path.join(dir, 'result.json');
-    writeFileSync(init, documentedInit());
+    writeFileSync(init, documentedSetup('lua'));
     writeFileSync(probe, PROBE);
     writeFileSync(file, '(0010,0010)=uper((0010,0010))\n(0010,0020)=\n');
     // A private HOME/XDG so the user's own Neovim configuration and state play no part.
     const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir, PACSW_NVIM_OUT: result };
-    const child = spawn('nvim', ['--headless', '-n', '-i', 'NONE', '-u', init, file, '-c', `luafile ${probe}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c) => (output += String(c)));
-    child.stderr.on('data', (c) => (output += String(c)));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-      child.on('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
+    const { code, output } = await runEditor('nvim', ['--headless', '-n', '-i', 'NONE', '-u', init, file, '-c', `luafile ${probe}`], { cwd: dir, env, limitMs: 45_000 });
     assert.ok(existsSync(result), `nvim (exit ${code}) wrote no result; its output:\n${output}`);
     const seen = JSON.parse(readFileSync(result, 'utf8')) as { attached: number; diagnostics: { lnum: number; col: number; message: string; code?: string }[]; hover: string; completion: string[] };
     assert.equal(seen.attached, 1, 'one language client attached to the buffer');
