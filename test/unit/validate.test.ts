@@ -6,6 +6,7 @@ import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { nearestFunctionNames, validateRuleFile, validateRuleText } from '../../core/src/coercion/validate';
 import { editDistance } from '../../core/src/text/editDistance';
 import { expectDiagnostics } from './annotated';
+import { getDictionary } from '../../core/src/dictionary';
 
 const DOCUMENTED_EXAMPLES = [
   '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())',
@@ -392,5 +393,29 @@ describe('validateRuleFile', () => {
     assert.equal(editDistance('split', 'split'), 0);
     assert.deepEqual(nearestFunctionNames('conact'), ['concat']);
     assert.deepEqual(nearestFunctionNames('IFF'), ['if']);
+  });
+});
+
+describe('validator: bounded work per line (found by npm run fuzz)', () => {
+  it('checks thousands of unknown target words without a dictionary search for each', () => {
+    // 8,000 lines like `device D {` took 10 s to validate: each unknown word searched all 5,000
+    // entries for a keyword in another letter case. Counted here, not timed.
+    const dictionary = getDictionary();
+    const search = dictionary.search.bind(dictionary);
+    let searches = 0;
+    dictionary.search = (...args) => {
+      searches++;
+      return search(...args);
+    };
+    try {
+      const text = Array.from({ length: 500 }, (_, i) => `word${i} D {`).join('\n');
+      const diagnostics = validateRuleText(text);
+      assert.equal(diagnostics.length >= 500, true, `${diagnostics.length} findings`);
+      assert.equal(searches, 0);
+      // The case-insensitive keyword match still works.
+      assert.deepEqual(validateRuleText('patientname="x"').map((d) => d.code), ['keyword-for-tag']);
+    } finally {
+      dictionary.search = search;
+    }
   });
 });

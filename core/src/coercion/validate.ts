@@ -186,10 +186,8 @@ function entryForKeyword(word: string): DictionaryEntry | undefined {
 
 /** Keyword match ignoring case, for the rarer invalid-target path (`patientname=...`). */
 function entryForKeywordAnyCase(word: string): DictionaryEntry | undefined {
-  const exact = entryForKeyword(word);
-  if (exact) return exact;
-  const lower = word.toLowerCase();
-  return getDictionary().search(word, 1).find((e) => e.keyword.toLowerCase() === lower);
+  // An index, not a search: a file of thousands of unknown words must not search the dictionary for each.
+  return entryForKeyword(word) ?? getDictionary().byKeywordIgnoringCase(word);
 }
 
 /** Tag text to suggest for a keyword. None for repeating-group entries like (60xx,3000)

@@ -102,6 +102,7 @@ class Dictionary implements DicomDictionary {
   private readonly made: Array<DictionaryEntry | undefined>;
   private tagIndexCache: TagIndex | undefined;
   private keywordCache: Map<string, number> | undefined;
+  private lowerKeywordCache: Map<string, number> | undefined;
   private entriesCache: DictionaryEntry[] | undefined;
   private readonly groupLengths = new Map<number, DictionaryEntry>();
   /** Built on the first search, so that hover-only use does not pay for it. */
@@ -184,6 +185,18 @@ class Dictionary implements DicomDictionary {
       });
     }
     const index = this.keywordCache.get(keyword);
+    return index === undefined ? undefined : this.entry(index);
+  }
+
+  byKeywordIgnoringCase(keyword: string): DictionaryEntry | undefined {
+    if (!this.lowerKeywordCache) {
+      this.lowerKeywordCache = new Map();
+      this.rows.forEach(([, k], i) => {
+        const lower = k.toLowerCase();
+        if (k && !this.lowerKeywordCache!.has(lower)) this.lowerKeywordCache!.set(lower, i);
+      });
+    }
+    const index = this.lowerKeywordCache.get(keyword.toLowerCase());
     return index === undefined ? undefined : this.entry(index);
   }
 

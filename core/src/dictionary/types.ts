@@ -30,6 +30,8 @@ export interface DicomDictionary {
   byTag(group: number, element: number): DictionaryEntry | undefined;
   /** Case-sensitive keyword lookup, e.g. `PatientName`. */
   byKeyword(keyword: string): DictionaryEntry | undefined;
+  /** The entry whose keyword is `keyword` in any letter case (`patientname`). */
+  byKeywordIgnoringCase(keyword: string): DictionaryEntry | undefined;
   /** Ranked matches for completion: keyword prefix, words of the name, or tag digits. */
   search(query: string, limit?: number): DictionaryEntry[];
 }
