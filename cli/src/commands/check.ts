@@ -52,7 +52,7 @@ export async function run(args: string[]): Promise<number> {
   const counts = { error: 0, warning: 0, other: 0 };
   const filesWithProblems = new Set<string>();
   const paint = painter(process.stdout.isTTY === true, process.env);
-  const report = (file: string, d: CoreDiagnostic, text: string | undefined): void => {
+  const report = (file: string, d: CoreDiagnostic, lines: readonly string[] | undefined): void => {
     if (d.severity === 'error') errors++;
     if (format !== 'text') {
       findings.push({ file, diagnostic: d });
@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
     counts[d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'other']++;
     filesWithProblems.add(file);
     console.log(paint.severity(d.severity, formatDiagnostic(file, d)));
-    if (text !== undefined) for (const line of codeFrame(text, d, paint)) console.log(line);
+    if (lines !== undefined) for (const line of codeFrame(lines, d, paint)) console.log(line);
     const help = cliHelp(d);
     if (help) console.log(`  ${paint.bold('help:')} ${help}`);
   };
@@ -75,7 +75,9 @@ export async function run(args: string[]): Promise<number> {
       report(file, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'unreadable', message }, undefined);
       continue;
     }
-    for (const d of diagnosticsOf(file, text, dialect as CoercionDialect)) report(file, d, text);
+    // Split once per file, not once per finding: a file with thousands of findings was quadratic.
+    let lines: string[] | undefined;
+    for (const d of diagnosticsOf(file, text, dialect as CoercionDialect)) report(file, d, (lines ??= text.split(/\r?\n/)));
   }
   if (format === 'json') console.log(JSON.stringify(findings.map(({ file, diagnostic: d }) => jsonFinding(file, d)), null, 2));
   else if (format === 'sarif') console.log(JSON.stringify(toSarif(findings, { name: 'pacsw', version: PACSW_VERSION }), null, 2));
@@ -121,8 +123,7 @@ const FRAME_LEAD = 40;
 const FRAME_WIDTH = 200;
 
 /** The line of the problem with a caret under it, as rustc and ESLint's codeframe print it. */
-export function codeFrame(text: string, d: CoreDiagnostic, paint: Painter): string[] {
-  const lines = text.split(/\r?\n/);
+export function codeFrame(lines: readonly string[], d: CoreDiagnostic, paint: Painter): string[] {
   const { start, end } = d.range;
   const source = lines[start.line];
   if (source === undefined) return [];
