@@ -70,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
   return result.findings.length ? 1 : 0;
 }
 
+// A dead child's pipe can reject a write nobody awaits any more (the target has restarted it):
+// say so, and go on, rather than lose the campaign.
+process.on('unhandledRejection', (reason) => console.error(`fuzz: harness warning: ${String(reason)}`));
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -52,6 +52,12 @@ export interface Target {
 }
 
 export const PACSW = path.join(repoRoot(), 'dist', 'pacsw.js');
+
+/** The time one input may take: the fixed limit plus 200 ms per KB, since the work (and the
+ *  findings: a 125 KB file of bad lines has 25,000) grows with the input on a loaded machine. */
+export function timeoutFor(limits: Limits, bytes: number): number {
+  return limits.inputTimeoutMs + Math.ceil(bytes / 1024) * 200;
+}
 /** One input in SPAWN_EVERY of check and apply also goes through the spawned binary. */
 export const SPAWN_EVERY = 250;
 
@@ -119,10 +125,11 @@ export class LspTarget implements Target {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     const answered = version === 1 ? client.open(uri, text, LANGUAGE_OF[input.ext]) : client.change(uri, text);
-    const problem = await within(answered, this.limits.inputTimeoutMs).then(
-      (ok) => (ok ? undefined : { kind: 'hang' as const, detail: `no publishDiagnostics within ${this.limits.inputTimeoutMs} ms of the change` }),
-      (e: unknown) => ({ kind: 'crash' as const, detail: String(e) }),
-    );
+    const limit = timeoutFor(this.limits, input.bytes.length);
+    const settled = await within(answered, limit);
+    const problem: Problem | undefined = settled === 'ok' ? undefined
+      : settled === 'timeout' ? { kind: 'hang', detail: `no publishDiagnostics within ${limit} ms of the change` }
+        : { kind: 'crash', detail: `sending the change failed: ${String(settled.error)}` };
     const rss = rssOf(client.process.pid);
     if (rss) this.peak = Math.max(this.peak, rss.peak);
     let found: Problem | undefined = problem;
@@ -152,12 +159,15 @@ export class LspTarget implements Target {
   }
 }
 
-function within<T>(promise: Promise<T>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.then(() => true),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-  ]).finally(() => clearTimeout(timer));
+/** How a promise settled within `ms`; never leaves a rejection unhandled (a killed server's pending write). */
+function within<T>(promise: Promise<T>, ms: number): Promise<'ok' | 'timeout' | { error: unknown }> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), ms);
+    promise.then(
+      () => { clearTimeout(timer); resolve('ok'); },
+      (error: unknown) => { clearTimeout(timer); resolve({ error }); },
+    );
+  });
 }
 
 // ------------------------------------------------------------------ in-process CLI
@@ -247,6 +257,11 @@ function scratchWorkspace(dir: string): string {
   return ws;
 }
 
+/** Bytes `pacsw check` may print per input byte (a 2-byte line `{` costs ~150 bytes of finding and frame). */
+export const CHECK_OUTPUT_PER_BYTE = 100;
+/** Characters a printed line may have besides the file name (the code frame shows a 200-character window). */
+export const CHECK_LINE_MAX = 1000;
+
 export class CheckTarget implements Target {
   readonly name = 'check';
   private readonly thread: CliThread;
@@ -278,13 +293,17 @@ export class CheckTarget implements Target {
     const file = path.join(this.workspace, 'devices', `fuzz${input.ext}`);
     fs.writeFileSync(file, input.bytes);
     const argv = this.argv(file, input);
-    const reply = await this.thread.run(argv);
+    const reply = await this.thread.run(argv, timeoutFor(this.limits, input.bytes.length));
     if ('kind' in reply) return reply;
     if (reply.thrown) return { kind: 'crash', detail: `main() threw: ${reply.thrown.slice(0, 2000)}` };
     if (reply.exitCode !== 0 && reply.exitCode !== 1) return { kind: 'crash', detail: `exit status ${reply.exitCode}: ${reply.output.slice(0, 2000)}` };
-    // Findings are bounded per file (and each message is short): a few hundred KB at most.
-    const bound = 2 * 2 ** 20 + 4 * input.bytes.length;
+    // Output grows with the findings, which grow with the input (a coercion file's findings are
+    // not capped); what must not happen is output growing faster than that, or a line that
+    // quotes a long input whole (CHECK_OUTPUT_PER_BYTE, CHECK_LINE_MAX).
+    const bound = 2 ** 20 + CHECK_OUTPUT_PER_BYTE * input.bytes.length;
     if (reply.outputBytes > bound) return { kind: 'output-size', detail: `printed ${reply.outputBytes} bytes for a ${input.bytes.length}-byte input (bound ${bound})` };
+    const longest = reply.output.split('\n').reduce((n, l) => Math.max(n, l.length - file.length), 0);
+    if (longest > CHECK_LINE_MAX) return { kind: 'output-size', detail: `printed a ${longest}-character line (bound ${CHECK_LINE_MAX} plus the file name)` };
     if (++this.count % SPAWN_EVERY === 0) return spawnedProblem(argv, this.limits, this.workspace);
     return undefined;
   }
@@ -347,7 +366,7 @@ export class ApplyTarget implements Target {
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.writeFileSync(inFile, input.bytes);
     const argv = ['apply', '--rules', rules, '--out', outDir, '--jobs', '1', '--json', inFile];
-    const reply = await this.thread.run(argv);
+    const reply = await this.thread.run(argv, timeoutFor(this.limits, input.bytes.length));
     if ('kind' in reply) return reply;
     if (reply.thrown) return { kind: 'crash', detail: `main() threw: ${reply.thrown.slice(0, 2000)}` };
     if (reply.exitCode !== 0 && reply.exitCode !== 1) return { kind: 'crash', detail: `exit status ${reply.exitCode}: ${reply.output.slice(0, 2000)}` };

@@ -61,6 +61,16 @@ describe('pacsw check', function () {
     assert.match(u.stderr, /unknown option --frobnicate/);
   });
 
+  it('frames a finding after a lone \\r line break on its own line (it crashed with "Invalid count value")', () => {
+    // Found by npm run fuzz: the parsers end lines at \r too, the code frame did not, so the
+    // finding's line was another one and the caret's width came out negative.
+    const file = writeRules(dir, 'cr.coerce', '(0010,0010)="A"\r(0010,0020)=nosuch(1)\n');
+    const r = pacsw(['check', file]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /:2:13: error unknown-function .+\n  2 \| \(0010,0020\)=nosuch\(1\)\n    \| {13}\^{6}\n/);
+  });
+
   it('prints the code frames of 10,000 findings in bounded time (the file is split once, not per finding)', () => {
     // Found by npm run fuzz: each code frame split the whole file again, so 8,000 findings in a
     // 95 KB file took 83 s. A bound (20 s, generous for a loaded machine), not a speed measurement.

@@ -1,7 +1,7 @@
 /** `pacsw check FILES...`: the editor's diagnostics for coercion rule files and device tables. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRuleFile } from '../../../core/src/coercion/fileParser';
+import { parseRuleFile, splitLines } from '../../../core/src/coercion/fileParser';
 import { validateRuleFile, type CoercionDialect } from '../../../core/src/coercion/validate';
 import { diskReferences, readNamedTextFile } from '../../../core/src/files/referencedFiles';
 import { validateDeviceText } from '../../../core/src/devices/validate';
@@ -77,7 +77,8 @@ export async function run(args: string[]): Promise<number> {
     }
     // Split once per file, not once per finding: a file with thousands of findings was quadratic.
     let lines: string[] | undefined;
-    for (const d of diagnosticsOf(file, text, dialect as CoercionDialect)) report(file, d, (lines ??= text.split(/\r?\n/)));
+    // Lines end at \r\n, \n or a lone \r, as in the parsers (and LSP): a finding's line is theirs.
+    for (const d of diagnosticsOf(file, text, dialect as CoercionDialect)) report(file, d, (lines ??= splitLines(text)));
   }
   if (format === 'json') console.log(JSON.stringify(findings.map(({ file, diagnostic: d }) => jsonFinding(file, d)), null, 2));
   else if (format === 'sarif') console.log(JSON.stringify(toSarif(findings, { name: 'pacsw', version: PACSW_VERSION }), null, 2));
@@ -124,9 +125,11 @@ const FRAME_WIDTH = 200;
 
 /** The line of the problem with a caret under it, as rustc and ESLint's codeframe print it. */
 export function codeFrame(lines: readonly string[], d: CoreDiagnostic, paint: Painter): string[] {
-  const { start, end } = d.range;
-  const source = lines[start.line];
+  const { end } = d.range;
+  const source = lines[d.range.start.line];
   if (source === undefined) return [];
+  // A range past the end of its line (a placeholder at the end) gets its caret right after the text.
+  const start = { line: d.range.start.line, character: Math.min(d.range.start.character, source.length) };
   const number = String(start.line + 1);
   const gutter = ' '.repeat(number.length);
   const width = end.line === start.line ? Math.max(1, end.character - start.character) : Math.max(1, source.length - start.character);
