@@ -418,4 +418,13 @@ describe('validator: bounded work per line (found by npm run fuzz)', () => {
       dictionary.search = search;
     }
   });
+
+  it('quotes at most a short excerpt of a long word, variable, function name or value in a message', () => {
+    // Found by npm run fuzz: a 1,100-digit target word was quoted whole in invalid-target.
+    const long = '9'.repeat(5000);
+    const text = [`${long}="x"`, `(0010,0010)=$(v${long})`, `(0010,0010)=f${long}(1)`, `(0008,0020)="${long}"`, `$(@X${long})="1"`].join('\n');
+    const diagnostics = validateRuleText(text);
+    assert.deepEqual([...new Set(diagnostics.map((d) => d.code))].sort(), ['control-variable', 'invalid-target', 'invalid-value', 'unknown-function', 'variable-unassigned']);
+    for (const d of diagnostics) assert.ok(d.message.length < 400, `${d.code}: ${d.message.length} characters`);
+  });
 });

@@ -7,6 +7,7 @@
  * (incrementalValidator.ts), which checks only the lines that changed; a full check is one pass over the tree with cached
  * dictionary lookups and no regular expressions compiled per rule.
  */
+import { excerpt } from '../text/excerpt';
 import type { CoreDiagnostic, Severity } from '../diagnostics';
 import { comparePositions, type Position, type Range } from '../text/range';
 import { getDictionary, isPrivateGroup } from '../dictionary/index';
@@ -147,11 +148,11 @@ function lineDiagnostics(f: LineFindings, line: number, firstAssignment: Map<str
       let similar: string | undefined;
       for (const name of firstAssignment.keys()) if (name.toLowerCase() === lower) similar = name;
       const hint = similar ? ` Did you mean $(${similar})? Variable names are case-sensitive.` : '';
-      list.push({ range: v.range, severity: 'warning', code: 'variable-unassigned', message: `$(${v.name}) is never assigned, so it is always NULL here.${hint}` });
+      list.push({ range: v.range, severity: 'warning', code: 'variable-unassigned', message: `$(${excerpt(v.name)}) is never assigned, so it is always NULL here.${hint}` });
     } else if (assigned >= line) {
       list.push({
         range: v.range, severity: 'warning', code: 'variable-unassigned',
-        message: `$(${v.name}) is read before it is assigned (first assigned on line ${assigned + 1}), so it is NULL here; rules run top to bottom.`,
+        message: `$(${excerpt(v.name)}) is read before it is assigned (first assigned on line ${assigned + 1}), so it is NULL here; rules run top to bottom.`,
       });
     }
   }
@@ -353,7 +354,7 @@ class RuleChecker {
       return;
     }
     this.report(t.range, 'error', 'invalid-target',
-      `"${t.value}" cannot be assigned to: a rule target is (gggg,eeee), SEQ(...), USER(field) or $(name).`);
+      `"${excerpt(t.value)}" cannot be assigned to: a rule target is (gggg,eeee), SEQ(...), USER(field) or $(name).`);
   }
 
   private alphanumeric(t: TagNode, entry: DictionaryEntry): void {
@@ -415,7 +416,7 @@ class RuleChecker {
       ?? CONTROL_VARIABLES.find((c) => editDistance(v.name.toUpperCase(), c.name) <= 2)?.name;
     const hint = known ? ` Did you mean $(${known})?` : ` Known control variables: ${CONTROL_VARIABLES.map((c) => `$(${c.name})`).join(', ')}.`;
     const data: ControlVariableData | undefined = known ? { replacement: `$(${known})` } : undefined;
-    this.report(v.range, 'error', 'control-variable', `$(${v.name}) is not a control variable.${hint}`, { data });
+    this.report(v.range, 'error', 'control-variable', `$(${excerpt(v.name)}) is not a control variable.${hint}`, { data });
     return false;
   }
 
@@ -478,7 +479,7 @@ class RuleChecker {
           : extension
             ? ` ${extension.name}() does that, but it is a PACS Workbench extension, allowed only in the extended dialect.`
             : '';
-      this.report(c.nameRange, 'error', 'unknown-function', `Unknown function ${c.name}().${hint}`, { data });
+      this.report(c.nameRange, 'error', 'unknown-function', `Unknown function ${excerpt(c.name)}().${hint}`, { data });
     } else {
       if (info.dialect === 'extension') {
         if (this.dialect === 'strict') {

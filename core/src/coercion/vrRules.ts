@@ -5,6 +5,7 @@
  * systems reject (e.g. `(0008,0020)="2024-01-05"` into a DA). Only the string VRs that eRAD lets
  * rules coerce are described; everything else is "not alphanumeric" (see isCoercibleVr).
  */
+import { excerpt } from '../text/excerpt';
 
 /** VRs whose value is a character string, i.e. what a coercion rule may assign. AT (a binary
  *  tag), the binary numbers (US, SL, FD, ...), the O* and UN byte streams and SQ are excluded. */
@@ -191,7 +192,7 @@ function checkOneValue(v: string, vr: string, s: VrSpec): string | undefined {
   // Leading/trailing spaces are padding, not counted, for the VRs that allow them.
   // Format first: "2024-01-05" is better explained as a wrong format than as too long.
   const problem = s.format?.(v);
-  if (problem) return `"${v}" is not a valid ${vr} (${s.name}): ${problem}`;
+  if (problem) return `"${excerpt(v)}" is not a valid ${vr} (${s.name}): ${problem}`;
   const significant = vr === 'UI' || vr === 'UR' ? v : v.trimEnd();
   const len = codePointLength(significant);
   if (len > s.maxLength) return `${vr} (${s.name}) is at most ${s.maxLength} characters; this value has ${len}`;
