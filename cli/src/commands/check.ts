@@ -29,7 +29,13 @@ Exit status: 1 when any file has an error (or cannot be read), 0 otherwise.`;
 
 function diagnosticsOf(file: string, text: string, dialect: CoercionDialect): CoreDiagnostic[] {
   if (file.toLowerCase().endsWith('.coerce-test')) {
-    const fileExists = (p: string): boolean => fs.statSync(path.resolve(path.dirname(file), p), { throwIfNoEntry: false })?.isFile() === true;
+    const fileExists = (p: string): boolean => {
+      try {
+        return fs.statSync(path.resolve(path.dirname(file), p), { throwIfNoEntry: false })?.isFile() === true;
+      } catch {
+        return false; // ENAMETOOLONG, ENOTDIR, EACCES: not a file it can use (found by the fuzzer)
+      }
+    };
     return validateRuleTest(text, { fileExists }).diagnostics;
   }
   if (!file.toLowerCase().endsWith('.pacs')) return validateRuleFile(parseRuleFile(text), { dialect });
