@@ -84,4 +84,19 @@ describe('pacsw impact', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\(0008,0080\) InstitutionName: "Outside Clinic & Imaging <North>" -> "NEW"/);
   });
+
+  it('skips what is not DICOM in a corpus folder (as pacsw apply does) but fails a named non-DICOM file', () => {
+    fs.writeFileSync(path.join(corpus, 'README.md'), '# the corpus\n');
+    fs.mkdirSync(path.join(corpus, 'dump'));
+    fs.writeFileSync(path.join(corpus, 'dump', 'ct.txt'), '(0008,0050) SH [A123]\n');
+    writeRules(dir, 'rules/device.coerce', '(0008,0050)=if((0008,0050),concat("OUT-",(0008,0050)),NULL())\n(0008,0080)="Outside Hospital"\n');
+    const r = pacsw(['impact', '--against', 'HEAD', '--rules', 'rules/device.coerce', 'corpus'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /^2 skipped \(not DICOM\): /m);
+    assert.equal(r.stdout.includes('unreadable'), false, r.stdout);
+    assert.match(r.stdout, /^rules\/device\.coerce: 3 objects, /m);
+    const named = pacsw(['impact', '--against', 'HEAD', '--rules', 'rules/device.coerce', path.join('corpus', 'README.md')], { cwd: dir });
+    assert.equal(named.status, 1);
+    assert.match(named.stdout, /^unreadable: corpus\/README\.md: /m);
+  });
 });

@@ -261,7 +261,10 @@ describe('forwarding through pacsw serve: storescu → serve → real archive', 
     for (const line of lines) assert.match(line, /failed .*: CTONLY does not accept SOP class 1\.2\.840\.10008\.5\.1\.4\.1\.1\.7 \(presentation context rejected\)/);
 
     // The Traffic view's model, fed this run's events as the extension reads them, shows the same.
-    await s.waitFor((e) => e.event === 'queue' && e.destinations.some((d) => d.id === 'CTONLY' && d.failed === 3 && d.pending === 0), 'a queue status with the 3 failed');
+    // Queue statuses come at most every 500 ms: wait for one taken after both destinations settled.
+    await s.waitFor((e) => e.event === 'queue'
+      && e.destinations.some((d) => d.id === 'CTONLY' && d.failed === 3 && d.pending === 0)
+      && e.destinations.some((d) => d.id === 'ARCHIVE' && d.pending === 0), 'a queue status with the 3 failed and nothing pending for ARCHIVE');
     const model = new TrafficModel();
     for (const e of s.events) model.add(e);
     assert.equal(queueText(model.queue.get('CTONLY')!), '0 pending, 3 failed');

@@ -26,7 +26,7 @@ objects newly failing; then a summary per device. Nothing is written.
 --rules FILE    one rule file (as a device's rules)
 --devices FILE  a device table: each device's chain Preceding Global -> device -> Trailing Global;
                 --device ID[,ID...] picks devices, default all enabled devices
---json          one JSON object: {objects, summary, unreadable}
+--json          one JSON object: {objects, summary, unreadable, skipped}
 Exit status: 0 when the report was made (whatever it shows), 1 when an input cannot be read.`;
 
 /** The file as committed at `rev`, or undefined when it is not in that revision. */
@@ -74,6 +74,7 @@ export function impactAsText(report: ImpactReport, single: boolean): string[] {
     if (o.impact.failure) lines.push(`  ${o.impact.failure}${o.impact.errors?.length ? `: ${o.impact.errors.join('; ')}` : ''}`);
   }
   for (const u of report.unreadable) lines.push(`unreadable: ${u.file}: ${u.reason}`);
+  if (report.skipped.length) lines.push(`${report.skipped.length} skipped (not DICOM): ${report.skipped.join(', ')}`);
   if (lines.length) lines.push('');
   for (const s of report.summary) {
     if (s.rulesUnchanged) {
@@ -126,13 +127,14 @@ export async function run(args: string[]): Promise<number> {
 
   const inputs = collectInputs(parsed.positionals);
   const missing = inputs.filter((i) => i.missing);
-  const report = impactOnFiles(chains, inputs.filter((i) => !i.missing).map((i) => i.file));
+  const report = impactOnFiles(chains, inputs.filter((i) => !i.missing));
   report.unreadable.unshift(...missing.map((m) => ({ file: m.file, reason: m.missing! })));
   if (parsed.flags.has('json')) {
     console.log(JSON.stringify({
       objects: report.objects.map((o) => ({ file: o.file, device: o.chain, attributes: o.impact.attributes.map((a) => ({ path: a.path, original: a.original, old: a.old, new: a.new })), stop: o.impact.stop ?? null, failure: o.impact.failure ?? null, errors: o.impact.errors ?? [] })),
       summary: report.summary,
       unreadable: report.unreadable,
+      skipped: report.skipped,
     }, null, 2));
   } else {
     console.log(impactAsText(report, rules !== undefined).join('\n'));

@@ -15,6 +15,11 @@ export type FileStatus = 'changed' | 'unchanged' | 'stopped' | 'failed' | 'skipp
 /** A file named like this is meant to be DICOM: when it is not, it is damaged (failed), never skipped. */
 const MEANT_AS_DICOM = /\.(dcm|dicom|dic)$/i;
 
+/** Whether a read failure means "not DICOM, skip it": only for a file found in a folder and not named as DICOM. */
+export function skipsAsNotDicom(error: DicomFileError, input: string, found: boolean | undefined): boolean {
+  return error.notDicom && !!found && !MEANT_AS_DICOM.test(input);
+}
+
 export interface CoerceFileOptions extends EvaluateOptions {
   /** The file was found by walking a folder: when it is not DICOM, skip it instead of failing. */
   skipNotDicom?: boolean;
@@ -46,7 +51,7 @@ function coerceFileOrThrow(ruleSets: RuleSetInput[], input: string, output: stri
     // The evaluation result holds only strings, so the read buffer can serve the next file.
     loaded = loadDatasetFile(input, { reuseBuffer: true });
   } catch (error) {
-    if (error instanceof DicomFileError) return { input, status: error.notDicom && options.skipNotDicom && !MEANT_AS_DICOM.test(input) ? 'skipped' : 'failed', reason: error.reason };
+    if (error instanceof DicomFileError) return { input, status: skipsAsNotDicom(error, input, options.skipNotDicom) ? 'skipped' : 'failed', reason: error.reason };
     throw error;
   }
   const result = evaluateRules(ruleSets, loaded.access, options);

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { evaluateRules, type RuleSetInput } from '../coercion/evaluate';
 import { compareEffects, type ObjectImpact } from '../ruletest/impact';
+import { skipsAsNotDicom } from './coerceFile';
 import { DicomFileError, loadDatasetBytes } from './files';
 
 /** One device (or rule file): its rule sets as they were and as they are. */
@@ -38,6 +39,8 @@ export interface ImpactReport {
   objects: ObjectImpactReport[];
   summary: ImpactSummary[];
   unreadable: Array<{ file: string; reason: string }>;
+  /** Found in a folder and not DICOM (a README, a text dump): not evaluated, not an error. */
+  skipped: string[];
 }
 
 /** The impact of one chain on one object given as bytes; undefined when nothing differs. */
@@ -54,11 +57,12 @@ function sameRules(a: RuleSetInput[], b: RuleSetInput[]): boolean {
   return a.every((s, i) => s.file === b[i].file || (s.uri === b[i].uri && JSON.stringify(s.file.lines) === JSON.stringify(b[i].file.lines)));
 }
 
-export function impactOnFiles(chains: ImpactChain[], files: string[], onObject?: (done: number) => void): ImpactReport {
-  const report: ImpactReport = { objects: [], summary: [], unreadable: [] };
+/** `found`: the file was found by walking a folder, so one that is not DICOM is skipped (as `pacsw apply` does). */
+export function impactOnFiles(chains: ImpactChain[], files: ReadonlyArray<{ file: string; found?: boolean }>, onObject?: (done: number) => void): ImpactReport {
+  const report: ImpactReport = { objects: [], summary: [], unreadable: [], skipped: [] };
   const live = chains.filter((c) => !sameRules(c.old, c.new));
   const summaries = new Map(chains.map((c) => [c.name, { chain: c.name, objects: 0, changed: 0, newlyStopped: 0, noLongerStopped: 0, newlyFailing: 0, noLongerFailing: 0, rulesUnchanged: !live.includes(c) }]));
-  files.forEach((file, index) => {
+  files.forEach(({ file, found }, index) => {
     if (live.length === 0) return;
     let bytes: Uint8Array;
     try {
@@ -82,11 +86,12 @@ export function impactOnFiles(chains: ImpactChain[], files: string[], onObject?:
       }
     } catch (error) {
       if (!(error instanceof DicomFileError)) throw error;
-      report.unreadable.push({ file, reason: error.reason });
+      if (skipsAsNotDicom(error, file, found)) report.skipped.push(file);
+      else report.unreadable.push({ file, reason: error.reason });
     }
     onObject?.(index + 1);
   });
-  for (const s of summaries.values()) s.objects = files.length - report.unreadable.length;
+  for (const s of summaries.values()) s.objects = files.length - report.unreadable.length - report.skipped.length;
   report.summary = [...summaries.values()];
   return report;
 }
