@@ -85,3 +85,27 @@ function insertText(item: vscode.CompletionItem): string {
   if (insert === undefined) return '';
   return typeof insert === 'string' ? insert : insert.value;
 }
+
+describe('arity quick fix', () => {
+  it('inserts the missing argument as a placeholder the user types over', async () => {
+    await activeApi();
+    const document = await openNewFile('test-arity-snippet.coerce', '(0010,0010)=split((0010,0010),",")\n');
+    const editor = await vscode.window.showTextDocument(document);
+    const diagnostics = await waitForDiagnostics(document.uri, (ds) => ds.some((d) => diagnosticCode(d) === 'arity'), 'the arity error');
+    const arity = diagnostics.find((d) => diagnosticCode(d) === 'arity')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, arity.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === 'Add the missing argument n');
+    assert.ok(fix?.command, `no arity fix among: ${actions.map((a) => a.title).join(' | ')}`);
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.equal(document.lineAt(0).text, '(0010,0010)=split((0010,0010),",",n)');
+    // A snippet placeholder: the inserted name is selected, so typing replaces it.
+    assert.equal(document.getText(editor.selection), 'n');
+    assert.ok(await editor.edit((edit) => edit.replace(editor.selection, '2')));
+    assert.equal(document.lineAt(0).text, '(0010,0010)=split((0010,0010),",",2)');
+    await waitForDiagnostics(document.uri, (ds) => !ds.some((d) => diagnosticCode(d) === 'arity'), 'the arity error to go away');
+  });
+});
+
+function diagnosticCode(d: vscode.Diagnostic): string | number | undefined {
+  return typeof d.code === 'object' ? d.code.value : d.code;
+}
