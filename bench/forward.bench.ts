@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateRuleFile } from './generate-rules';
+import { startServe } from './serveProcess';
 import { dcmtkEnv, freePort, waitForPort } from '../test/integration/peers';
 import { makePart10 } from '../test/integration/forward/part10-maker';
 
@@ -20,7 +21,6 @@ const quick = process.argv.includes('--quick');
 const FILES = quick ? 100 : 300;
 const ROUNDS = quick ? 2 : 3;
 const ROOT = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'pacsw-fwdbench-'));
-const PACSW = path.resolve(__dirname, '../../dist/pacsw.js');
 const CT = '1.2.840.10008.5.1.4.1.1.2';
 
 function makeInputs(): { dir: string; uidOf: Map<string, string> } {
@@ -57,24 +57,6 @@ function table(sinkPort: number | undefined, name: string): string {
     '',
   ].join('\n'));
   return file;
-}
-
-async function startServe(devices: string, store: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [PACSW, 'serve', '--devices', devices, '--store', store, '--port', String(port), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (/"event":\s*"listening"/.test(out)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`pacsw serve exited with ${code}: ${err.slice(-500)}`)));
-  });
-  child.stdout!.removeAllListeners('data');
-  child.stdout!.resume();
-  return { port, stop: () => stopChild(child, 'SIGINT') };
 }
 
 interface Run { ms: number; latencies: number[] }

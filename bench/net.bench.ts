@@ -24,6 +24,7 @@ import { loadDatasetBytes } from '../core/src/dicom/files';
 import { acceptContexts, connect, listen, type ScpServer, type StoreRequestEvent, type StoreResult } from '../core/src/net';
 import { IMPLEMENTATION_CLASS_UID } from '../core/src/net/pdu';
 import { generateRuleFile } from './generate-rules';
+import { startServe } from './serveProcess';
 import { dcmtkEnv, freePort, waitForPort } from '../test/integration/peers';
 import { element, text, us } from '../test/integration/forward/part10-maker';
 
@@ -138,27 +139,6 @@ function serveTable(dir: string): string {
     'device CT1 {', '  type dicom', '  ae "STORESCU"', '  host 127.0.0.1', '  services {', '    store U', '  }', '  rules "bench.coerce"', '}', '',
   ].join('\n'));
   return file;
-}
-
-/** `pacsw serve` as its own process, resolved once it prints its `listening` event. */
-async function startServe(table: string, store: string): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [PACSW, 'serve', '--devices', table, '--store', store, '--port', String(port), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (/"event":\s*"listening"/.test(out)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`pacsw serve exited with ${code}: ${err.slice(-500)}`)));
-  });
-  child.stdout!.resume();
-  return {
-    port, pid: child.pid!,
-    stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGINT')))),
-  };
 }
 
 const countFiles = (dir: string): number => (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((d) => d.isFile() && d.name.endsWith('.dcm')).length;
