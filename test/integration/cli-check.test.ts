@@ -2,18 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { PACSW, pacsw, REPO, tempDir, writeRules } from './dicom-helpers';
+import { PACSW, pacsw, REPO, suiteTempDir, tempDir, writeRules } from './dicom-helpers';
 
 describe('pacsw check', function () {
   this.timeout(30_000);
-  let dir: string;
-  before(() => {
-    dir = tempDir('cli-check');
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('cli-check');
 
   it('prints nothing and exits 0 for the documented examples', () => {
-    const file = writeRules(dir, 'good.coerce', [
+    const file = writeRules(dir(), 'good.coerce', [
       '# documented examples',
       '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())',
       '(0010,0010)=concat(split((0010,0010),",",1),"^",split((0010,0010),",",2),if(split((0010,0010),",",3),"^",""),split((0010,0010),",",3))',
@@ -25,21 +21,21 @@ describe('pacsw check', function () {
   });
 
   it('prints file:line:col: severity code message and exits 1 on an error', () => {
-    const file = writeRules(dir, 'bad.coerce', '(0010,0010)="A"\n(0010,0020)=nosuch((0010,0020))\n');
+    const file = writeRules(dir(), 'bad.coerce', '(0010,0010)="A"\n(0010,0020)=nosuch((0010,0020))\n');
     const r = pacsw(['check', file]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:13: error unknown-function .+`, 'm'));
   });
 
   it('exits 0 when there are only warnings', () => {
-    const file = writeRules(dir, 'warn.coerce', '(0010,0020)=(0010,0010),"^",1\n');
+    const file = writeRules(dir(), 'warn.coerce', '(0010,0020)=(0010,0010),"^",1\n');
     const r = pacsw(['check', file]);
     assert.match(r.stdout, /:1:\d+: warning retired-split /);
     assert.equal(r.status, 0);
   });
 
   it('--json gives the same findings as objects, 1-based', () => {
-    const file = writeRules(dir, 'bad2.coerce', '(0010,0010)="A"\n(0010,0020)=nosuch((0010,0020))\n');
+    const file = writeRules(dir(), 'bad2.coerce', '(0010,0010)="A"\n(0010,0020)=nosuch((0010,0020))\n');
     const r = pacsw(['check', '--json', file]);
     assert.equal(r.status, 1);
     const findings = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
@@ -47,13 +43,13 @@ describe('pacsw check', function () {
   });
 
   it('--dialect extended accepts extension functions that strict rejects', () => {
-    const file = writeRules(dir, 'ext.coerce', '(0010,0010)=upper((0010,0010))\n');
+    const file = writeRules(dir(), 'ext.coerce', '(0010,0010)=upper((0010,0010))\n');
     assert.equal(pacsw(['check', file]).status, 1);
     assert.equal(pacsw(['check', '--dialect', 'extended', file]).status, 0);
   });
 
   it('reports an unreadable file as an error and a bad option as usage (exit 2)', () => {
-    const r = pacsw(['check', `${dir}/missing.coerce`]);
+    const r = pacsw(['check', `${dir()}/missing.coerce`]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /missing\.coerce:1:1: error unreadable cannot read \(ENOENT\)/);
     const u = pacsw(['check', '--frobnicate', 'x']);
@@ -64,7 +60,7 @@ describe('pacsw check', function () {
   it('frames a finding after a lone \\r line break on its own line (it crashed with "Invalid count value")', () => {
     // Found by npm run fuzz: the parsers end lines at \r too, the code frame did not, so the
     // finding's line was another one and the caret's width came out negative.
-    const file = writeRules(dir, 'cr.coerce', '(0010,0010)="A"\r(0010,0020)=nosuch(1)\n');
+    const file = writeRules(dir(), 'cr.coerce', '(0010,0010)="A"\r(0010,0020)=nosuch(1)\n');
     const r = pacsw(['check', file]);
     assert.equal(r.stderr, '');
     assert.equal(r.status, 1);
@@ -74,7 +70,7 @@ describe('pacsw check', function () {
   it('prints the code frames of 10,000 findings in bounded time (the file is split once, not per finding)', () => {
     // Found by npm run fuzz: each code frame split the whole file again, so 8,000 findings in a
     // 95 KB file took 83 s. A bound (20 s, generous for a loaded machine), not a speed measurement.
-    const file = writeRules(dir, 'many.coerce', 'device D {\n'.repeat(10_000));
+    const file = writeRules(dir(), 'many.coerce', 'device D {\n'.repeat(10_000));
     const r = spawnSync(process.execPath, [PACSW, 'check', file], { encoding: 'utf8', timeout: 20_000, maxBuffer: 256 * 2 ** 20 });
     assert.equal(r.error, undefined, `pacsw check did not finish: ${String(r.error)}`);
     assert.equal(r.status, 1);

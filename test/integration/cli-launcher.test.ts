@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PACSW, pacsw, REPO, tempDir } from './dicom-helpers';
+import { PACSW, pacsw, REPO, suiteTempDir } from './dicom-helpers';
 
 const CACHE = path.join(REPO, 'dist', 'pacsw-cli.codecache');
 
@@ -18,11 +18,7 @@ l.cli.run(${JSON.stringify(argv)});`;
 
 describe('pacsw launcher and its code cache', function () {
   this.timeout(30_000);
-  let dir: string;
-  before(() => {
-    dir = tempDir('cli-launcher');
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('cli-launcher');
 
   it('uses the code cache that the build made for this bundle', () => {
     assert.ok(fs.existsSync(CACHE), 'npm run build writes dist/pacsw-cli.codecache');
@@ -33,7 +29,7 @@ describe('pacsw launcher and its code cache', function () {
 
   it('ignores a cache made for another build and still runs the command', () => {
     const bytes = fs.readFileSync(CACHE);
-    const other = path.join(dir, 'other-build.codecache');
+    const other = path.join(dir(), 'other-build.codecache');
     const newline = bytes.indexOf(0x0a);
     fs.writeFileSync(other, Buffer.concat([Buffer.from('another-build-id'), bytes.subarray(newline)]));
     const r = launch(other, ['--version']);
@@ -43,7 +39,7 @@ describe('pacsw launcher and its code cache', function () {
 
   it('runs when V8 rejects the cache (damaged data under the right build id)', () => {
     const bytes = fs.readFileSync(CACHE);
-    const damaged = path.join(dir, 'damaged.codecache');
+    const damaged = path.join(dir(), 'damaged.codecache');
     const newline = bytes.indexOf(0x0a);
     fs.writeFileSync(damaged, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.alloc(4096, 0x5a)]));
     const r = launch(damaged, ['check', path.join(REPO, 'examples', 'workspace', 'documented-examples.coerce')]);
@@ -52,7 +48,7 @@ describe('pacsw launcher and its code cache', function () {
   });
 
   it('runs without any cache file, with the same exit status for a usage error', () => {
-    const r = launch(path.join(dir, 'absent.codecache'), ['apply']);
+    const r = launch(path.join(dir(), 'absent.codecache'), ['apply']);
     assert.equal(r.accepted, false);
     assert.equal(r.status, 2);
     assert.match(r.output, /pacsw apply needs --rules FILE/);

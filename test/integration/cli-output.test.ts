@@ -1,18 +1,14 @@
 /** `pacsw check` as a person reads it: code frame with a caret, CLI-worded help, closing summary, colour. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { pacsw, tempDir, writeRules } from './dicom-helpers';
+import { pacsw, suiteTempDir, writeRules } from './dicom-helpers';
 
 describe('pacsw check output', function () {
   this.timeout(30_000);
-  let dir: string;
-  before(() => {
-    dir = tempDir('cli-output');
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('cli-output');
 
   it('shows the line with a caret under the problem, the help the CLI way, and a summary', () => {
-    const file = writeRules(dir, 'ext.coerce', '(0010,0010)=upper((0010,0010))\n(0010,0030)=(0010,0010),"^",1\n');
+    const file = writeRules(dir(), 'ext.coerce', '(0010,0010)=upper((0010,0010))\n(0010,0030)=(0010,0010),"^",1\n');
     const r = pacsw(['check', file], { env: { NO_COLOR: '1' } });
     assert.equal(r.status, 1);
     const lines = r.stdout.trimEnd().split('\n');
@@ -28,7 +24,7 @@ describe('pacsw check output', function () {
   });
 
   it('colours with FORCE_COLOR even when stdout is not a terminal', () => {
-    const file = writeRules(dir, 'bad.coerce', '(0010,0010)=nosuch("A")\n');
+    const file = writeRules(dir(), 'bad.coerce', '(0010,0010)=nosuch("A")\n');
     const r = pacsw(['check', file], { env: { FORCE_COLOR: '1' } });
     assert.match(r.stdout, /\x1b\[31m.*error unknown-function/);
     assert.doesNotMatch(pacsw(['check', file]).stdout, /\x1b\[/, 'a pipe gets plain text');

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pacsw, REPO, tempDir, writeRules } from './dicom-helpers';
+import { pacsw, REPO, suiteTempDir, writeRules } from './dicom-helpers';
 
 interface SarifLog {
   version: string;
@@ -43,16 +43,12 @@ function assertSarifShape(log: SarifLog): void {
 
 describe('pacsw check --format sarif', function () {
   this.timeout(30_000);
-  let dir: string;
-  before(() => {
-    dir = tempDir('cli-sarif');
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('cli-sarif');
 
   it('writes a SARIF 2.1.0 log with rules, levels and 1-based regions relative to the current folder', () => {
-    writeRules(dir, 'bad.coerce', '(0010,0010)="A"\n(0010,0020)=nosuch((0010,0020))\n(0010,0030)=(0010,0010),"^",1\n');
-    writeRules(dir, 'also bad.coerce', '(0010,0020)=nosuch("x")\n');
-    const r = pacsw(['check', '--format', 'sarif', 'bad.coerce', 'also bad.coerce'], { cwd: dir });
+    writeRules(dir(), 'bad.coerce', '(0010,0010)="A"\n(0010,0020)=nosuch((0010,0020))\n(0010,0030)=(0010,0010),"^",1\n');
+    writeRules(dir(), 'also bad.coerce', '(0010,0020)=nosuch("x")\n');
+    const r = pacsw(['check', '--format', 'sarif', 'bad.coerce', 'also bad.coerce'], { cwd: dir() });
     assert.equal(r.status, 1, r.stderr);
     const log = JSON.parse(r.stdout) as SarifLog;
     assertSarifShape(log);
@@ -71,14 +67,14 @@ describe('pacsw check --format sarif', function () {
   });
 
   it('writes an empty, valid log for clean files and reports an unreadable file as a result', () => {
-    writeRules(dir, 'good.coerce', '(0010,0010)="A"\n');
-    const clean = pacsw(['check', '--format', 'sarif', 'good.coerce'], { cwd: dir });
+    writeRules(dir(), 'good.coerce', '(0010,0010)="A"\n');
+    const clean = pacsw(['check', '--format', 'sarif', 'good.coerce'], { cwd: dir() });
     assert.equal(clean.status, 0);
     const cleanLog = JSON.parse(clean.stdout) as SarifLog;
     assertSarifShape(cleanLog);
     assert.deepEqual(cleanLog.runs[0].results, []);
 
-    const missing = pacsw(['check', '--format=sarif', 'nothere.coerce'], { cwd: dir });
+    const missing = pacsw(['check', '--format=sarif', 'nothere.coerce'], { cwd: dir() });
     assert.equal(missing.status, 1);
     const missingLog = JSON.parse(missing.stdout) as SarifLog;
     assertSarifShape(missingLog);
@@ -86,10 +82,10 @@ describe('pacsw check --format sarif', function () {
   });
 
   it('refuses an unknown format and --json with another format, saying which', () => {
-    const bad = pacsw(['check', '--format', 'xml', 'x.coerce'], { cwd: dir });
+    const bad = pacsw(['check', '--format', 'xml', 'x.coerce'], { cwd: dir() });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--format must be text, json or sarif, not "xml"/);
-    const both = pacsw(['check', '--json', '--format', 'sarif', 'x.coerce'], { cwd: dir });
+    const both = pacsw(['check', '--json', '--format', 'sarif', 'x.coerce'], { cwd: dir() });
     assert.equal(both.status, 2);
     assert.match(both.stderr, /--json and --format sarif/);
   });

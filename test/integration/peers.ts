@@ -11,10 +11,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { acceptContexts, listen, VERIFICATION_SOP_CLASS } from '../../core/src/net';
 import { TS_EXPLICIT_LE, TS_IMPLICIT_LE } from '../../core/src/dicom/part10';
+import { tempDir } from './temp-dir';
+export { suiteTempDir, tempDir } from './temp-dir';
 
 export interface Peer {
   /** What it is, for messages. */
@@ -57,10 +58,6 @@ export function freePort(): Promise<number> {
 
 /** A port with nothing listening on it (connections are refused). */
 export const closedPort = freePort;
-
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `pacsw-${prefix}-`));
-}
 
 /** Environment for DCMTK tools: TCP_NODELAY=1, or every response stalls ~40 ms (Nagle). */
 export function dcmtkEnv(): NodeJS.ProcessEnv {
