@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { PARALLEL_MIN_FILES, runApplyJobs } from '../../cli/src/applyPool';
 import { loadRuleSets } from '../../cli/src/rules';
-import { generate, pacsw, PACSW, tempDir, writeRules } from './dicom-helpers';
+import { generate, pacsw, PACSW, suiteTempDir, writeRules } from './dicom-helpers';
 
 /** Every file under `dir` with its bytes, by relative path. */
 function tree(dir: string): Map<string, Buffer> {
@@ -15,14 +15,13 @@ function tree(dir: string): Map<string, Buffer> {
 
 describe('pacsw apply on several threads (--jobs)', function () {
   this.timeout(120_000);
-  let dir: string;
+  const dir = suiteTempDir('cli-apply-jobs');
   let inputs: string;
   let rules: string;
   const FILES = 160;
   before(() => {
-    dir = tempDir('cli-apply-jobs');
-    inputs = path.join(dir, 'in');
-    const sources = path.join(dir, 'sources');
+    inputs = path.join(dir(), 'in');
+    const sources = path.join(dir(), 'sources');
     fs.mkdirSync(sources);
     const samples = [
       generate('ct-with-sequences', sources),
@@ -36,25 +35,24 @@ describe('pacsw apply on several threads (--jobs)', function () {
       fs.copyFileSync(samples[i % samples.length], path.join(sub, `f${String(i).padStart(3, '0')}.dcm`));
     }
     fs.writeFileSync(path.join(inputs, `series-${77 % 3}`, 'f077.dcm'), Buffer.alloc(300, 1)); // broken
-    rules = writeRules(dir, 'device.coerce', [
+    rules = writeRules(dir(), 'device.coerce', [
       '(0010,0010)="ANON^PATIENT"',
       '(0008,0050)=NULL()',
       '$(@PROCESS)=if(equals((0008,0060),"MG"),NULL(),$(@PROCESS))',
     ].join('\n'));
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('writes the same files and prints the same results, in input order, as one thread', () => {
-    const one = pacsw(['apply', '--jobs', '1', '--json', '--rules', rules, '--out', path.join(dir, 'one'), inputs]);
-    const three = pacsw(['apply', '--jobs', '3', '--json', '--rules', rules, '--out', path.join(dir, 'three'), inputs]);
+    const one = pacsw(['apply', '--jobs', '1', '--json', '--rules', rules, '--out', path.join(dir(), 'one'), inputs]);
+    const three = pacsw(['apply', '--jobs', '3', '--json', '--rules', rules, '--out', path.join(dir(), 'three'), inputs]);
     assert.equal(one.status, 1, one.stderr);
     assert.equal(three.status, 1, three.stderr);
-    const lines = (r: { stdout: string }, out: string) => r.stdout.trim().split('\n').map((l) => l.split(path.join(dir, out)).join('OUT'));
+    const lines = (r: { stdout: string }, out: string) => r.stdout.trim().split('\n').map((l) => l.split(path.join(dir(), out)).join('OUT'));
     assert.deepEqual(lines(three, 'three'), lines(one, 'one'));
     const summary = JSON.parse(lines(three, 'three').at(-1)!) as { summary: Record<string, number> };
     assert.deepEqual(summary.summary, { files: FILES, changed: 119, unchanged: 0, stopped: 40, failed: 1, skipped: 0 });
-    const a = tree(path.join(dir, 'one'));
-    const b = tree(path.join(dir, 'three'));
+    const a = tree(path.join(dir(), 'one'));
+    const b = tree(path.join(dir(), 'three'));
     assert.equal(a.size, 119);
     assert.deepEqual([...b.keys()], [...a.keys()]);
     for (const [file, bytes] of a) assert.ok(bytes.equals(b.get(file)!), `${file} differs`);
@@ -62,7 +60,7 @@ describe('pacsw apply on several threads (--jobs)', function () {
 
   it('a worker started on dist/pacsw.js takes jobs from the shared counter and reports each', async () => {
     // What runApplyJobs does for each worker, without a main thread taking jobs too.
-    const out = path.join(dir, 'worker');
+    const out = path.join(dir(), 'worker');
     const jobs = Array.from({ length: 12 }, (_, i) => ({
       input: path.join(inputs, `series-${i % 3}`, `f${String(i).padStart(3, '0')}.dcm`),
       output: path.join(out, `f${i}.dcm`),
@@ -85,11 +83,11 @@ describe('pacsw apply on several threads (--jobs)', function () {
   });
 
   it('Ctrl+C: finishes the files in hand, writes no partial file, says how many were not processed, exits 130', async () => {
-    const many = path.join(dir, 'many');
+    const many = path.join(dir(), 'many');
     fs.mkdirSync(many);
     const sample = fs.readFileSync(path.join(inputs, 'series-0', 'f000.dcm'));
     for (let i = 0; i < 1500; i++) fs.writeFileSync(path.join(many, `m${String(i).padStart(4, '0')}.dcm`), sample);
-    const out = path.join(dir, 'interrupted');
+    const out = path.join(dir(), 'interrupted');
     const child = spawn(process.execPath, [PACSW, 'apply', '--jobs', '2', '--json', '--rules', rules, '--out', out, many]);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -105,21 +103,21 @@ describe('pacsw apply on several threads (--jobs)', function () {
     const written = fs.readdirSync(out);
     assert.deepEqual(written.filter((f) => !f.endsWith('.dcm')), [], 'no temporary file is left');
     assert.equal(written.length, summary.changed);
-    assert.equal(pacsw(['apply', '--jobs', '1', '--rules', rules, '--out', path.join(dir, 'single'), path.join(many, 'm0000.dcm')]).status, 0);
-    const expected = fs.readFileSync(path.join(dir, 'single', 'm0000.dcm'));
+    assert.equal(pacsw(['apply', '--jobs', '1', '--rules', rules, '--out', path.join(dir(), 'single'), path.join(many, 'm0000.dcm')]).status, 0);
+    const expected = fs.readFileSync(path.join(dir(), 'single', 'm0000.dcm'));
     for (const f of written) assert.ok(fs.readFileSync(path.join(out, f)).equals(expected), `${f} is complete`);
   });
 
   it('a worker that fails (here: it cannot read the rules) is reported, and the main thread does its files', async () => {
     const jobs = Array.from({ length: PARALLEL_MIN_FILES }, (_, i) => ({
       input: path.join(inputs, `series-${i % 3}`, `f${String(i).padStart(3, '0')}.dcm`),
-      output: path.join(dir, 'fallback', `f${i}.dcm`),
+      output: path.join(dir(), 'fallback', `f${i}.dcm`),
     }));
     const errors: string[] = [];
     const statuses: string[] = [];
     const finished = await runApplyJobs({
       ruleSets: loadRuleSets(new Map([['rules', rules]])),
-      ruleOptions: new Map([['rules', path.join(dir, 'no-such-rules.coerce')]]),
+      ruleOptions: new Map([['rules', path.join(dir(), 'no-such-rules.coerce')]]),
       jobs,
       threads: 2,
       signal: new AbortController().signal,
@@ -133,9 +131,9 @@ describe('pacsw apply on several threads (--jobs)', function () {
   });
 
   it('refuses a --jobs that is not a whole number of at least 1', () => {
-    const r = pacsw(['apply', '--jobs', '0', '--rules', rules, '--out', path.join(dir, 'x'), inputs]);
+    const r = pacsw(['apply', '--jobs', '0', '--rules', rules, '--out', path.join(dir(), 'x'), inputs]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--jobs takes a whole number of at least 1, not "0"/);
-    assert.equal(fs.existsSync(path.join(dir, 'x')), false);
+    assert.equal(fs.existsSync(path.join(dir(), 'x')), false);
   });
 });

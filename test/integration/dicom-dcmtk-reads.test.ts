@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { parsePart10Meta } from '../../core/src/dicom/part10';
 import { part10 } from '../unit/part10-builder';
-import { dcmdump, generate, pacsw, tempDir } from './dicom-helpers';
+import { dcmdump, generate, pacsw, suiteTempDir } from './dicom-helpers';
 
 const OLD_NAME = 'PLAIN^NAME';
 /** Same length as the old name: group lengths and item lengths stay as they were. */
@@ -36,17 +36,15 @@ function dumpOf(file: string): string {
 
 describe('pacsw apply: files DCMTK reads are coerced, not refused (issue 10)', function () {
   this.timeout(60_000);
-  let dir: string;
+  const dir = suiteTempDir('dcmtk-reads');
   let rules: string;
   before(() => {
-    dir = tempDir('dcmtk-reads');
-    rules = path.join(dir, 'rename.coerce');
+    rules = path.join(dir(), 'rename.coerce');
     fs.writeFileSync(rules, `(0010,0010)="${NEW_NAME}"\n`);
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const apply = (input: string, name: string): { out: string; stderr: string; stdout: string } => {
-    const outDir = path.join(dir, `out-${name}`);
+    const outDir = path.join(dir(), `out-${name}`);
     const r = pacsw(['apply', '--rules', rules, '--out', outDir, input]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.equal(r.stdout.trim(), '1 file: 1 changed, 0 unchanged, 0 stopped, 0 failed');
@@ -59,7 +57,7 @@ describe('pacsw apply: files DCMTK reads are coerced, not refused (issue 10)', f
     ['explicit VR big endian', ['+tb'], 'Big Endian Explicit'],
   ] as const) {
     it(`a bare data set (no preamble, no meta information) in ${name} is detected as DCMTK does and written back the same way`, () => {
-      const input = generate('ascii-only', dir, ['-F', ...args], `bare-${args[0].slice(1)}.dcm`);
+      const input = generate('ascii-only', dir(), ['-F', ...args], `bare-${args[0].slice(1)}.dcm`);
       const bytes = fs.readFileSync(input);
       assert.notEqual(bytes.toString('latin1', 128, 132), 'DICM');
       assert.match(dumpOf(input), new RegExp(`# Used TransferSyntax: ${used}`));
@@ -74,8 +72,8 @@ describe('pacsw apply: files DCMTK reads are coerced, not refused (issue 10)', f
 
   it('a meta header without a Transfer Syntax UID: inferred from the data set, with a warning; the meta is kept as it was', () => {
     for (const [syntax, used] of [['+ti', 'Little Endian Implicit'], ['+te', 'Little Endian Explicit']] as const) {
-      const full = fs.readFileSync(generate('ascii-only', dir, [syntax], `with-ts${syntax.slice(1)}.dcm`));
-      const input = path.join(dir, `no-ts${syntax.slice(1)}.dcm`);
+      const full = fs.readFileSync(generate('ascii-only', dir(), [syntax], `with-ts${syntax.slice(1)}.dcm`));
+      const input = path.join(dir(), `no-ts${syntax.slice(1)}.dcm`);
       fs.writeFileSync(input, withoutTransferSyntax(full));
       assert.match(dumpOf(input), new RegExp(`# Used TransferSyntax: ${used}`));
       const { out, stderr } = apply(input, `no-ts${syntax.slice(1)}`);
@@ -90,7 +88,7 @@ describe('pacsw apply: files DCMTK reads are coerced, not refused (issue 10)', f
   });
 
   it('a deflated file is inflated, coerced and deflated again; the inflated data set keeps every other byte', () => {
-    const input = generate('ct-with-sequences', dir, ['+td'], 'deflated.dcm');
+    const input = generate('ct-with-sequences', dir(), ['+td'], 'deflated.dcm');
     const bytes = fs.readFileSync(input);
     const { out } = apply(input, 'deflated');
     const dump = dumpOf(out);
@@ -110,8 +108,8 @@ describe('pacsw apply: files DCMTK reads are coerced, not refused (issue 10)', f
   });
 
   it('a standard attribute stored with VR UN is coerced by its dictionary VR, and the trace says so', () => {
-    const full = fs.readFileSync(generate('ascii-only', dir, ['+te'], 'for-un.dcm'));
-    const input = path.join(dir, 'un.dcm');
+    const full = fs.readFileSync(generate('ascii-only', dir(), ['+te'], 'for-un.dcm'));
+    const input = path.join(dir(), 'un.dcm');
     const { bytes, from, to } = storedAsUn(full, 0x0010, 0x0010);
     fs.writeFileSync(input, bytes);
     assert.match(dumpOf(input), /\(0010,0010\) UN 50\\4c\\41\\49\\4e/);
@@ -129,14 +127,14 @@ describe('pacsw apply: files DCMTK reads are coerced, not refused (issue 10)', f
     // Zero-length values read the same in both byte orders, so DCMTK reads this file (as big
     // endian, with tags such as (0800,5000)): an insert in big endian would sit among
     // little-endian elements that only look like something else.
-    const input = path.join(dir, 'be-over-le.dcm');
+    const input = path.join(dir(), 'be-over-le.dcm');
     fs.writeFileSync(input, part10([
       { tag: 0x00080050, vr: 'SH', value: '' },
       { tag: 0x00100020, vr: 'LO', value: '' },
       { tag: 0x00200010, vr: 'SH', value: '' },
     ], '1.2.840.10008.1.2.2'));
     assert.match(dumpOf(input), /\(0800,5000\) SH/);
-    const outDir = path.join(dir, 'out-be-over-le');
+    const outDir = path.join(dir(), 'out-be-over-le');
     const r = pacsw(['apply', '--rules', rules, '--out', outDir, input]);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /failed: .*be-over-le\.dcm: the file meta information declares Explicit VR Big Endian \(0002,0010\), but the data set is little endian \(its first element reads as \(0008,0050\) in that byte order\): refused, as coercing it would write elements in a byte order the rest of the data set does not use \(correct the Transfer Syntax UID to Explicit VR Little Endian first\)/);

