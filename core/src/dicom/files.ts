@@ -226,7 +226,7 @@ function openCreating(file: string, dir: string): number {
 }
 
 /** fsync in the thread pool: the one step of a durable write that waits for the disk. */
-function fsyncInPool(fd: number): Promise<void> {
+export function fsyncInPool(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }
 

@@ -7,24 +7,25 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { fsyncInPool } from '../dicom/files';
+
+// The steps that only touch the page cache (open, write, close, rename, link, unlink) are
+// synchronous; only the fsyncs, which wait for the disk, go to the thread pool. Each thread-pool
+// round trip costs a wake-up of another thread and of the event loop, which on a busy machine
+// cost the receiving node more per object than the work itself (docs/forwarding.md, Benchmark).
 
 /** Writes `data` to `file` via `temp` (same file system): all or nothing after a crash. */
 export async function writeFileDurable(temp: string, file: string, data: string | Uint8Array): Promise<void> {
-  const handle = await fsp.open(temp, 'w');
+  let fd: number | undefined = fs.openSync(temp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
+    fs.writeFileSync(fd, data);
+    await fsyncInPool(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temp, file);
   } catch (error) {
-    await handle.close().catch(() => undefined);
-    await fsp.rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  try {
-    await fsp.rename(temp, file);
-  } catch (error) {
-    await fsp.rm(temp, { force: true });
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
     throw error;
   }
 }
@@ -36,7 +37,7 @@ export async function writeFileDurable(temp: string, file: string, data: string 
  */
 export async function linkOrCopy(source: string, target: string, temp: string): Promise<'link' | 'copy'> {
   try {
-    await fsp.link(source, target);
+    fs.linkSync(source, target);
     return 'link';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -85,11 +86,11 @@ export function syncDir(dir: string): Promise<void> {
 }
 
 async function fsyncDirOnce(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r');
+  const fd = fs.openSync(dir, 'r');
   try {
-    await handle.sync();
+    await fsyncInPool(fd);
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
 }
 

@@ -10,7 +10,6 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { PresentationContextProposal, ScuAssociation, ScuOptions } from '../net/types';
-import { promises as fsp } from 'node:fs';
 import { parsePart10Meta } from '../dicom/part10';
 import { backoffMs, verdictOfNetError, verdictOfStatus, type Verdict } from './classify';
 import type { ForwardDestination } from './destinations';
@@ -344,7 +343,8 @@ export class Forwarder {
   /** The queue of `r` becomes what its pending folder holds (less the keys being sent). */
   private rescanOne(r: Runner): void {
     r.addedDuringScan = new Set();
-    const onDisk = this.spool.keys(r.id, 'pending');
+    // A key still being enqueued is added by enqueue itself once it is durable for every destination.
+    const onDisk = this.spool.keys(r.id, 'pending').filter((k) => !this.spool.isEnqueuing(k));
     const keep = new Set([...onDisk, ...r.addedDuringScan]);
     r.addedDuringScan = undefined;
     const keys = [...keep].filter((k) => !r.claimed.has(k)).sort();
@@ -614,7 +614,7 @@ export class Forwarder {
     }
     let bytes: Buffer;
     try {
-      bytes = await fsp.readFile(this.spool.objectPath(e.key));
+      bytes = await this.spool.readObject(e.key);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       if (!(await this.spool.read(r.id, 'pending', e.key))) return { kind: 'delivered' }; // dropped meanwhile

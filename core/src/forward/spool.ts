@@ -83,6 +83,10 @@ export interface SpoolOptions {
 const VERSION_TEXT = 'pacsw forward spool 1\n';
 const KEY_RE = /^[0-9a-z]{9}-[0-9a-z]{6}-[0-9a-f]{8}$/;
 const DEFAULT_MIN_FREE = 64 * 1024 * 1024;
+/** Entries kept in memory for the forwarder (about 500 bytes each). */
+const MAX_WRITTEN = 20000;
+/** Objects up to this size are read synchronously (microseconds from the page cache). */
+const SYNC_READ_MAX = 1024 * 1024;
 
 /** Destination folder name for a device ID: readable, and never `.`, `..` or a path. */
 export function destinationDirName(id: string): string {
@@ -111,6 +115,13 @@ export class ForwardSpool {
   /** Keys whose enqueue has not finished: never collected as orphans. */
   private readonly inFlight = new Set<string>();
   private readonly madeDest = new Set<string>();
+  /**
+   * Entries this process wrote and has not settled (`<destination>/<key>` → entry), so that the
+   * forwarder does not read back what it has just written; bounded, a miss reads the file.
+   */
+  private readonly written = new Map<string, QueueEntry>();
+  private randomPool = Buffer.alloc(0);
+  private randomAt = 0;
   private unlock?: () => void;
 
   private constructor(dir: string, options: SpoolOptions) {
@@ -219,11 +230,13 @@ export class ForwardSpool {
         await writeFileDurable(path.join(this.tmpDir, `${key}.${destinationDirName(destination)}.json`), file, JSON.stringify(entry) + '\n');
         created.push(file);
         dirs.add(pendingDir);
+        if (this.written.size < MAX_WRITTEN) this.written.set(`${destination}/${key}`, entry);
       }));
       await Promise.all([...dirs].map((d) => syncDir(d)));
       this.refs.set(key, new Set(destinations));
       return key;
     } catch (error) {
+      for (const d of destinations) this.written.delete(`${d}/${key}`);
       // Entries first, so that no entry outlives its object.
       for (const f of created.reverse()) await fsp.rm(f, { force: true }).catch(() => undefined);
       throw error;
@@ -250,7 +263,13 @@ export class ForwardSpool {
 
   private newKey(): string {
     this.seq = (this.seq + 1) % 36 ** 6;
-    return `${Date.now().toString(36).padStart(9, '0')}-${this.seq.toString(36).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
+    // Random bits from a pool refilled every 1,024 keys: one randomBytes call per key was a visible cost.
+    if (this.randomAt + 4 > this.randomPool.length) {
+      this.randomPool = randomBytes(4096);
+      this.randomAt = 0;
+    }
+    const random = this.randomPool.toString('hex', this.randomAt, (this.randomAt += 4));
+    return `${Date.now().toString(36).padStart(9, '0')}-${this.seq.toString(36).padStart(6, '0')}-${random}`;
   }
 
   private ensureDest(destination: string, state: EntryState): string {
@@ -263,6 +282,14 @@ export class ForwardSpool {
   }
 
   // ---- reading ----------------------------------------------------------------------------
+
+  /**
+   * True while `enqueue` of `key` has not finished: some of its entries may already be in their
+   * folders, but the object is not the forwarder's to send (nor to remove) before it resolves.
+   */
+  isEnqueuing(key: string): boolean {
+    return this.inFlight.has(key);
+  }
 
   objectPath(key: string): string {
     return path.join(this.objectsDir, `${key}.dcm`);
@@ -300,6 +327,13 @@ export class ForwardSpool {
    */
   async read(destination: string, state: EntryState, key: string): Promise<QueueEntry | undefined> {
     const file = this.entryPath(destination, state, key);
+    const known = state === 'pending' ? this.written.get(`${destination}/${key}`) : undefined;
+    // Still there? (`pacsw queue drop` in another process may have removed it.)
+    if (known) {
+      if (fs.existsSync(file)) return known;
+      this.written.delete(`${destination}/${key}`);
+      return undefined;
+    }
     let text: string;
     try {
       text = await fsp.readFile(file, 'utf8');
@@ -340,10 +374,32 @@ export class ForwardSpool {
 
   // ---- outcomes ---------------------------------------------------------------------------
 
+  /**
+   * The spool's copy of an object. Small objects (the spool has just written them: in the page
+   * cache) are read at once, larger ones in the thread pool so that the event loop goes on.
+   */
+  async readObject(key: string): Promise<Buffer> {
+    const fd = fs.openSync(this.objectPath(key), 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const bytes = Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < size) {
+        const n = size <= SYNC_READ_MAX ? fs.readSync(fd, bytes, at, size - at, at) : await readInPool(fd, bytes, at);
+        if (n === 0) throw new Error(`${this.objectPath(key)} became shorter while it was read`);
+        at += n;
+      }
+      return bytes;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   /** The destination has the object: its entry goes, and the object when no one needs it. */
   async complete(destination: string, key: string): Promise<void> {
-    await fsp.rm(this.entryPath(destination, 'pending', key), { force: true });
-    await this.release(destination, key);
+    this.written.delete(`${destination}/${key}`);
+    unlinkIfThere(this.entryPath(destination, 'pending', key));
+    this.release(destination, key);
   }
 
   /** Moves a pending entry to failed/ with the reason (the failed entry is durable first). */
@@ -356,7 +412,8 @@ export class ForwardSpool {
       JSON.stringify(failed) + '\n',
     );
     await syncDir(failedDir);
-    await fsp.rm(this.entryPath(entry.destination, 'pending', entry.key), { force: true });
+    this.written.delete(`${entry.destination}/${entry.key}`);
+    unlinkIfThere(this.entryPath(entry.destination, 'pending', entry.key));
   }
 
   /** Failed entries of `destination` (all, or those of `keys`) back to pending; returns how many. */
@@ -383,7 +440,8 @@ export class ForwardSpool {
         try {
           fs.unlinkSync(this.entryPath(destination, state, key));
           n++;
-          this.releaseSync(destination, key);
+          this.written.delete(`${destination}/${key}`);
+          this.release(destination, key);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         }
@@ -392,21 +450,12 @@ export class ForwardSpool {
     return n;
   }
 
-  private async release(destination: string, key: string): Promise<void> {
+  private release(destination: string, key: string): void {
     const holders = this.refs.get(key);
     holders?.delete(destination);
-    if (holders && holders.size === 0) {
+    if (holders && holders.size === 0 && !this.inFlight.has(key)) {
       this.refs.delete(key);
-      await fsp.rm(this.objectPath(key), { force: true });
-    }
-  }
-
-  private releaseSync(destination: string, key: string): void {
-    const holders = this.refs.get(key);
-    holders?.delete(destination);
-    if (holders && holders.size === 0) {
-      this.refs.delete(key);
-      fs.rmSync(this.objectPath(key), { force: true });
+      unlinkIfThere(this.objectPath(key));
     }
   }
 
@@ -471,6 +520,19 @@ export class ForwardSpool {
   objectCount(): number {
     return fs.readdirSync(this.objectsDir).filter((n) => n.endsWith('.dcm')).length;
   }
+}
+
+/** Removing a name needs no fsync (see the header); one already gone is fine. */
+function unlinkIfThere(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function readInPool(fd: number, into: Buffer, at: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.read(fd, into, at, into.length - at, at, (error, n) => (error ? reject(error) : resolve(n))));
 }
 
 function processAlive(pid: number): boolean {
