@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CoreDiagnostic, Severity } from '../../core/src/diagnostics';
+import type { CoreDiagnostic, Severity, TooManyProblemsData } from '../../core/src/diagnostics';
 import * as fs from 'node:fs';
 import { installedDocLinks } from '../../core/src/diagnosticDocs';
 
@@ -43,6 +43,8 @@ export function toSarif(findings: readonly Finding[], tool: { name: string; vers
     ruleIndex: ruleIndex.get(d.code),
     level: LEVEL[d.severity],
     message: { text: d.message },
+    // A file's findings are capped: its last result says how many were left out (a property bag, as SARIF allows).
+    ...(d.code === 'too-many-problems' ? { properties: { omitted: (d.data as TooManyProblemsData).omitted } } : {}),
     locations: [{
       physicalLocation: {
         artifactLocation: artifactLocation(file, cwd),

@@ -67,16 +67,41 @@ describe('pacsw check', function () {
     assert.match(r.stdout, /:2:13: error unknown-function .+\n  2 \| \(0010,0020\)=nosuch\(1\)\n    \| {13}\^{6}\n/);
   });
 
-  it('prints the code frames of 10,000 findings in bounded time (the file is split once, not per finding)', () => {
-    // Found by npm run fuzz: each code frame split the whole file again, so 8,000 findings in a
-    // 95 KB file took 83 s. A bound (20 s, generous for a loaded machine), not a speed measurement.
+  it('reports at most 200 findings of a file of 10,000 bad lines, the last saying how many more (text, json and sarif)', () => {
+    // Found by npm run fuzz: 8,000 findings in a 95 KB file took 83 s (each code frame split the
+    // file again), and a 237 KB file printed 34 MB. A file's findings are capped as the editor's are
+    // (three per line here: the 200th is on line 67).
     const file = writeRules(dir(), 'many.coerce', 'device D {\n'.repeat(10_000));
     const r = spawnSync(process.execPath, [PACSW, 'check', file], { encoding: 'utf8', timeout: 20_000, maxBuffer: 256 * 2 ** 20 });
     assert.equal(r.error, undefined, `pacsw check did not finish: ${String(r.error)}`);
     assert.equal(r.status, 1);
-    const findings = r.stdout.split('\n').filter((l) => l.startsWith(`${file}:`)).length;
-    assert.ok(findings >= 10_000, `${findings} findings`);
-    assert.match(r.stdout, /  10000 \| device D \{\n +\| \^+/);
+    const findings = r.stdout.split('\n').filter((l) => l.startsWith(`${file}:`));
+    assert.equal(findings.length, 200);
+    assert.match(findings[199], /:67:1: error too-many-problems \d+ more problems \(all errors\) from here on are not shown \(at most 200 per file\); fix the ones above and they will appear\.$/);
+    assert.match(r.stdout, / {2}66 \| device D \{\n +\| \^+/);
+    assert.ok(r.stdout.length < 100_000, `${r.stdout.length} characters printed`);
+    const json = JSON.parse(pacsw(['check', '--json', file]).stdout) as Array<{ code: string; omitted?: number }>;
+    assert.equal(json.length, 200);
+    const omitted = json[199].omitted!;
+    assert.ok(omitted >= 9801, `omitted ${omitted}`);
+    assert.match(findings[199], new RegExp(` ${omitted} more problems`));
+    const sarif = JSON.parse(pacsw(['check', '--format', 'sarif', file]).stdout) as { runs: Array<{ results: Array<{ ruleId: string; properties?: { omitted: number } }> }> };
+    const results = sarif.runs[0].results;
+    assert.equal(results.length, 200);
+    assert.deepEqual([results[199].ruleId, results[199].properties], ['too-many-problems', { omitted }]);
+  });
+
+  it('a rule test naming files whose paths are too long for the system (ENAMETOOLONG) gets located findings, not a crash', () => {
+    // Found by npm run fuzz: stat() threw ENAMETOOLONG and pacsw check exited 70 (internal error).
+    const long = `${'a'.repeat(5000)}.coerce`;
+    const file = writeRules(dir(), 'long-path.coerce-test', `rules "${long}"\ncase "one"\nfrom "${'s/'.repeat(3000)}x.dcm"\nexpect snapshot\n`);
+    const r = pacsw(['check', file]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith(`${file}:`));
+    assert.deepEqual(lines.map((l) => / error (\S+) /.exec(l)?.[1]), ['test-file-not-found', 'test-file-not-found']);
+    assert.match(lines[0], /:1:7: error test-file-not-found no rule file "a{40}…a{33}\.coerce" \(paths are relative/);
+    for (const l of r.stdout.split('\n')) assert.ok(l.length < 400, `a ${l.length}-character line`);
   });
 });
 

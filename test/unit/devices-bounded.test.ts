@@ -41,7 +41,7 @@ describe('device language: bounded findings', () => {
     const last = diagnostics[diagnostics.length - 1];
     assert.equal(last.code, 'too-many-problems');
     assert.equal(last.range.start.line, MAX_DEVICE_DIAGNOSTICS - 1);
-    assert.match(last.message, /^301 more problems from here on are not shown \(at most 200 per file\)/);
+    assert.match(last.message, /^301 more problems \(all errors\) from here on are not shown \(at most 200 per file\)/);
   });
 
   it('formats 10,000 nested `services {` lines without indenting each deeper', () => {

@@ -6,7 +6,7 @@ import { validateRuleFile, type CoercionDialect } from '../../../core/src/coerci
 import { diskReferences, readNamedTextFile } from '../../../core/src/files/referencedFiles';
 import { validateDeviceText } from '../../../core/src/devices/validate';
 import { validateRuleTest } from '../../../core/src/ruletest/validate';
-import type { CoreDiagnostic } from '../../../core/src/diagnostics';
+import { capDiagnostics, type CoreDiagnostic, type TooManyProblemsData } from '../../../core/src/diagnostics';
 import { parseArgs, UsageError } from '../args';
 import { formatDiagnostic } from '../rules';
 import { toSarif, type Finding } from '../sarif';
@@ -27,7 +27,12 @@ Prints one line per problem: file:line:col: severity code message
 --dialect    strict (default): only what eRAD PACS documents; extended: also our extension functions
 Exit status: 1 when any file has an error (or cannot be read), 0 otherwise.`;
 
-function diagnosticsOf(file: string, text: string, dialect: CoercionDialect): CoreDiagnostic[] {
+/** A file's findings, at most MAX_DIAGNOSTICS_PER_FILE of them, as the editor shows them. */
+export function diagnosticsOf(file: string, text: string, dialect: CoercionDialect): CoreDiagnostic[] {
+  return capDiagnostics(allDiagnosticsOf(file, text, dialect));
+}
+
+function allDiagnosticsOf(file: string, text: string, dialect: CoercionDialect): CoreDiagnostic[] {
   if (file.toLowerCase().endsWith('.coerce-test')) {
     const fileExists = (p: string): boolean => {
       try {
@@ -107,6 +112,8 @@ function jsonFinding(file: string, d: CoreDiagnostic): object {
     file, line: d.range.start.line + 1, column: d.range.start.character + 1,
     endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
     severity: d.severity, code: d.code, message: d.message,
+    // The last finding of a capped file says how many were left out, for tools as well as people.
+    ...(d.code === 'too-many-problems' ? { omitted: (d.data as TooManyProblemsData).omitted } : {}),
   };
 }
 

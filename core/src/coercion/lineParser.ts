@@ -26,6 +26,7 @@
  */
 import { EmbeddedActionsParser, EOF, type IToken } from 'chevrotain';
 import { range as mkRange, type Position, type Range } from '../text/range';
+import { excerpt } from '../text/excerpt';
 import type {
   CallNode,
   CommentNode,
@@ -470,7 +471,7 @@ class RuleLineParser extends EmbeddedActionsParser {
       this.err('syntax', `Expected ${expected}, found ${this.found(next)}`, isEof(next) ? node.range : this.tokRange(next));
       if (!close && isEof(next)) return node; // half-typed: the name error is enough
     }
-    this.closeOrReport(close, start, `the variable $(${name}`, start.startOffset);
+    this.closeOrReport(close, start, `the variable $(${excerpt(name)}`, start.startOffset);
     return node;
   }
 
@@ -539,7 +540,7 @@ class RuleLineParser extends EmbeddedActionsParser {
     // Length first: no upper-cased copy of every function name.
     if (name.length === 3 && SEQ_WORD.test(name)) return this.makeSeq(word, parts);
     if (name.length === 4 && USER_WORD.test(name)) return this.makeUser(word, parts);
-    const label = `the call to ${word.image}`;
+    const label = `the call to ${excerpt(word.image)}`;
     const { args, commas, end } = this.collectArgs(parts, label);
     const lastTok = this.lastTokenOf(parts);
     this.closeOrReport(parts.close, lastTok, label, word.startOffset);

@@ -375,7 +375,7 @@ class RuleChecker {
     }
     const entry = entryFor(t.group, t.element);
     if (!entry) {
-      this.report(t.range, 'warning', 'unknown-tag', `${t.text} is not an attribute of the DICOM standard (edition ${getDictionary().edition}).`);
+      this.report(t.range, 'warning', 'unknown-tag', `${excerpt(t.text)} is not an attribute of the DICOM standard (edition ${getDictionary().edition}).`);
       return undefined;
     }
     if (entry.retired) {
@@ -405,7 +405,7 @@ class RuleChecker {
 
   private userField(u: UserFieldNode): void {
     this.report(u.range, 'information', 'user-field',
-      `USER(${u.field}) is a site-defined field (dcfields.conf on the server); it cannot be checked here.`);
+      `USER(${excerpt(u.field)}) is a site-defined field (dcfields.conf on the server); it cannot be checked here.`);
   }
 
   /** Unknown control variables; ordinary variables are handled by reads/assignments. */
@@ -518,7 +518,7 @@ class RuleChecker {
       return;
     }
     const data: RetiredSplitData = { replacement: `split(${written})` };
-    this.report(r.range, 'warning', 'retired-split', `The form ${written} is retired; write ${data.replacement}.`,
+    this.report(r.range, 'warning', 'retired-split', `The form ${excerpt(written)} is retired; write ${excerpt(data.replacement)}.`,
       { tags: ['deprecated'], data });
   }
 

@@ -5,6 +5,7 @@
  * block and of each field, so that edits and diagnostics can point at the right text.
  */
 import type { Range } from '../text/range';
+import { excerpt } from '../text/excerpt';
 import type { BlockNode, DeviceFileNode, FieldNode, InlineRulesNode, ValueNode } from './ast';
 import type { DeviceCode } from './diagnosticCodes';
 import {
@@ -362,7 +363,7 @@ export function parseServices(items: ValueNode[]): { services: Services; problem
       }
     } else {
       while (i < items.length && /^[UP]+$/i.test(items[i].value)) i++;
-      problems.push({ range: item.range, code: 'unknown-service', message: `Unknown service \`${item.value}\`. Known: ${[...Object.keys(ROLE_SERVICES), ...Object.keys(FLAG_SERVICES)].join(', ')}.` });
+      problems.push({ range: item.range, code: 'unknown-service', message: `Unknown service \`${excerpt(item.value)}\`. Known: ${[...Object.keys(ROLE_SERVICES), ...Object.keys(FLAG_SERVICES)].join(', ')}.` });
     }
   }
   return { services, problems };
@@ -377,7 +378,7 @@ export function parseLimits(items: ValueNode[]): { limits: TaskLimits; problems:
     const item = items[i];
     const name = item.value.toLowerCase();
     if (!known.includes(name)) {
-      problems.push({ range: item.range, code: 'unknown-limit', message: `Unknown task limit \`${item.value}\`. Known: ${known.join(', ')}.` });
+      problems.push({ range: item.range, code: 'unknown-limit', message: `Unknown task limit \`${excerpt(item.value)}\`. Known: ${known.join(', ')}.` });
       continue;
     }
     const next = items[i + 1];

@@ -5,7 +5,7 @@
  * read through a callback, so the same code runs in the language server (open documents) and
  * in the CLI (disk).
  */
-import type { CoreDiagnostic, Severity } from '../diagnostics';
+import { capDiagnostics, MAX_DIAGNOSTICS_PER_FILE, type CoreDiagnostic, type Severity } from '../diagnostics';
 import { excerpt } from '../text/excerpt';
 import type { Range } from '../text/range';
 import { validateRuleText, type CoercionDialect } from '../coercion/validate';
@@ -62,23 +62,8 @@ export function validateDeviceFile(parsed: DeviceParseResult, options: DeviceVal
   return { table, diagnostics: capDiagnostics(out) };
 }
 
-/** Findings one document reports at most: past this, more of them help nobody and cost the editor. */
-export const MAX_DEVICE_DIAGNOSTICS = 200;
-
-/** The first findings, and a last one that says how many more there are. */
-function capDiagnostics(all: CoreDiagnostic[]): CoreDiagnostic[] {
-  if (all.length <= MAX_DEVICE_DIAGNOSTICS) return all;
-  const kept = all.slice(0, MAX_DEVICE_DIAGNOSTICS - 1);
-  const hidden = all.length - kept.length;
-  const at = all[MAX_DEVICE_DIAGNOSTICS - 1].range;
-  kept.push({
-    range: at,
-    severity: 'warning',
-    code: 'too-many-problems',
-    message: `${hidden} more problems from here on are not shown (at most ${MAX_DEVICE_DIAGNOSTICS} per file); fix the ones above and they will appear.`,
-  });
-  return kept;
-}
+/** Findings one document reports at most (the same cap as every language's: core/src/diagnostics.ts). */
+export const MAX_DEVICE_DIAGNOSTICS = MAX_DIAGNOSTICS_PER_FILE;
 
 /** AE title problems per DICOM PS3.5 (AE VR): ≤16 chars, no backslash/control chars, not all spaces. */
 export function checkAeTitle(ae: string): { code: DeviceCode; message: string } | undefined {

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { excerptMiddle } from '../text/excerpt';
 import { MAX_REFERENCED_FILE_BYTES, outsideRoots, type PathPolicy, type ReferenceRefusal, type ReferenceText } from '../devices/references';
 import type { DeviceValidateOptions } from '../devices/validate';
 
@@ -71,16 +72,16 @@ export function readRegularTextFile(file: string, limit = MAX_REFERENCED_FILE_BY
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    return { code: 'reference-unreadable', refused: `${file} cannot be read (${code ?? (error as Error).message}).` };
+    return { code: 'reference-unreadable', refused: `${excerptMiddle(file)} cannot be read (${code ?? (error as Error).message}).` };
   }
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) {
       const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
-      return { code: 'reference-unreadable', refused: `${file} is ${kind}; only regular files are read.` };
+      return { code: 'reference-unreadable', refused: `${excerptMiddle(file)} is ${kind}; only regular files are read.` };
     }
     if (stat.size > limit) {
-      return { code: 'reference-unreadable', refused: `${file} has ${stat.size} bytes, more than the ${limit} a referenced file may have.` };
+      return { code: 'reference-unreadable', refused: `${excerptMiddle(file)} has ${stat.size} bytes, more than the ${limit} a referenced file may have.` };
     }
     // Read at most limit + 1 bytes: a file that grows while it is read is still bounded.
     const buffer = Buffer.allocUnsafe(Math.min(limit + 1, stat.size + 1));
@@ -90,13 +91,13 @@ export function readRegularTextFile(file: string, limit = MAX_REFERENCED_FILE_BY
       if (n === 0) break;
       done += n;
       if (done >= buffer.length) {
-        if (done > limit) return { code: 'reference-unreadable', refused: `${file} has more than the ${limit} bytes a referenced file may have.` };
+        if (done > limit) return { code: 'reference-unreadable', refused: `${excerptMiddle(file)} has more than the ${limit} bytes a referenced file may have.` };
         break;
       }
     }
     return buffer.toString('utf8', 0, done);
   } catch (error) {
-    return { code: 'reference-unreadable', refused: `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).` };
+    return { code: 'reference-unreadable', refused: `${excerptMiddle(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).` };
   } finally {
     fs.closeSync(fd);
   }

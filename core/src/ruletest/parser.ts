@@ -9,6 +9,7 @@ import { splitLines } from '../coercion/fileParser';
 import { parseRuleLine } from '../coercion/lineParser';
 import { validateRuleFile } from '../coercion/validate';
 import { editDistance } from '../text/editDistance';
+import { excerpt, excerptMiddle } from '../text/excerpt';
 import { getDictionary } from '../dictionary';
 import type { CoreDiagnostic } from '../diagnostics';
 import { range, type Range } from '../text/range';
@@ -140,7 +141,7 @@ function attribute(s: LineScanner): AttributeNode {
   const entry = getDictionary().byKeyword(keyword);
   if (!entry || entry.repeatingMask !== undefined || entry.repeatingElementMask !== undefined) {
     const near = nearestKeywords(keyword);
-    throw new LineError(r, `unknown attribute keyword \`${keyword}\`${near.length ? `; did you mean ${near.map((k) => `\`${k}\``).join(', ')}?` : ''} (or write the tag, e.g. (0010,0010))`, 'test-unknown-attribute');
+    throw new LineError(r, `unknown attribute keyword \`${excerpt(keyword)}\`${near.length ? `; did you mean ${near.map((k) => `\`${k}\``).join(', ')}?` : ''} (or write the tag, e.g. (0010,0010))`, 'test-unknown-attribute');
   }
   return { text: keyword, range: r, ref: { sequence: [], group: entry.tag >>> 16, element: entry.tag & 0xffff } };
 }
@@ -241,7 +242,7 @@ export function parseRuleTest(text: string): RuleTestParse {
           s.end('the case name');
           current = { name: name.text, nameRange: name.range, range: lineRange, lastLine: line, given: [], expects: [] };
           const twin = file.cases.find((c) => c.name === name.text);
-          if (twin) diagnostics.push(ruleTestDiagnostic('test-duplicate-case', name.range, `a case named "${name.text}" is already on line ${twin.range.start.line + 1}; names must differ (snapshots are kept by name)`));
+          if (twin) diagnostics.push(ruleTestDiagnostic('test-duplicate-case', name.range, `a case named "${excerpt(name.text)}" is already on line ${twin.range.start.line + 1}; names must differ (snapshots are kept by name)`));
           file.cases.push(current);
           file.lines.push({ kind: 'case', node: current });
           return;
@@ -249,13 +250,13 @@ export function parseRuleTest(text: string): RuleTestParse {
         case 'from':
         case 'with':
         case 'expect': {
-          if (!current) throw new LineError(lineRange, `\`${keyword.text}\` belongs to a case: start one first with case "NAME"`, 'test-outside-case');
+          if (!current) throw new LineError(lineRange, `\`${excerpt(keyword.text)}\` belongs to a case: start one first with case "NAME"`, 'test-outside-case');
           current.lastLine = line;
           if (keyword.text === 'from') {
             const p = s.quoted('the sample file');
             s.end('the sample file');
             const node = { path: p.text, pathRange: p.range, range: lineRange };
-            if (current.sample) diagnostics.push(ruleTestDiagnostic('test-sample-twice', lineRange, `the case already starts from "${current.sample.path}" (line ${current.sample.range.start.line + 1}); a case has one sample — give further attributes with \`with\``));
+            if (current.sample) diagnostics.push(ruleTestDiagnostic('test-sample-twice', lineRange, `the case already starts from "${excerptMiddle(current.sample.path)}" (line ${current.sample.range.start.line + 1}); a case has one sample — give further attributes with \`with\``));
             else current.sample = node;
             file.lines.push({ kind: 'from', node });
           } else if (keyword.text === 'with') {
@@ -286,7 +287,7 @@ export function parseRuleTest(text: string): RuleTestParse {
   });
   if (!file.rules) diagnostics.push(ruleTestDiagnostic('test-no-rules', range(0, 0, physical[0]?.length ?? 0), 'the file does not say which rules it tests: start it with rules "FILE.coerce" or rules device ID in "FILE.pacs"'));
   for (const c of file.cases) {
-    if (c.expects.length === 0 && !broken.has(c)) diagnostics.push(ruleTestDiagnostic('test-no-expectation', c.nameRange, `case "${c.name}" expects nothing, so it cannot fail; add an expect line (e.g. expect snapshot)`));
+    if (c.expects.length === 0 && !broken.has(c)) diagnostics.push(ruleTestDiagnostic('test-no-expectation', c.nameRange, `case "${excerpt(c.name)}" expects nothing, so it cannot fail; add an expect line (e.g. expect snapshot)`));
   }
   return { file, diagnostics };
 }

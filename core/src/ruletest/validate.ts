@@ -4,6 +4,7 @@
  * stays free of I/O. The server answers them from open editors and the disk, the CLI from disk.
  */
 import type { CoreDiagnostic } from '../diagnostics';
+import { excerpt, excerptList, excerptMiddle } from '../text/excerpt';
 import type { RuleTestFile } from './ast';
 import { ruleTestDiagnostic } from './diagnostics';
 import { parseRuleTest } from './parser';
@@ -21,20 +22,20 @@ export function validateRuleTest(text: string, options: RuleTestValidateOptions 
   if (exists) {
     const rules = file.rules;
     if (rules?.kind === 'file' && !exists(rules.path)) {
-      diagnostics.push(ruleTestDiagnostic('test-file-not-found', rules.pathRange, `no rule file "${rules.path}" (paths are relative to this test file's folder)`));
+      diagnostics.push(ruleTestDiagnostic('test-file-not-found', rules.pathRange, `no rule file "${excerptMiddle(rules.path)}" (paths are relative to this test file's folder)`));
     }
     if (rules?.kind === 'device') {
-      if (!exists(rules.table)) diagnostics.push(ruleTestDiagnostic('test-file-not-found', rules.tableRange, `no device table "${rules.table}" (paths are relative to this test file's folder)`));
+      if (!exists(rules.table)) diagnostics.push(ruleTestDiagnostic('test-file-not-found', rules.tableRange, `no device table "${excerptMiddle(rules.table)}" (paths are relative to this test file's folder)`));
       else {
         const ids = options.deviceIds?.(rules.table);
         if (ids && !ids.includes(rules.device)) {
-          diagnostics.push(ruleTestDiagnostic('test-unknown-device', rules.deviceRange, `"${rules.table}" has no device ${rules.device}; it has ${ids.length ? ids.join(', ') : 'no devices'} (or use Self for the server's self rules)`));
+          diagnostics.push(ruleTestDiagnostic('test-unknown-device', rules.deviceRange, `"${excerptMiddle(rules.table)}" has no device ${excerpt(rules.device)}; it has ${ids.length ? excerptList(ids) : 'no devices'} (or use Self for the server's self rules)`));
         }
       }
     }
     for (const c of file.cases) {
       if (c.sample && !exists(c.sample.path)) {
-        diagnostics.push(ruleTestDiagnostic('test-file-not-found', c.sample.pathRange, `no sample "${c.sample.path}" (paths are relative to this test file's folder)`));
+        diagnostics.push(ruleTestDiagnostic('test-file-not-found', c.sample.pathRange, `no sample "${excerptMiddle(c.sample.path)}" (paths are relative to this test file's folder)`));
       }
     }
   }

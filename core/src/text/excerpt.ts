@@ -15,3 +15,19 @@ export function excerpt(text: string, limit = EXCERPT_LIMIT): string {
   if (c >= 0xd800 && c <= 0xdbff) end--;
   return `${text.slice(0, end)}…`;
 }
+
+/** A path (or another text whose end matters as much as its start) when short, else its start, an ellipsis and its end. */
+export function excerptMiddle(text: string, limit = 2 * EXCERPT_LIMIT): string {
+  if (text.length <= limit) return text;
+  const head = excerpt(text, Math.ceil(limit / 2)).slice(0, -1);
+  let from = text.length - Math.floor(limit / 2);
+  const c = text.charCodeAt(from);
+  if (c >= 0xdc00 && c <= 0xdfff) from++;
+  return `${head}…${text.slice(from)}`;
+}
+
+/** A list of names for a message: all of them when few, else the first `count` and how many more. */
+export function excerptList(names: readonly string[], count = 10): string {
+  const shown = names.slice(0, count).map((n) => excerpt(n)).join(', ');
+  return names.length > count ? `${shown} and ${names.length - count} more` : shown;
+}

@@ -1,7 +1,7 @@
 /** The coercion language (`pacs-coercion`, `*.coerce`) as a LanguageService. */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { createIncrementalValidator, type IncrementalValidator } from '../../../core/src/coercion/incrementalValidator';
-import type { CoreDiagnostic } from '../../../core/src/diagnostics';
+import { capDiagnostics, type CoreDiagnostic } from '../../../core/src/diagnostics';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { CoercionDialect, LanguageService, ServerSettings } from '../languages';
 import { toLspDiagnostic } from '../convert';
@@ -50,7 +50,8 @@ export function createCoercionService(): LanguageService {
     completionTriggerCharacters: COMPLETION_TRIGGER_CHARACTERS,
     signatureTriggerCharacters: SIGNATURE_TRIGGER_CHARACTERS,
     signatureRetriggerCharacters: SIGNATURE_RETRIGGER_CHARACTERS,
-    validate: (doc, settings) => coreDiagnostics(doc, dialectOf(settings)).map(toLsp),
+    // Published capped (a file of 19,000 bad lines has 25,700); code actions still see them all.
+    validate: (doc, settings) => capDiagnostics(coreDiagnostics(doc, dialectOf(settings))).map(toLsp),
     completion: (doc, position, settings) =>
       completeCoercion({ lineText: lineText(doc, position.line), position, file: parsed.get(doc), dialect: dialectOf(settings) }),
     hover: (doc, position, settings) => hoverCoercion(parsed.get(doc), position, dialectOf(settings)),

@@ -25,6 +25,7 @@ import { getDictionary } from '../../../core/src/dictionary/index';
 import { formatRuleTest } from '../../../core/src/ruletest/format';
 import { VALUE_VARIABLE } from '../../../core/src/ruletest/parser';
 import { validateRuleTest } from '../../../core/src/ruletest/validate';
+import { capDiagnostics } from '../../../core/src/diagnostics';
 import type { AttributeNode } from '../../../core/src/ruletest/ast';
 import { containsPosition } from '../../../core/src/text/range';
 import { completeCoercion } from '../coercion/completion';
@@ -96,7 +97,7 @@ export function createRuleTestService(documents: TextDocuments<TextDocument>): L
     languageId: RULE_TEST_LANGUAGE_ID,
     fileExtensions: ['.coerce-test'],
     completionTriggerCharacters: ['"', '/', ' '],
-    validate: (doc) => analyse(doc).diagnostics.map(toLspDiagnostic),
+    validate: (doc) => capDiagnostics(analyse(doc).diagnostics).map(toLspDiagnostic),
     completion: (doc, position, settings) => complete(doc, position, settings.coercion.dialect),
     hover: (doc, position, settings) => hover(doc, position, settings.coercion.dialect),
     format: (doc) => {
