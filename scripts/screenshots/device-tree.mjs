@@ -6,7 +6,7 @@
 // Usage: npm run build && npx tsc -p . && node scripts/screenshots/device-tree.mjs
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { dragVerticalSash, openWorkbench, repo, saveFailure, saveScreenshot } from './workbench.mjs';
+import { openPacsView, recordWithWorkbench, repo, saveScreenshot, widenSideBar } from './workbench.mjs';
 
 const peers = createRequire(import.meta.url)(path.join(repo, 'out', 'test', 'integration', 'peers.js'));
 
@@ -57,48 +57,37 @@ const LAB = [
   '',
 ].join('\n');
 
-let workbench;
 try {
-  workbench = await openWorkbench({ name: 'tree-shot', files: { 'devices/lab.pacs': LAB }, viewport: { width: 1280, height: 860 } });
-  const { page } = workbench;
-  // The view container in the activity bar, as a user would open it.
-  const container = page.locator('.activitybar [aria-label^="PACS"]').first();
-  await container.waitFor({ timeout: 60_000 });
-  await container.click();
-  const labRow = page.locator('.monaco-list-row', { hasText: 'LAB_PACS' }).first();
-  await labRow.waitFor({ timeout: 60_000 });
-  console.log('PACS Devices view shows the lab server');
+  await recordWithWorkbench({ name: 'device-tree', files: { 'devices/lab.pacs': LAB }, viewport: { width: 1280, height: 860 } }, async ({ page }) => {
+    const labRow = await openPacsView(page, 'LAB_PACS');
+    console.log('PACS Devices view shows the lab server');
 
-  // A wider side bar, so descriptions are not cut off: drag the sash at its right edge.
-  const sidebar = await page.locator('.part.sidebar').boundingBox();
-  if (sidebar) await dragVerticalSash(page, sidebar.x + sidebar.width, 280);
+    // A wider side bar, so descriptions are not cut off.
+    await widenSideBar(page, 280);
 
-  // Collapse the central server so the lab table fits.
-  const central = page.locator('.monaco-list-row[aria-level="1"]', { hasText: 'PACS_CENTRAL' }).first();
-  if (await central.count()) await central.locator('.monaco-tl-twistie').click();
+    // Collapse the central server so the lab table fits.
+    const central = page.locator('.monaco-list-row[aria-level="1"]', { hasText: 'PACS_CENTRAL' }).first();
+    if (await central.count()) await central.locator('.monaco-tl-twistie').click();
 
-  // Echo all devices of the lab server through its inline action (never the example hosts).
-  await labRow.hover();
-  await labRow.locator('.action-label[aria-label^="Echo This Server\'s Devices"]').click();
-  await page.locator('.monaco-list-row', { hasText: /US_LAB.*echo refused/ }).first().waitFor({ timeout: 60_000 });
-  await page.locator('.monaco-list-row', { hasText: /CT_LAB.*echo ok/ }).first().waitFor({ timeout: 60_000 });
-  console.log('echo results are in the tree');
+    // Echo all devices of the lab server through its inline action (never the example hosts).
+    await labRow.hover();
+    await labRow.locator('.action-label[aria-label^="Echo This Server\'s Devices"]').click();
+    await page.locator('.monaco-list-row', { hasText: /US_LAB.*echo refused/ }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-list-row', { hasText: /CT_LAB.*echo ok/ }).first().waitFor({ timeout: 60_000 });
+    console.log('echo results are in the tree');
 
-  // Clicking a device reveals it in its file.
-  await page.locator('.monaco-list-row', { hasText: 'CT_LAB' }).first().click();
-  await page.locator('.monaco-editor[data-uri$="lab.pacs"]').waitFor({ timeout: 30_000 });
+    // Clicking a device reveals it in its file.
+    await page.locator('.monaco-list-row', { hasText: 'CT_LAB' }).first().click();
+    await page.locator('.monaco-editor[data-uri$="lab.pacs"]').waitFor({ timeout: 30_000 });
 
-  // The tooltip of a device that answered.
-  const read = page.locator('.monaco-list-row', { hasText: 'READ_LAB' }).first();
-  const readBox = await read.boundingBox();
-  await read.hover({ position: { x: Math.max(10, readBox.width - 120), y: readBox.height / 2 } });
-  await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Last echo' }).first().waitFor({ timeout: 20_000 });
+    // The tooltip of a device that answered.
+    const read = page.locator('.monaco-list-row', { hasText: 'READ_LAB' }).first();
+    const readBox = await read.boundingBox();
+    await read.hover({ position: { x: Math.max(10, readBox.width - 120), y: readBox.height / 2 } });
+    await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Last echo' }).first().waitFor({ timeout: 20_000 });
 
-  await saveScreenshot(page, 'device-tree.png');
-} catch (error) {
-  await saveFailure(workbench?.page, 'device-tree');
-  throw error;
+    await saveScreenshot(page, 'device-tree.png');
+  });
 } finally {
-  await workbench?.close();
   await peers.stopAllPeers();
 }

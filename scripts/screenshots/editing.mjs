@@ -3,7 +3,7 @@
 // the printed URL in headless Chromium, opens that file, waits for the red squiggle, opens the
 // completion list and saves docs/images/coercion-editing.png.
 // Usage: node scripts/screenshots/editing.mjs
-import { openWorkbench, saveFailure, saveScreenshot } from './workbench.mjs';
+import { recordWithWorkbench, saveScreenshot } from './workbench.mjs';
 
 const FILE = 'import-from-outside.coerce';
 // A typo'd function name (an error the user can see) and a rule being typed where the
@@ -16,8 +16,7 @@ const TEXT = [
   '',
 ].join('\n');
 
-const { page, close } = await openWorkbench({ name: 'shot', files: { [FILE]: TEXT }, viewport: { width: 1280, height: 760 } });
-try {
+await recordWithWorkbench({ name: 'editing', files: { [FILE]: TEXT }, viewport: { width: 1280, height: 760 } }, async ({ page }) => {
   // Quick Open, as a user would.
   await page.locator('.part.editor').waitFor();
   await page.keyboard.press('Control+P');
@@ -50,9 +49,4 @@ try {
   console.log(`completion list: ${rows.slice(0, 5).map((r) => r.replace(/\s+/g, ' ')).join(' | ')}`);
 
   await saveScreenshot(page, 'coercion-editing.png');
-} catch (error) {
-  await saveFailure(page, 'screenshot');
-  throw error;
-} finally {
-  await close();
-}
+});

@@ -3,12 +3,9 @@
 // opened from Quick Open, the preview opened from the palette (narrow beside the editor, then
 // wide: its editor group maximised), and a sample opened in the DICOM file viewer.
 // Usage: npm run build && npx tsc -p . && node scripts/screenshots/preview.mjs
-import { dragVerticalSash, openWorkbench, palette, quickOpen, saveFailure, saveScreenshot } from './workbench.mjs';
+import { dragVerticalSash, palette, quickOpen, recordWithWorkbench, saveScreenshot } from './workbench.mjs';
 
-let workbench;
-try {
-  workbench = await openWorkbench({ name: 'preview-shot', viewport: { width: 1280, height: 800 } });
-  const { page } = workbench;
+await recordWithWorkbench({ name: 'preview', viewport: { width: 1280, height: 800 } }, async ({ page }) => {
   await page.locator('.part.editor').waitFor({ timeout: 90_000 });
   await quickOpen(page, 'outside-ct-import.coerce');
   await page.locator('.monaco-editor[data-uri$="outside-ct-import.coerce"]').waitFor({ timeout: 60_000 });
@@ -40,9 +37,4 @@ try {
   await page.locator('.tab', { hasText: 'ct-outside.dcm' }).waitFor({ timeout: 60_000 });
   await page.waitForTimeout(1500);
   await saveScreenshot(page, 'dicom-viewer.png');
-} catch (error) {
-  await saveFailure(workbench?.page, 'preview');
-  throw error;
-} finally {
-  await workbench?.close();
-}
+});

@@ -3,7 +3,7 @@
 // Test: Run All Tests with Coverage from the palette, the Test Explorer with the failing case
 // open, and the rule file's coverage in the editor gutter beside the failing test's message.
 // Usage: npm run build && npx tsc -p . && node scripts/screenshots/rule-tests.mjs
-import { openWorkbench, palette, saveFailure, saveScreenshot } from './workbench.mjs';
+import { palette, recordWithWorkbench, saveScreenshot } from './workbench.mjs';
 
 const FAILING = [
   '# What the import rules must leave alone.',
@@ -19,18 +19,16 @@ const FAILING = [
   '',
 ].join('\n');
 
-let workbench;
-try {
-  workbench = await openWorkbench({
-    name: 'rule-tests-shot',
-    files: {
-      'import-policy.coerce-test': FAILING,
-      // The failure's message peeks open in the editor, not in a view that would cover the explorer.
-      '.vscode/settings.json': JSON.stringify({ 'testing.automaticallyOpenPeekView': 'never', 'testing.openTesting': 'neverOpen' }, null, 2),
-    },
-    viewport: { width: 1280, height: 800 },
-  });
-  const { page } = workbench;
+const options = {
+  name: 'rule-tests',
+  files: {
+    'import-policy.coerce-test': FAILING,
+    // The failure's message peeks open in the editor, not in a view that would cover the explorer.
+    '.vscode/settings.json': JSON.stringify({ 'testing.automaticallyOpenPeekView': 'never', 'testing.openTesting': 'neverOpen' }, null, 2),
+  },
+  viewport: { width: 1280, height: 800 },
+};
+await recordWithWorkbench(options, async ({ page }) => {
   await page.locator('.part.editor').waitFor({ timeout: 90_000 });
   // Files are opened from the Explorer (Quick Open's file search can lag on a loaded machine).
   const openFromExplorer = async (name) => {
@@ -56,9 +54,4 @@ try {
   await page.mouse.move(640, 780);
   await page.waitForTimeout(1200);
   await saveScreenshot(page, 'rule-tests.png');
-} catch (error) {
-  await saveFailure(workbench?.page, 'rule-tests');
-  throw error;
-} finally {
-  await workbench?.close();
-}
+});

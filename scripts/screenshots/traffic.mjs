@@ -7,7 +7,7 @@
 // Usage: npm run build && npx tsc -p . && node scripts/screenshots/traffic.mjs
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { dragVerticalSash, openWorkbench, repo, saveFailure, saveScreenshot } from './workbench.mjs';
+import { openPacsView, recordWithWorkbench, repo, saveScreenshot, widenSideBar } from './workbench.mjs';
 
 const require = createRequire(import.meta.url);
 const { freePort } = require(path.join(repo, 'out', 'test', 'integration', 'peers.js'));
@@ -60,17 +60,9 @@ const LAB = [
   '',
 ].join('\n');
 
-let workbench;
-try {
-  workbench = await openWorkbench({ name: 'traffic-shot', files: { 'devices/lab-receiver.pacs': LAB }, viewport: { width: 1280, height: 860 } });
-  const { page, workspace } = workbench;
-  const container = page.locator('.activitybar [aria-label^="PACS"]').first();
-  await container.waitFor({ timeout: 60_000 });
-  await container.click();
-  const server = page.locator('.monaco-list-row', { hasText: 'RECV_LAB' }).first();
-  await server.waitFor({ timeout: 60_000 });
-  const sidebar = await page.locator('.part.sidebar').boundingBox();
-  if (sidebar) await dragVerticalSash(page, sidebar.x + sidebar.width, 240);
+await recordWithWorkbench({ name: 'traffic', files: { 'devices/lab-receiver.pacs': LAB }, viewport: { width: 1280, height: 860 } }, async ({ page, workspace }) => {
+  const server = await openPacsView(page, 'RECV_LAB');
+  await widenSideBar(page, 240);
 
   // Start Receiver from the server row's inline button, as a user would.
   await server.hover();
@@ -104,9 +96,4 @@ try {
   await page.mouse.move(1000, 700);
   await page.waitForTimeout(1000);
   await saveScreenshot(page, 'traffic.png');
-} catch (error) {
-  await saveFailure(workbench?.page, 'traffic');
-  throw error;
-} finally {
-  await workbench?.close();
-}
+});

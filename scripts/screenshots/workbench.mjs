@@ -63,7 +63,42 @@ export async function openWorkbench({ name, files = {}, viewport }) {
   }
 }
 
-/** Saves the page as `docs/images/<file>`; on failure, what the page showed goes to a temp file. */
+/**
+ * Opens the workbench (`openWorkbench`'s options), runs `record` on it and always closes it.
+ * When `record` fails, what the page showed is saved first (`saveFailure`, under the `name`).
+ */
+export async function recordWithWorkbench(options, record) {
+  const workbench = await openWorkbench(options);
+  try {
+    await record(workbench);
+  } catch (error) {
+    await saveFailure(workbench.page, options.name);
+    throw error;
+  } finally {
+    await workbench.close();
+  }
+}
+
+/**
+ * Opens the PACS view container from the activity bar, as a user would, and returns the first
+ * tree row showing `rowText` once it is there.
+ */
+export async function openPacsView(page, rowText) {
+  const container = page.locator('.activitybar [aria-label^="PACS"]').first();
+  await container.waitFor({ timeout: 60_000 });
+  await container.click();
+  const row = page.locator('.monaco-list-row', { hasText: rowText }).first();
+  await row.waitFor({ timeout: 60_000 });
+  return row;
+}
+
+/** Widens the side bar by `dx` pixels, dragging the sash at its right edge. */
+export async function widenSideBar(page, dx) {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (sidebar) await dragVerticalSash(page, sidebar.x + sidebar.width, dx);
+}
+
+/** Saves the page as `docs/images/<file>`. */
 export async function saveScreenshot(page, file) {
   const output = path.join(repo, 'docs', 'images', file);
   mkdirSync(path.dirname(output), { recursive: true });
@@ -71,6 +106,7 @@ export async function saveScreenshot(page, file) {
   console.log(`saved ${path.relative(repo, output)}`);
 }
 
+/** What the page showed, to a temp file named after `name`: for finding why a script failed. */
 export async function saveFailure(page, name) {
   const failure = path.join(os.tmpdir(), `pacsw-${name}-failure.png`);
   await page?.screenshot({ path: failure }).then(() => console.error(`what the page showed: ${failure}`), () => undefined);
