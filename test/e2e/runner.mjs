@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath, freePort, startCodeServer, workbenchUrl } from './codeServer.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** What the suite prints (test/e2e/suite/index.ts); keep the two in step. */
+/** What the suite prints (test/e2e/mochaInHost.ts); keep the two in step. */
 const OUTPUT_PREFIX = '[pacsw-e2e] ';
 const RESULT_LINE = /PACSW_E2E_RESULT passed=(\d+) failed=(\d+) pending=(\d+)/;
 
