@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { TreeSnapshot } from '../../../client/src/features/treeSnapshot';
 import { validateDeviceText } from '../../../core/src/devices';
 import {
   freePort,
@@ -25,15 +26,8 @@ import { activeApi, workspaceRoot } from './helpers';
 const CMD = 'pacsWorkbench.devices.';
 const FILE = 'devices/e2e-lab.pacs';
 
-interface Node {
-  label: string;
-  description?: string;
-  tooltip?: string;
-  contextValue?: string;
-  icon?: string;
-  iconColor?: string;
-  children: Node[];
-}
+/** What the view shows, as the command returns it. */
+type Node = TreeSnapshot;
 interface State {
   tree: Node[];
   results: Record<string, { echo?: { ok: boolean; outcome: string; ms: number; reason: string }; ping?: unknown }>;
