@@ -5,11 +5,7 @@
  * would see: Flymake's diagnostics and the hover on a tag.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { documentedSetup, runEditor } from './headlessEditor';
+import { headlessEditor } from './headlessEditor';
 
 /**
  * Runs once the file is open. Batch Emacs runs no command loop, so the probe runs the
@@ -17,7 +13,7 @@ import { documentedSetup, runEditor } from './headlessEditor';
  */
 const PROBE = String.raw`
 (require 'json)
-(let ((out (getenv "PACSW_EMACS_OUT")) (deadline (+ (float-time) 30)))
+(let ((out (getenv "PACSW_EDITOR_OUT")) (deadline (+ (float-time) 30)))
   (run-hooks 'post-command-hook)
   (while (and (not (eglot-current-server)) (< (float-time) deadline))
     (accept-process-output nil 0.05)
@@ -60,32 +56,18 @@ interface Seen {
 
 describe('Emacs + eglot (docs/editors.md set-up) against dist/server.js', function () {
   this.timeout(90_000);
-  let dir: string;
-
-  before(function () {
-    const version = spawnSync('emacs', ['--version'], { encoding: 'utf8' });
-    if (version.error) throw new Error('emacs is not installed: `apt-get install emacs-nox elpa-eglot` (Debian 12: Emacs 28.2, eglot 1.9; .ci/run installs them)');
-    dir = mkdtempSync(path.join(tmpdir(), 'pacsw-emacs-'));
-  });
-  after(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  const openInEmacs = headlessEditor({
+    command: 'emacs',
+    install: '`apt-get install emacs-nox elpa-eglot` (Debian 12: Emacs 28.2, eglot 1.9; .ci/run installs them)',
+    setup: 'elisp',
+    probe: PROBE,
+    // Batch mode activates no packages by itself: package-initialize is what an interactive Emacs 28 does at start.
+    args: ({ init, probe, file }) => ['--batch', '--eval', '(package-initialize)', '-l', init, '--eval', "(require 'eglot)", file, '-l', probe],
+    limitMs: 75_000,
   });
 
   it('shows the server\'s diagnostics in Flymake and its hover', async () => {
-    const init = path.join(dir, 'init.el');
-    const probe = path.join(dir, 'probe.el');
-    const file = path.join(dir, 'rules.coerce');
-    const result = path.join(dir, 'result.json');
-    writeFileSync(init, documentedSetup('elisp'));
-    writeFileSync(probe, PROBE);
-    writeFileSync(file, '(0010,0010)=uper((0010,0010))\n(0010,0020)=\n');
-    // A private HOME so the user's own Emacs configuration plays no part. Batch mode activates
-    // no packages by itself: package-initialize is what an interactive Emacs 28 does at start.
-    const env = { ...process.env, HOME: dir, PACSW_EMACS_OUT: result };
-    const { code, output } = await runEditor('emacs', ['--batch', '--eval', '(package-initialize)', '-l', init, '--eval', "(require 'eglot)", file, '-l', probe],
-      { cwd: dir, env, limitMs: 75_000 });
-    assert.ok(existsSync(result), `emacs (exit ${code}) wrote no result; its output:\n${output}`);
-    const seen = JSON.parse(readFileSync(result, 'utf8')) as Seen;
+    const { seen, output } = (await openInEmacs('(0010,0010)=uper((0010,0010))\n(0010,0020)=\n')) as { seen: Seen; output: string };
     assert.equal(seen.mode, 'pacs-coercion-mode', `auto-mode-alist of the set-up picks the mode; output:\n${output}`);
     assert.equal(seen.server, true, `eglot connected to the server; output:\n${output}`);
     const unknown = seen.diagnostics.find((d) => /uper/.test(d.text));

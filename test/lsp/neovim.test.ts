@@ -5,11 +5,7 @@
  * hover on a tag and the completion list after `(0010,0010)=`.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { documentedSetup, runEditor } from './headlessEditor';
+import { headlessEditor } from './headlessEditor';
 
 /** Runs after the file is open: waits for the server, asks it what the user would, writes JSON. */
 const PROBE = String.raw`
@@ -35,36 +31,32 @@ local items = completion and (completion.items or completion) or {}
 out.completion = {}
 for _, item in ipairs(items) do table.insert(out.completion, item.label) end
 out.waited = ok
-vim.fn.writefile({ vim.fn.json_encode(out) }, vim.env.PACSW_NVIM_OUT)
+vim.fn.writefile({ vim.fn.json_encode(out) }, vim.env.PACSW_EDITOR_OUT)
 vim.cmd('qa!')
 `;
 
+interface Seen {
+  attached: number;
+  diagnostics: Array<{ lnum: number; col: number; message: string; code?: string }>;
+  hover: string;
+  completion: string[];
+}
+
 describe('Neovim (docs/editors.md set-up) against dist/server.js', function () {
   this.timeout(60_000);
-  let dir: string;
-
-  before(function () {
-    const version = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
-    if (version.error) throw new Error('nvim is not installed: `apt-get install neovim` (Debian 12 has 0.7.2; .ci/run installs it)');
-    dir = mkdtempSync(path.join(tmpdir(), 'pacsw-nvim-'));
-  });
-  after(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  const openInNeovim = headlessEditor({
+    command: 'nvim',
+    install: '`apt-get install neovim` (Debian 12 has 0.7.2; .ci/run installs it)',
+    setup: 'lua',
+    probe: PROBE,
+    args: ({ init, probe, file }) => ['--headless', '-n', '-i', 'NONE', '-u', init, file, '-c', `luafile ${probe}`],
+    // XDG folders in the temp folder too, so the user's Neovim state plays no part either.
+    env: (dir) => ({ XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir }),
+    limitMs: 45_000,
   });
 
   it('shows diagnostics, hover and completion from the server', async () => {
-    const init = path.join(dir, 'init.lua');
-    const probe = path.join(dir, 'probe.lua');
-    const file = path.join(dir, 'rules.coerce');
-    const result = path.join(dir, 'result.json');
-    writeFileSync(init, documentedSetup('lua'));
-    writeFileSync(probe, PROBE);
-    writeFileSync(file, '(0010,0010)=uper((0010,0010))\n(0010,0020)=\n');
-    // A private HOME/XDG so the user's own Neovim configuration and state play no part.
-    const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir, PACSW_NVIM_OUT: result };
-    const { code, output } = await runEditor('nvim', ['--headless', '-n', '-i', 'NONE', '-u', init, file, '-c', `luafile ${probe}`], { cwd: dir, env, limitMs: 45_000 });
-    assert.ok(existsSync(result), `nvim (exit ${code}) wrote no result; its output:\n${output}`);
-    const seen = JSON.parse(readFileSync(result, 'utf8')) as { attached: number; diagnostics: { lnum: number; col: number; message: string; code?: string }[]; hover: string; completion: string[] };
+    const { seen } = (await openInNeovim('(0010,0010)=uper((0010,0010))\n(0010,0020)=\n')) as { seen: Seen };
     assert.equal(seen.attached, 1, 'one language client attached to the buffer');
     const unknown = seen.diagnostics.find((d) => /uper/.test(d.message));
     assert.ok(unknown, `a diagnostic about uper expected, got ${JSON.stringify(seen.diagnostics)}`);
