@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -18,18 +19,44 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * Generated data (the DICOM dictionary, 450 KB) as `JSON.parse('...')` rather than the object
+ * literal esbuild would write: V8 reads JSON text faster than it compiles the same data as
+ * code, and the code cache of a literal is larger (870 against 1,190 KB for the apply bundle).
+ */
+const generatedJsonAsParse = {
+  name: 'generated-json-as-parse',
+  setup(build) {
+    build.onLoad({ filter: /\.generated\.json$/ }, (args) => ({
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});`,
+      loader: 'js',
+    }));
+  },
+};
+common.plugins = [generatedJsonAsParse];
+
+/**
+ * The CLI's bundles: whitespace and syntax minified (less to read and compile on every start;
+ * names are kept, so an internal error's stack still reads). The build id ties a code cache to
+ * the bundle it was made from; in watch mode the bundle changes under the same id, so it gets
+ * none and runs without a cache.
+ */
+const cliBundle = (entry, outfile) => ({
+  ...common,
+  entryPoints: [entry],
+  outfile,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  banner: { js: `// pacsw-build ${watch ? 'none' : randomUUID()}` },
+});
+
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
-  // The CLI: a small launcher (the bin) and the bundle it runs with a V8 code cache (see
-  // cli/src/launcher.ts). The build id ties a cache to the bundle it was made from; in watch
-  // mode the bundle changes under the same id, so it gets none and runs without a cache.
-  {
-    ...common,
-    entryPoints: ['cli/src/pacsw.ts'],
-    outfile: 'dist/pacsw-cli.js',
-    banner: { js: `// pacsw-build ${watch ? 'none' : randomUUID()}` },
-  },
+  // The CLI: a small launcher (the bin) and the bundles it runs with a V8 code cache (see
+  // cli/src/launcher.ts): every command, and `pacsw apply` alone.
+  cliBundle('cli/src/pacsw.ts', 'dist/pacsw-cli.js'),
+  cliBundle('cli/src/applyEntry.ts', 'dist/pacsw-apply.js'),
   { ...common, entryPoints: ['cli/src/launcher.ts'], outfile: 'dist/pacsw.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

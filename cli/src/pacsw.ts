@@ -3,16 +3,10 @@
  * loaded only when used (the table below), so `pacsw check` does not pay for the DICOM code and
  * vice versa.
  */
-import { UsageError } from './args';
 import { isApplyWorker, runApplyWorker } from './applyPool';
-import { RuleFileError } from './rules';
-import { DicomFileError } from '../../core/src/dicom/files';
+import { runCommand, runWithExitCode, type CommandModule } from './runCommand';
 import { closestWord } from '../../core/src/text/editDistance';
 import { PACSW_VERSION } from './version';
-
-interface CommandModule {
-  run(args: string[]): Promise<number>;
-}
 
 interface Command {
   name: string;
@@ -68,34 +62,12 @@ export async function main(argv: string[]): Promise<number> {
     else console.error(`pacsw: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
-  try {
-    return await (await command.load()).run(rest);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`pacsw ${name}: ${error.message}\n(pacsw ${name} --help shows the usage)`);
-      return 2;
-    }
-    if (error instanceof RuleFileError) {
-      console.error(`pacsw ${name}: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof DicomFileError) {
-      console.error(`pacsw ${name}: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+  return runCommand(name, command.load, rest);
 }
 
 /** Runs a command line and sets the process's exit status (70 for a bug of ours). */
 export function run(argv: string[]): Promise<void> {
-  return main(argv).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => {
-      console.error(`pacsw: internal error: ${error instanceof Error ? error.stack : String(error)}`);
-      process.exitCode = 70;
-    },
-  );
+  return runWithExitCode(main, argv);
 }
 
 /** Entry of a thread that `pacsw apply` started to share the files (cli/src/applyPool.ts). */

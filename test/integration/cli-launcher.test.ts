@@ -5,10 +5,12 @@ import * as path from 'node:path';
 import { PACSW, pacsw, REPO, suiteTempDir } from './dicom-helpers';
 
 const CACHE = path.join(REPO, 'dist', 'pacsw-cli.codecache');
+const APPLY_CACHE = path.join(REPO, 'dist', 'pacsw-apply.codecache');
+const EXAMPLES = path.join(REPO, 'examples', 'workspace');
 
-/** Loads the CLI the way dist/pacsw.js does, with the given cache file, and runs one command. */
-function launch(cacheFile: string | null, argv: string[]): { accepted: boolean; output: string; status: number | null } {
-  const script = `const l = require(${JSON.stringify(PACSW)}).loadCli({ cacheFile: ${JSON.stringify(cacheFile)} });
+/** Loads a CLI bundle the way dist/pacsw.js does, with the given cache file, and runs one command. */
+function launch(cacheFile: string | null, argv: string[], bundle = 'cli'): { accepted: boolean; output: string; status: number | null } {
+  const script = `const l = require(${JSON.stringify(PACSW)}).loadCli({ bundle: ${JSON.stringify(bundle)}, cacheFile: ${JSON.stringify(cacheFile)} });
 process.stderr.write(JSON.stringify({ accepted: l.cacheAccepted }) + '\\n');
 l.cli.run(${JSON.stringify(argv)});`;
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
@@ -53,5 +55,33 @@ describe('pacsw launcher and its code cache', function () {
     assert.equal(r.status, 2);
     assert.match(r.output, /pacsw apply needs --rules FILE/);
     assert.equal(pacsw(['apply']).status, 2, 'the bin gives the same status');
+  });
+
+  it('runs pacsw apply from its own bundle, with its own cache, and answers as the whole CLI does', () => {
+    const { bundleFor } = require(PACSW) as { bundleFor(argv: string[], worker: boolean): string };
+    assert.equal(bundleFor(['apply', '--rules', 'x'], false), 'apply');
+    assert.equal(bundleFor(['check', 'x.coerce'], false), 'cli');
+    assert.equal(bundleFor([], false), 'cli');
+    // esbuild names each lazily initialised module after its path; the other commands' usage texts.
+    const otherCommands = /core\/src\/deploy\/|core\/src\/net\/|core\/src\/receiver\/|usage: pacsw (check|deploy|serve|test)/;
+    assert.match(fs.readFileSync(path.join(REPO, 'dist', 'pacsw-cli.js'), 'latin1'), otherCommands);
+    assert.doesNotMatch(fs.readFileSync(path.join(REPO, 'dist', 'pacsw-apply.js'), 'latin1'), otherCommands, 'the apply bundle holds no other command');
+    assert.ok(fs.existsSync(APPLY_CACHE), 'npm run build writes dist/pacsw-apply.codecache');
+
+    const args = (out: string) => ['apply', '--json', '--rules', path.join(EXAMPLES, 'documented-examples.coerce'), '--out', path.join(dir(), out), path.join(EXAMPLES, 'samples')];
+    const own = launch(APPLY_CACHE, args('own'), 'apply');
+    const whole = launch(CACHE, args('whole'));
+    assert.equal(own.accepted, true);
+    assert.equal(own.status, whole.status);
+    assert.equal(own.output.split(path.join(dir(), 'own')).join('OUT'), whole.output.split(path.join(dir(), 'whole')).join('OUT'));
+    assert.match(own.output, /"summary":\{"files":\d+/);
+    // The errors a user causes: the same message and status from both bundles.
+    for (const bad of [['apply'], ['apply', '--rules', path.join(dir(), 'absent.coerce'), '--out', path.join(dir(), 'x'), dir()]]) {
+      const a = launch(APPLY_CACHE, bad, 'apply');
+      const b = launch(CACHE, bad);
+      assert.deepEqual([a.status, a.output], [b.status, b.output]);
+      assert.equal(a.status, 2);
+    }
+    assert.equal(pacsw(['apply', '--help']).status, 0);
   });
 });
