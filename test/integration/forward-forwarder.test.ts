@@ -53,6 +53,11 @@ describe('forwarder: C-STORE to AutoFwd destinations through the spool', functio
     spool.rebuildRefs(false);
     assert.deepEqual(spool.keys('ARCH', 'pending'), []);
     assert.equal(spool.objectCount(), 0, 'delivered objects left in the spool');
+    // state.json (pacsw queue between runs) is saved at most once a second while delivering, and at a stop.
+    const before = Date.now();
+    await forwarder.stop(true);
+    const saved = spool.readState('ARCH').lastDeliveredAt;
+    assert.ok(saved && Date.parse(saved) <= before, `last delivery not saved at the stop: ${JSON.stringify(spool.readState('ARCH'))}`);
   });
 
   it('reuses one association for a run and holds dicom-out as the bound on concurrent associations', async () => {

@@ -73,6 +73,8 @@ export interface DestinationStatus {
 const IMPLICIT_LE = '1.2.840.10008.1.2';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const MAX_CONTEXTS = 128;
+/** state.json is advisory (pacsw queue between runs): after deliveries, written at most this often. */
+const STATE_EVERY_MS = 1000;
 
 /** A FIFO of keys that is cheap to take from the front of, and to scan. */
 class KeyQueue {
@@ -122,6 +124,8 @@ class Runner {
   failures = 0;
   nextAttemptAt = 0;
   timer?: NodeJS.Timeout;
+  /** A state save due (deliveries are saved at most every STATE_EVERY_MS). */
+  stateTimer?: NodeJS.Timeout;
   lastError?: string;
   lastErrorAt?: string;
   lastDeliveredAt?: string;
@@ -304,6 +308,7 @@ export class Forwarder {
     }
     if (!graceful) for (const a of this.openAssociations) a.abort();
     await Promise.all([...this.workerDone]);
+    await Promise.all([...this.runners.values()].filter((r) => r.stateTimer).map((r) => this.saveState(r)));
   }
 
   // ---- queues -------------------------------------------------------------------------------
@@ -593,7 +598,7 @@ export class Forwarder {
       }
       r.claimed.delete(e.key);
       this.changed();
-      if (i === entries.length - 1 || (i & 31) === 31) void this.saveState(r);
+      this.saveStateSoon(r);
     }
     return false;
   }
@@ -658,7 +663,15 @@ export class Forwarder {
     this.kick(r);
   }
 
+  private saveStateSoon(r: Runner): void {
+    if (r.stateTimer) return;
+    r.stateTimer = setTimeout(() => void this.saveState(r), STATE_EVERY_MS);
+    r.stateTimer.unref();
+  }
+
   private async saveState(r: Runner): Promise<void> {
+    if (r.stateTimer) clearTimeout(r.stateTimer);
+    r.stateTimer = undefined;
     try {
       await this.spool.writeState(r.id, {
         lastError: r.lastError,
