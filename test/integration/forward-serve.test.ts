@@ -226,7 +226,7 @@ describe('forwarding through pacsw serve: storescu → serve → real archive', 
     assert.deepEqual([...got.keys()].filter((u) => !want.has(u)), []);
   });
 
-  it('puts objects of a SOP class the destination refuses in the failed list with the reason (pacsw queue shows it); the other destination gets everything', async function () {
+  it('puts objects of a SOP class the destination refuses in the failed list with the reason (pacsw queue shows it and where each is stored); the other destination gets everything; retry delivers them once the destination takes them', async function () {
     if (!hasCommand('storescp')) this.skip();
     const cfg = path.join(dir, 'ct-only.cfg');
     fs.writeFileSync(cfg, [
@@ -271,6 +271,37 @@ describe('forwarding through pacsw serve: storescu → serve → real archive', 
     assert.match(queueTrouble(model.queue.get('CTONLY')!) ?? '', /^last error: .*CTONLY does not accept SOP class 1\.2\.840\.10008\.5\.1\.4\.1\.1\.7/);
     assert.equal(model.forwardFailures.get('CTONLY')?.length, 3);
     assert.equal(queueText(model.queue.get('ARCHIVE')!), '0 pending, 0 failed');
+
+    // A refused object stays in the store (the node's archive) and its failed entry says where;
+    // the queue keeps its own copy, so a retry sends it even after the store's file is removed.
+    const listed = pacsw(['queue', 'list', '--devices', pacs, '--store', s.store, '--failed', '--json', 'CTONLY']);
+    const entries = JSON.parse(listed.stdout) as Array<{ key: string; sopInstanceUid: string; source: string }>;
+    assert.equal(entries.length, 3, listed.stdout);
+    const keptInStore = new Map<string, Buffer>();
+    for (const e of entries) {
+      assert.equal(path.dirname(e.source), path.join(s.store, 'MOD'), `${e.sopInstanceUid} is not stored under the sender's device folder: ${e.source}`);
+      assert.ok(fs.existsSync(e.source), `the store no longer has ${e.source} after its forward failed`);
+      assert.equal(parsePart10Meta(fs.readFileSync(e.source)).text(0x00020003), e.sopInstanceUid);
+      assert.ok(lines.some((l) => l.startsWith(e.key) && l.includes(`stored as ${e.source}`)), `pacsw queue list does not say where ${e.key} is stored:\n${list.stdout}`);
+      keptInStore.set(e.sopInstanceUid, datasetBytes(e.source));
+    }
+    fs.rmSync(entries[0].source); // the operator tidies the store meanwhile
+    // The destination fixed (now a storescp that takes every SOP class), then Retry.
+    const fixed = await startStorescp({ aet: 'CTONLY' });
+    fs.writeFileSync(pacs, tableText([{ id: 'ARCHIVE', ae: 'ARCHIVE', port: orthanc.dicomPort }, { id: 'CTONLY', ae: 'CTONLY', port: fixed.port }]));
+    await s.waitFor((e) => e.event === 'table' && e.status === 'reloaded', 'the edited table reloaded');
+    const retried = pacsw(['queue', 'retry', '--devices', pacs, '--store', s.store, 'CTONLY']);
+    assert.equal(retried.status, 0, retried.stdout + retried.stderr);
+    assert.match(retried.stdout, /CTONLY: 3 failed entries back to pending/);
+    const atFixed = () => fs.readdirSync(fixed.dir).filter((n) => !n.startsWith('.'));
+    await until('the 3 retried objects at the fixed CTONLY', () => atFixed().length === 3, () => ({ files: atFixed(), events: s.events.filter((e) => e.event === 'forward').slice(-3) }));
+    for (const name of atFixed()) {
+      const uid = parsePart10Meta(fs.readFileSync(path.join(fixed.dir, name))).text(0x00020003)!;
+      assert.ok(keptInStore.get(uid)?.equals(datasetBytes(path.join(fixed.dir, name))), `${uid}: the retried copy is not the object the node stored`);
+    }
+    const after = pacsw(['queue', '--devices', pacs, '--store', s.store]);
+    assert.equal(after.status, 0, after.stdout);
+    assert.match(after.stdout, /^CTONLY\s+enabled\s+0\s+0\s/m);
   });
 
   it('refuses new objects with 0xA700 when the disk of the store is nearly full, and keeps every object it acknowledged', async function () {
