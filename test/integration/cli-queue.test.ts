@@ -53,7 +53,7 @@ describe('pacsw queue', function () {
   it('lists failed entries with the reason; retry moves them back; drop removes them', () => {
     const failed = pacsw('list', '--devices', devices, '--store', store, '--failed', 'ARCH');
     assert.equal(failed.code, 1);
-    assert.match(failed.out, /^\S+ {2}1\.2\.826\.\S+ {2}from MOD {2}received \S+ {2}failed \S+: refused with 0xA700 \(out of resources\)$/m);
+    assert.match(failed.out, /^\S+ {2}1\.2\.826\.\S+ {2}from MOD {2}received \S+ {2}stored as \S+\.dcm {2}failed \S+: refused with 0xA700 \(out of resources\)$/m);
     const retry = pacsw('retry', '--devices', devices, '--store', store, 'ARCH');
     assert.equal(retry.code, 0, retry.err);
     assert.match(retry.out, /ARCH: 1 failed entry back to pending/);
