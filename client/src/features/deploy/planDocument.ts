@@ -6,24 +6,19 @@
 import * as vscode from 'vscode';
 import type { DeployReport, TargetPlan } from '../../../../core/src/deploy/deploy';
 import { formatDeployReport, planCounts, planSides } from '../../../../core/src/deploy/report';
+import { ReadOnlyDocuments } from '../readOnlyDocuments';
 
 export const PLAN_SCHEME = 'pacs-deploy';
 
-export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, this);
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.path) ?? '';
+export class PlanDocuments extends ReadOnlyDocuments {
+  constructor() {
+    super(PLAN_SCHEME);
   }
 
   /** Shows `lines` under a title in the document for `file` (one document per .pacs file). */
   async show(file: string, title: string, lines: string[]): Promise<void> {
     const uri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${file.replace(/^.*[\\/]/, '')}.deploy.md` });
-    this.texts.set(uri.path, [`# ${title}`, '', '```text', ...lines, '```', ''].join('\n'));
-    this.changed.fire(uri);
+    this.setText(uri, [`# ${title}`, '', '```text', ...lines, '```', ''].join('\n'));
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
     await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
@@ -36,20 +31,13 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
     const notes = plans.flatMap((p) => p.notes.map((n) => `# note (${p.kind}): ${n}`));
     const left = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${name} (server now).txt` });
     const right = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${name} (after deploy).txt` });
-    this.texts.set(left.path, [...current, ''].join('\n'));
-    this.texts.set(right.path, [...desired, ...notes, ''].join('\n'));
-    this.changed.fire(left);
-    this.changed.fire(right);
+    this.setText(left, [...current, ''].join('\n'));
+    this.setText(right, [...desired, ...notes, ''].join('\n'));
     // Not a preview tab: the report, opened next in the same group, must not replace it.
     await vscode.commands.executeCommand('vscode.diff', left, right, `Deploy plan ${name}: ${planCounts(plans)}`, { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
   async showReport(report: DeployReport): Promise<void> {
     await this.show(report.file, `Deploy ${report.dryRun ? 'dry run' : 'report'}: ${report.file.replace(/^.*[\\/]/, '')}`, formatDeployReport(report));
-  }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
   }
 }

@@ -7,28 +7,23 @@
 import * as vscode from 'vscode';
 import { dumpAccess, dumpLines } from '../../../../core/src/dicom/dump';
 import { loadDatasetBytes } from '../../../../core/src/dicom/files';
+import { ReadOnlyDocuments } from '../readOnlyDocuments';
 
 export const DUMP_SCHEME = 'pacs-dump';
 
-export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(DUMP_SCHEME, this);
+export class DumpDocuments extends ReadOnlyDocuments {
   private counter = 0;
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
+  constructor() {
+    // Only the last few comparisons are kept.
+    super(DUMP_SCHEME, 40);
   }
 
   /** A document holding `lines`, named `label` in its tab. */
   document(label: string, lines: string[]): vscode.Uri {
     // The query keeps two comparisons of the same sample apart (VS Code caches by URI).
     const uri = vscode.Uri.from({ scheme: DUMP_SCHEME, path: `/${label.replace(/[\\/]/g, '_')}.txt`, query: String(++this.counter) });
-    this.texts.set(uri.toString(), `${lines.join('\n')}\n`);
-    // Only the last few comparisons are kept; older tabs show empty once VS Code asks again.
-    if (this.texts.size > 40) this.texts.delete(this.texts.keys().next().value as string);
-    this.changed.fire(uri);
+    this.setText(uri, `${lines.join('\n')}\n`);
     return uri;
   }
 
@@ -36,11 +31,6 @@ export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode
     const a = this.document(left.label, left.lines);
     const b = this.document(right.label, right.lines);
     await vscode.commands.executeCommand('vscode.diff', a, b, title, { preview: true });
-  }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
   }
 }
 
