@@ -7,16 +7,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { PageReport } from '../../../client/src/features/preview/previewPanel';
 import { activeApi, openFile, workspaceRoot } from './helpers';
-
-interface PageReport {
-  samples: number;
-  links: number;
-  layout?: { viewportWidth: number; scrollWidth: number; widestRow: number; stacked?: boolean };
-  marks?: Array<{ sample: string; path: string; side: 'before' | 'after'; text: string | null; marked: string[] }>;
-  visibleRows?: string[];
-  dropTarget?: boolean;
-}
 
 interface PreviewState {
   generation: number;

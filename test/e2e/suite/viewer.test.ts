@@ -6,15 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ViewerReport } from '../../../client/src/features/viewer/viewerProvider';
 import { activeApi, openFile, workspaceRoot } from './helpers';
-
-interface ViewerReport {
-  matches: string[];
-  visible: number;
-  rows: number;
-  viewportWidth: number;
-  scrollWidth: number;
-}
 
 const VIEW_TYPE = 'pacsWorkbench.dicomViewer';
 

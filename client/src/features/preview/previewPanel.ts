@@ -15,6 +15,7 @@ import { renderBody, renderDocument } from './render';
 import { renderImpactBody } from './renderImpact';
 import { MAX_SAMPLES, type SampleSet } from './samples';
 import { COMMANDS, NAMESPACE, settingId, SETTINGS } from '../../../../core/src/contributes';
+import { PageRequests } from '../pageRequests';
 
 export const PREVIEW_VIEW_TYPE = `${NAMESPACE}.preview`;
 export const COERCION_LANGUAGE = 'pacs-coercion';
@@ -114,8 +115,7 @@ export class PreviewController implements vscode.Disposable {
   private rendered: { generation: number } & PageReport = { generation: -1, samples: 0, links: 0 };
   /** Samples whose "show all attributes" is on (by sample URI). */
   private readonly expanded = new Set<string>();
-  private measureId = 0;
-  private readonly measures = new Map<number, (report: PageReport) => void>();
+  private readonly measures = new PageRequests<PageReport>();
   /** Rule files of the last evaluation: the only files a rule link may open. */
   private ruleFiles = new Set<string>();
   private readonly waiters = new Set<() => void>();
@@ -314,19 +314,9 @@ export class PreviewController implements vscode.Disposable {
   measurePage(options: { filter?: string; drop?: string; timeoutMs?: number } = {}): Promise<PageReport | undefined> {
     const panel = this.panel;
     if (!panel) return Promise.resolve(undefined);
-    const id = ++this.measureId;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.measures.delete(id);
-        reject(new Error('the preview page did not answer a measure request'));
-      }, options.timeoutMs ?? 10_000);
-      this.measures.set(id, (report) => {
-        clearTimeout(timer);
-        resolve(report);
-      });
-      const message = options.drop !== undefined ? { type: 'synthesizeDrop', id, uriList: options.drop } : options.filter === undefined ? { type: 'measure', id } : { type: 'setFilter', id, text: options.filter };
-      void panel.webview.postMessage(message);
-    });
+    const message = (id: number) =>
+      options.drop !== undefined ? { type: 'synthesizeDrop', id, uriList: options.drop } : options.filter === undefined ? { type: 'measure', id } : { type: 'setFilter', id, text: options.filter };
+    return this.measures.ask(panel.webview, message, options.timeoutMs ?? 10_000, 'the preview page did not answer a measure request');
   }
 
   private async update(): Promise<void> {
@@ -404,8 +394,7 @@ export class PreviewController implements vscode.Disposable {
         return;
       case 'measured': {
         const { type: _type, id, ...report } = message;
-        this.measures.get(id)?.(report);
-        this.measures.delete(id);
+        this.measures.answer(id, report);
         return;
       }
       case 'reveal':

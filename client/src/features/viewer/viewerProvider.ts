@@ -14,6 +14,7 @@ import { DicomParseError } from '../../../../core/src/dicom/part10';
 import { VIEWER_SCRIPT } from './page';
 import { renderViewerBody, renderViewerDocument, renderViewerError } from './render';
 import { CUSTOM_EDITORS } from '../../../../core/src/contributes';
+import { PageRequests } from '../pageRequests';
 
 export const VIEWER_VIEW_TYPE = CUSTOM_EDITORS.dicomViewer;
 /** Files read whole (DICOM JSON, files not on disk) must not be larger than this. */
@@ -65,8 +66,7 @@ function describe(error: unknown): string {
 
 export class DicomViewerProvider implements vscode.CustomReadonlyEditorProvider<DicomDocument> {
   private readonly panels = new Map<string, { panel: vscode.WebviewPanel; document: DicomDocument; ready: Promise<void> }>();
-  private reportId = 0;
-  private readonly reports = new Map<number, (r: ViewerReport) => void>();
+  private readonly reports = new PageRequests<ViewerReport>();
   /** Callers of `report` waiting for a viewer being opened. */
   private readonly opened = new Set<() => void>();
 
@@ -108,8 +108,7 @@ export class DicomViewerProvider implements vscode.CustomReadonlyEditorProvider<
           return;
         case 'state': {
           const { type: _type, id, ...report } = message;
-          this.reports.get(id)?.(report);
-          this.reports.delete(id);
+          this.reports.answer(id, report);
           return;
         }
       }
@@ -155,17 +154,7 @@ export class DicomViewerProvider implements vscode.CustomReadonlyEditorProvider<
     const entry = this.panels.get(uri.toString()) ?? (await this.opening(uri.toString(), timeoutMs));
     if (!entry) return undefined;
     await entry.ready;
-    const id = ++this.reportId;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.reports.delete(id);
-        reject(new Error(`the DICOM viewer of ${uri.path} did not answer`));
-      }, timeoutMs);
-      this.reports.set(id, (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-      void entry.panel.webview.postMessage(search === undefined ? { type: 'report', id } : { type: 'search', id, text: search });
-    });
+    const message = (id: number) => (search === undefined ? { type: 'report', id } : { type: 'search', id, text: search });
+    return this.reports.ask(entry.panel.webview, message, timeoutMs, `the DICOM viewer of ${uri.path} did not answer`);
   }
 }
