@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { outputOf, type ChildOutput } from './child-output';
 import { ARCHIVE, CT1, modalities, pacsText, writePacs } from './deploy-helpers';
 import { hasCommand, startOrthanc, stopAllPeers, tempDir, type OrthancPeer } from './peers';
 
@@ -11,14 +12,9 @@ const root = path.resolve(__dirname, '../../..');
 const pacswJs = path.join(root, 'dist', 'pacsw.js');
 
 /** Runs the bundled CLI (dist/pacsw.js) with its own environment; stdin is not a terminal. */
-function pacsw(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function pacsw(args: string[], env: Record<string, string> = {}): Promise<ChildOutput> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PACSW_')));
-  const child = spawn(process.execPath, [pacswJs, ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  return outputOf(spawn(process.execPath, [pacswJs, ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 describe('pacsw deploy / pacsw import (bundled CLI, real Orthanc)', function () {

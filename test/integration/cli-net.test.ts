@@ -3,20 +3,15 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_NETWORK_TIMEOUT_MS } from '../../core/src/net/defaults';
+import { outputOf, type ChildOutput } from './child-output';
 import { closedPort, makeSelfSignedCert, startOrthanc, startSilentListener, startStorescp, stopAllPeers, tempDir, type OrthancPeer, type StorescpPeer } from './peers';
 
 const commandsDir = path.resolve(__dirname, '../../cli/src/commands');
 
 /** Runs `pacsw <command> args` in its own process (the command module's run()), like the CLI does. */
-function pacsw(command: 'echo' | 'ping', args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function pacsw(command: 'echo' | 'ping', args: string[]): Promise<ChildOutput> {
   const script = `require(${JSON.stringify(path.join(commandsDir, command + '.js'))}).run(process.argv.slice(1)).then((c) => { process.exitCode = c; });`;
-  const child = spawn(process.execPath, ['-e', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  // 'close', not 'exit': the output may still be in the pipe when the process exits.
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  return outputOf(spawn(process.execPath, ['-e', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 describe('pacsw echo / pacsw ping', function () {
