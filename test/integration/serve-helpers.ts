@@ -33,7 +33,7 @@ process.once('exit', () => {
 
 export async function startServe(devicesFile: string, store: string, extra: string[] = [], options: { port?: number } = {}): Promise<ServeProcess> {
   const port = options.port ?? await freePort();
-  const child = spawn(process.execPath, [PACSW, 'serve', '--devices', devicesFile, '--store', store, '--port', String(port), '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [PACSW, 'serve', '--devices', devicesFile, '--store', store, '--port', String(port), '--json', ...extra], { stdio: [extra.includes('--control') ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   const events: NodeEvent[] = [];

@@ -43,6 +43,8 @@ describe('Traffic view: forward queue model', () => {
     // Delivered again: the node's next status has no retry time and no failures in a row.
     m.add({ event: 'queue', time: iso(T0 + 3000), destinations: [status('ARCHIVE', { lastError: 'connection refused by 127.0.0.1:104', deliveredSinceStart: 3 })] });
     assert.equal(queueTrouble(m.queue.get('ARCHIVE')!, T0 + 3000), undefined, 'an old error of a destination that works again is not trouble');
+    // Everything dropped while the node waited: no retry time is promised for an empty queue.
+    assert.equal(queueTrouble(status('BACKUP', { pending: 0, consecutiveFailures: 3, nextRetryAt: iso(T0 + 8000), lastError: 'connection refused' }), T0), 'last error: connection refused');
   });
 
   it('keeps the objects failed for good per destination, latest first, and Clear empties them but not the queue', () => {

@@ -3,12 +3,13 @@ import { forwardingWanted, hex4, startForwarding, type ForwardEvent, type Forwar
 import { loadTlsOptions, type TlsOptions } from '../../../core/src/net/tls';
 import { startReceiver, ReceiverTableError, type Receiver, type StoredObject } from '../../../core/src/receiver';
 import { parseArgs, UsageError } from '../args';
+import { readControl } from '../serveControl';
 import { DEFAULT_STORE_HINT, defaultStoreDir } from '../storeDir';
 
 export const summary = 'run a device table\'s server as a receiving node: admit, coerce and store incoming C-STOREs';
 export const usage = `usage: pacsw serve --devices FILE [--server ID] [--store DIR] [--host ADDRESS] [--port N]
                    [--tls-port N --tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--json] [--keep-originals]
-                   [--forward-tls-ca FILE]
+                   [--forward-tls-ca FILE] [--control]
 
 Runs the server block of FILE as a DICOM storage SCP on its tcp-port (and tls-port) at its host
 (default 127.0.0.1), as eRAD would: the calling AE must be an enabled device whose host is the
@@ -31,6 +32,9 @@ good table (and says so).
                 before and after the rules
 --forward-tls-ca FILE  trust this CA for forward destinations with a tls-port (default: the
                 system CAs); --tls-cert/--tls-key are also the client certificate shown to them
+--control       read queue commands from stdin, one JSON object a line, each answered by a
+                "control" event: {"queue":"retry","destination":ID} (failed entries back, and
+                the backoff forgotten: sent now), {"queue":"drop","destination":ID,"pending":true}
 Ctrl+C (or SIGTERM) finishes the objects in hand, answers them, lets the forwards under way end
 and stops (the queue is kept for the next start); a second Ctrl+C aborts.
 Exit status: 0 after a stop, 1 when the node cannot listen, 2 for a table with errors.`;
@@ -77,6 +81,8 @@ function describe(e: NodeEvent): { text: string; error?: boolean } | undefined {
       return { text: 'stopping: finishing the objects in hand' };
     case 'stopped':
       return { text: 'stopped' };
+    case 'control':
+      return e.ok ? { text: e.text } : { text: `control: ${e.error}`, error: true };
   }
 }
 
@@ -107,7 +113,7 @@ function writeSoon(stream: NodeJS.WriteStream, text: string): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, { values: ['devices', 'server', 'store', 'host', 'port', 'tls-port', 'tls-cert', 'tls-key', 'tls-ca', 'forward-tls-ca'], flags: ['json', 'keep-originals'] });
+  const parsed = parseArgs(args, { values: ['devices', 'server', 'store', 'host', 'port', 'tls-port', 'tls-cert', 'tls-key', 'tls-ca', 'forward-tls-ca'], flags: ['json', 'keep-originals', 'control'] });
   if (parsed.flags.has('help')) {
     console.log(usage);
     return 0;
@@ -210,6 +216,8 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
+  const stopControl = parsed.flags.has('control') ? readControl(process.stdin, () => forwarding, print) : undefined;
+
   // Ctrl+C or SIGTERM: answer the objects in hand, let the forwards under way end, then stop;
   // a second one aborts at once. The queue stays on disk either way.
   await new Promise<void>((resolve) => {
@@ -221,5 +229,6 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  stopControl?.();
   return 0;
 }

@@ -16,7 +16,10 @@ export type ForwardEvent =
   /** Refused for good: moved to the failed list with the reason (`pacsw queue retry` brings it back). */
   | { event: 'forward'; time: string; status: 'failed'; key: string; sopInstanceUid: string; destination: string; reason: string; dimseStatus?: number }
   /** Depth, last error and next retry per destination; at most every half second while it changes. */
-  | { event: 'queue'; time: string; destinations: DestinationStatus[] };
+  | { event: 'queue'; time: string; destinations: DestinationStatus[] }
+  /** The answer to a queue command read from stdin (`pacsw serve --control`): what it did, or why not. */
+  | { event: 'control'; time: string; id?: string | number; ok: true; command: 'retry' | 'drop'; destination: string; count: number; text: string }
+  | { event: 'control'; time: string; id?: string | number; ok: false; error: string };
 
 /** The event stream of the receiving node, `pacsw serve --json`: the receiver's and the forwarder's. */
 export type NodeEvent = ReceiverEvent | ForwardEvent;

@@ -90,3 +90,18 @@ export function hoverText(hovers: readonly vscode.Hover[]): string {
 export function completionLabel(item: vscode.CompletionItem): string {
   return typeof item.label === 'string' ? item.label : item.label.label;
 }
+
+/**
+ * Reads a state until `predicate` holds (polling: views follow events as they arrive) and
+ * returns it; fails after `timeoutMs` showing the last state seen.
+ */
+export async function pollUntil<T>(read: () => Thenable<T>, predicate: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!predicate(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a state, not waiting a fixed time for a result
+    value = await read();
+  }
+  assert.ok(predicate(value), `${what}; last seen: ${JSON.stringify(value, null, 1).slice(0, 3000)}`);
+  return value;
+}

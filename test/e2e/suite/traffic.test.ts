@@ -4,7 +4,9 @@
  * it, and the Traffic view as its own TreeDataProvider gives it (the association, the objects
  * and what the rules changed, a rejected caller with the reason); a click on an object shows it
  * before and after in the preview's rendering (measured in the page), Compare opens the diff
- * editor, the DICOM viewer opens the stored object, Stop Receiver stops it (the port is closed).
+ * editor, the DICOM viewer opens the stored object, Save as Sample copies it into the workspace
+ * only once the user confirms (and the preview lists it), Stop Receiver stops it (the port is
+ * closed).
  */
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
@@ -12,7 +14,7 @@ import * as vscode from 'vscode';
 import { validateDeviceText } from '../../../core/src/devices';
 import { storescu } from '../../integration/serve-helpers';
 import { freePort } from '../../integration/peers';
-import { activeApi, workspaceRoot } from './helpers';
+import { activeApi, openFile, pollUntil as until, workspaceRoot } from './helpers';
 
 interface Node {
   label: string;
@@ -42,20 +44,9 @@ interface TrafficState {
 const FILE = 'devices/e2e-receiver.pacs';
 const CT_UID = '1.2.826.0.1.3680043.10.1082.1.1.1';
 
+const preview = (options: object) => vscode.commands.executeCommand<{ samples: Array<{ name: string; status: string }> }>('pacsWorkbench.preview.lastResult', options);
 const traffic = () => vscode.commands.executeCommand<TrafficState>('pacsWorkbench.receiver.state');
 const devicesTree = async () => (await vscode.commands.executeCommand<{ tree: Node[] }>('pacsWorkbench.devices.testState')).tree;
-
-/** Polls a state until `predicate` holds: the view follows the receiver's events as they arrive. */
-async function until<T>(read: () => Thenable<T>, predicate: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!predicate(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a state, not waiting a fixed time for a result
-    value = await read();
-  }
-  assert.ok(predicate(value), `${what}; last seen: ${JSON.stringify(value, null, 1).slice(0, 3000)}`);
-  return value;
-}
 
 const child = (node: Node | undefined, label: string | RegExp): Node | undefined =>
   node?.children.find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
@@ -186,6 +177,38 @@ describe('Traffic view: a receiver started from the Devices view, fed by storesc
       (r) => r !== undefined, 'the DICOM viewer opens the stored object',
     );
     assert.deepEqual(found!.matches, ['(0008,0050)']);
+  });
+
+  it('Save as Sample copies a received object into the samples only after the user confirms, and the preview then lists it', async () => {
+    const ct = child(device(await traffic(), 'CT_LAB'), CT_UID)!;
+    const original = (await traffic()).devices.find((d) => d.name === 'CT_LAB')!.objects.find((o) => o.sopInstanceUid === CT_UID)!.original!;
+    const target = vscode.Uri.joinPath(workspaceRoot(), 'samples', 'received', `${CT_UID}.dcm`);
+    const copied = () => Promise.resolve(vscode.workspace.fs.stat(target)).then(() => true, () => false);
+    await openFile('outside-ct-import.coerce');
+    await vscode.commands.executeCommand('pacsWorkbench.preview.open');
+    const samplesBefore = (await preview({ document: '/outside-ct-import.coerce', rendered: true })).samples;
+    assert.ok(!samplesBefore.some((x) => x.name.includes(CT_UID)), 'not a sample yet');
+
+    // As its menu entry runs it: VS Code is asked for a modal dialog that says what is at stake.
+    // A test workbench refuses every dialog (nobody would click), so the command fails with the
+    // dialog's own text, and nothing is copied.
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('pacsWorkbench.receiver.saveAsSample', ct.element)),
+      (error: Error) => /refused to show dialog/.test(error.message) && /Copy the received object .* may hold patient data/s.test(error.message),
+    );
+    assert.equal(await copied(), false, 'nothing is written while the question is unanswered');
+    // Dismissed (Escape: no answer) or any answer but the confirming button: nothing copied.
+    for (const answer of ['', 'Cancel']) await vscode.commands.executeCommand('pacsWorkbench.receiver.saveAsSample', ct.element, answer);
+    assert.equal(await copied(), false, 'a dismissed question copies nothing');
+
+    await vscode.commands.executeCommand('pacsWorkbench.receiver.saveAsSample', ct.element, 'Copy into Workspace');
+    assert.ok(Buffer.from(await vscode.workspace.fs.readFile(target)).equals(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(original)))),
+      'the copy is the object as received, byte for byte');
+    const after = await preview({ document: '/outside-ct-import.coerce', sampleCount: samplesBefore.length + 1, rendered: true });
+    const sample = after.samples.find((x) => x.name.includes(CT_UID));
+    assert.ok(sample, `the preview lists the saved sample: ${after.samples.map((x) => x.name).join(', ')}`);
+    assert.equal(sample.status, 'changed', 'and runs the rules on it');
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(target, '..'), { recursive: true });
   });
 
   it('Stop Receiver stops it: the view says so and the port is closed', async () => {

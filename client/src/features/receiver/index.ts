@@ -3,8 +3,9 @@
  * is `pacsw serve --json` in a child process (the CLI bundle under Node, never code in the
  * extension host), storing under the extension's global storage, outside the workspace.
  * Network listening needs a trusted workspace. One receiver at a time. Retry and Drop on a
- * forward destination run `pacsw queue retry|drop` on that store (the node sees the change
- * within a few seconds).
+ * forward destination go to the running node as queue commands on its stdin (`--control`: it
+ * acts at once, and a retry forgets the backoff); with no node running they run `pacsw queue
+ * retry|drop` on the last store.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,7 +30,14 @@ interface Running {
   child: ChildProcess;
   file: string;
   store: string;
+  /** Queue commands sent on stdin, by id, until the node's `control` answer. */
+  answers: Map<number, (e: ControlEvent) => void>;
 }
+
+type ControlEvent = Extract<NodeEvent, { event: 'control' }>;
+
+/** How long a queue command waits for the node's answer. */
+const CONTROL_TIMEOUT_MS = 30_000;
 
 export const receiverFeature: Feature = {
   name: 'receiver',
@@ -58,13 +66,14 @@ export const receiverFeature: Feature = {
       if (!file) return;
       const store = path.join(context.globalStorageUri.fsPath, 'received', path.basename(file, '.pacs'));
       const port = vscode.workspace.getConfiguration(NAMESPACE).get<number | null>(SETTINGS.receiverPort, null);
-      const args = [path.join(context.extensionPath, 'dist', 'pacsw.js'), 'serve', '--devices', file, '--store', store, '--json', '--keep-originals'];
+      const args = [path.join(context.extensionPath, 'dist', 'pacsw.js'), 'serve', '--devices', file, '--store', store, '--json', '--keep-originals', '--control'];
       if (typeof port === 'number') args.push('--port', String(port));
       output.appendLine(`starting: pacsw ${args.slice(1).join(' ')}`);
       // The extension host's executable runs as plain Node with ELECTRON_RUN_AS_NODE (desktop);
       // under code-server it is Node already.
-      const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      const r: Running = { child, file, store };
+      const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      child.stdin!.on('error', () => undefined); // the node ended: its exit handler says so
+      const r: Running = { child, file, store, answers: new Map() };
       last = r;
       setRunning(r);
       let stderr = '';
@@ -77,6 +86,10 @@ export const receiverFeature: Feature = {
           output.appendLine(line);
           return;
         }
+        if (e.event === 'control' && typeof e.id === 'number') {
+          r.answers.get(e.id)?.(e);
+          r.answers.delete(e.id);
+        }
         const text = describe(e);
         if (text) output.appendLine(text);
         if (model.add(e)) view.refresh();
@@ -88,6 +101,8 @@ export const receiverFeature: Feature = {
       child.once('error', (error) => output.appendLine(`the receiver could not start: ${error.message}`));
       child.once('exit', (code, signal) => {
         if (running === r) setRunning(undefined);
+        for (const settle of r.answers.values()) settle({ event: 'control', time: new Date().toISOString(), ok: false, error: 'the receiver stopped before it answered' });
+        r.answers.clear();
         output.appendLine(`receiver ended (${signal ?? `exit ${code}`})`);
         if (code !== 0 && signal === null) {
           const reason = stderr.trim().split('\n').slice(0, 3).join(' ').replace(/^pacsw serve: /, '');
@@ -105,7 +120,12 @@ export const receiverFeature: Feature = {
       await ended;
     };
 
-    const saveAsSample = async (node?: TrafficNode): Promise<void> => {
+    /**
+     * Copies a received object into the workspace's samples, only after the user says yes (it
+     * may hold patient data). `answer` is for callers that asked already (tests, keybindings):
+     * the confirming button's label, "Copy into Workspace"; anything else copies nothing.
+     */
+    const saveAsSample = async (node?: TrafficNode, answer?: string): Promise<void> => {
       if (node?.kind !== 'object' || !node.event.file && !node.event.original) return;
       const folder = vscode.workspace.workspaceFolders?.[0];
       if (!folder) {
@@ -113,13 +133,15 @@ export const receiverFeature: Feature = {
         return;
       }
       const source = node.event.original ?? node.event.file!;
-      const target = vscode.Uri.joinPath(folder.uri, 'samples', 'received', `${node.event.sopInstanceUid}.dcm`);
+      // The stored file's own name (<SOP Instance UID>.dcm, checked by the node): nothing from the wire makes a path here.
+      const target = vscode.Uri.joinPath(folder.uri, 'samples', 'received', path.basename(source));
       const yes = 'Copy into Workspace';
-      const answer = await vscode.window.showWarningMessage(
+      // A menu may pass more arguments (a selection): only a string is an answer.
+      const confirmed = typeof answer === 'string' ? answer : await vscode.window.showWarningMessage(
         `Copy the received object ${node.event.sopInstanceUid} into the workspace as ${vscode.workspace.asRelativePath(target)}? It may hold patient data, which would then be part of this folder (and of anything that commits it).`,
         { modal: true }, yes,
       );
-      if (answer !== yes) return;
+      if (confirmed !== yes) return;
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
       await vscode.workspace.fs.copy(vscode.Uri.file(source), target, { overwrite: false });
       void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(target)} as a sample${node.event.original ? ' (as received, before the rules)' : ' (after the rules)'}.`);
@@ -142,9 +164,9 @@ export const receiverFeature: Feature = {
       await vscode.commands.executeCommand(OPEN_VIEWER_COMMAND, vscode.Uri.file(file));
     };
 
-    /** `pacsw queue <sub> --devices FILE --store DIR ...args` (the CLI bundle under Node); its output line. */
+    /** `pacsw queue <sub> --devices FILE --store DIR ...args` (the CLI bundle under Node) on the last store; its output line. */
     const runQueue = (sub: 'retry' | 'drop', args: string[]): Promise<string> => new Promise((resolve, reject) => {
-      const at = running ?? last!;
+      const at = last!;
       const argv = [path.join(context.extensionPath, 'dist', 'pacsw.js'), 'queue', sub, '--devices', at.file, '--store', at.store, ...args];
       output.appendLine(`running: pacsw ${argv.slice(1).join(' ')}`);
       execFile(process.execPath, argv, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 30000 }, (error, stdout, stderr) => {
@@ -154,35 +176,64 @@ export const receiverFeature: Feature = {
       });
     });
 
-    const queueAction = async (node: TrafficNode | undefined, action: 'retry' | 'drop'): Promise<void> => {
+    /** A queue command to the running node (its stdin); resolves to its answer's text. */
+    let nextCommandId = 1;
+    const commandNode = (r: Running, command: { queue: 'retry' | 'drop'; destination: string; pending?: boolean }): Promise<string> => {
+      const id = nextCommandId++;
+      const answered = new Promise<ControlEvent>((resolve) => {
+        const timer = setTimeout(() => {
+          r.answers.delete(id);
+          resolve({ event: 'control', time: new Date().toISOString(), ok: false, error: `the receiver did not answer within ${CONTROL_TIMEOUT_MS / 1000} s` });
+        }, CONTROL_TIMEOUT_MS);
+        r.answers.set(id, (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        });
+      });
+      r.child.stdin!.write(`${JSON.stringify({ id, ...command })}\n`);
+      return answered.then((e) => {
+        if (!e.ok) throw new Error(e.error);
+        return e.text;
+      });
+    };
+
+    /**
+     * Retry (failed entries back, and the backoff forgotten while a node runs) or Drop (asks:
+     * failed only, or failed and pending) on a destination. `answer` is for callers that asked
+     * the user already (tests, keybindings): the label of one of Drop's buttons.
+     */
+    const queueAction = async (node: TrafficNode | undefined, action: 'retry' | 'drop', answer?: string): Promise<void> => {
       if (node?.kind !== 'destination' || !(running ?? last)) return;
       const d = model.queue.get(node.id);
-      let args = [node.id];
+      let pending = false;
       if (action === 'drop') {
         const failedOnly = `Drop ${d?.failed ?? 0} Failed`;
         const all = `Drop Failed and ${d?.pending ?? 0} Pending`;
-        const answer = await vscode.window.showWarningMessage(
+        const choices = [...(d?.failed ? [failedOnly] : []), ...(d?.pending ? [all] : [])];
+        const chosen = typeof answer === 'string' ? choices.find((c) => c === answer) : await vscode.window.showWarningMessage(
           `Drop queued forwards of ${node.id}? Dropped objects are not sent to it (the received files stay in the store).`,
-          { modal: true }, ...(d?.failed ? [failedOnly] : []), ...(d?.pending ? [all] : []),
+          { modal: true }, ...choices,
         );
-        if (!answer) return;
-        if (answer === all) args = ['--pending', node.id];
+        if (!chosen) return;
+        pending = chosen === all;
       }
       try {
-        const said = await runQueue(action, args);
-        void vscode.window.showInformationMessage(`PACS Workbench: ${said}${running && action === 'retry' ? '; the receiver sends them within a few seconds' : ''}.`);
+        const said = running
+          ? await commandNode(running, { queue: action, destination: node.id, ...(pending ? { pending } : {}) })
+          : await runQueue(action, pending ? ['--pending', node.id] : [node.id]);
+        void vscode.window.showInformationMessage(`PACS Workbench: ${said}.`);
       } catch (error) {
-        void vscode.window.showErrorMessage(`PACS Workbench: pacsw queue ${action} failed: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(`PACS Workbench: ${action === 'retry' ? 'Retry' : 'Drop'} of ${node.id}'s forwards failed: ${(error as Error).message}`);
       }
     };
 
     context.subscriptions.push(
       output, view, tree, received,
       vscode.commands.registerCommand(COMMANDS.receiver.queueRetry, (node?: TrafficNode) => queueAction(node, 'retry')),
-      vscode.commands.registerCommand(COMMANDS.receiver.queueDrop, (node?: TrafficNode) => queueAction(node, 'drop')),
+      vscode.commands.registerCommand(COMMANDS.receiver.queueDrop, (node?: TrafficNode, answer?: string) => queueAction(node, 'drop', answer)),
       vscode.commands.registerCommand(COMMANDS.receiver.start, start),
       vscode.commands.registerCommand(COMMANDS.receiver.stop, stop),
-      vscode.commands.registerCommand(COMMANDS.receiver.saveAsSample, saveAsSample),
+      vscode.commands.registerCommand(COMMANDS.receiver.saveAsSample, (node?: TrafficNode, answer?: string) => saveAsSample(node, answer)),
       vscode.commands.registerCommand(COMMANDS.receiver.compare, compare),
       vscode.commands.registerCommand(COMMANDS.receiver.showChanges, (node?: TrafficNode, options?: { allAttributes?: boolean }) =>
         node?.kind === 'object' ? received.show(node.event, options) : undefined),
@@ -223,6 +274,8 @@ function describe(e: NodeEvent): string | undefined {
   switch (e.event) {
     case 'queue':
       return undefined;
+    case 'control':
+      return `${e.time} ${e.ok ? e.text : `queue command refused: ${e.error}`}`;
     case 'forward':
       if (e.status === 'queued') return undefined; // the object's "stored" line says it
       if (e.status === 'sent') return `${e.time} forwarded ${e.sopInstanceUid} to ${e.destination}${e.warning ? ` (${e.warning})` : ''}`;

@@ -136,7 +136,8 @@ export function queueText(d: DestinationStatus): string {
 /** "retry at 12:04:05 · last error: connection refused" (local time), or undefined when all is well. */
 export function queueTrouble(d: DestinationStatus, now = Date.now()): string | undefined {
   const parts: string[] = [];
-  if (d.nextRetryAt && Date.parse(d.nextRetryAt) > now) parts.push(`retry at ${new Date(d.nextRetryAt).toLocaleTimeString()}`);
+  // A retry time with nothing pending (all dropped) would promise a send that does not come.
+  if (d.pending > 0 && d.nextRetryAt && Date.parse(d.nextRetryAt) > now) parts.push(`retry at ${new Date(d.nextRetryAt).toLocaleTimeString()}`);
   if (d.lastError && (parts.length || d.consecutiveFailures > 0 || d.failed > 0)) parts.push(`last error: ${d.lastError}`);
   return parts.length ? parts.join(' · ') : undefined;
 }

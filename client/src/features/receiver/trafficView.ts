@@ -150,8 +150,10 @@ export class TrafficView implements vscode.TreeDataProvider<TrafficNode>, vscode
           ...(d.lastError ? [`last error (${d.lastErrorAt}): ${d.lastError}`] : []),
         ].join('\n');
         item.iconPath = new vscode.ThemeIcon(d.failed || trouble ? 'warning' : !d.enabled ? 'debug-pause' : 'cloud-upload');
-        // Retry needs failed entries; Drop any entries.
-        item.contextValue = `traffic.destination${d.failed ? '.failed' : ''}${d.pending ? '.pending' : ''}`;
+        // Retry needs failed entries, or pending ones a running node holds back after failures
+        // (it then sends at once instead of at the retry time); Drop any entries.
+        const waiting = !!this.running() && d.pending > 0 && (d.consecutiveFailures > 0 || !!d.nextRetryAt);
+        item.contextValue = `traffic.destination${d.failed ? '.failed' : ''}${d.pending ? '.pending' : ''}${waiting ? '.waiting' : ''}`;
         return item;
       }
       case 'forwardFailure': {
