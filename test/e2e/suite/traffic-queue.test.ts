@@ -105,13 +105,15 @@ describe('Traffic view: the forward queue of a receiver started from the Devices
 
     const sent = await storescu('CT_FWD', 'RECV_FWD', port, samples());
     assert.equal(sent.code, 0, sent.output);
-    const s = await until(traffic, (t) => ['ARCHIVE', 'BACKUP'].every((id) => /retry at .* · last error: /.test(row(t, id)?.description ?? '')),
-      'both destinations show a retry time and the last error');
-    for (const [id, p] of [['ARCHIVE', archivePort], ['BACKUP', backupPort]] as const) {
-      const r = row(s, id)!;
-      assert.match(r.description ?? '', new RegExp(`^2 pending, 0 failed · retry at \\d{1,2}:\\d\\d:\\d\\d.* · last error: .*127\\.0\\.0\\.1:${p}`), `${id}'s row`);
+    // Both objects queued for each, nothing being sent between two attempts, the next attempt's
+    // time and why the last one failed (the destination's own address in it).
+    const waits = (t: TrafficState, id: string, p: number) =>
+      new RegExp(`^2 pending, 0 failed · retry at \\d{1,2}:\\d\\d:\\d\\d.* · last error: .*127\\.0\\.0\\.1:${p}`).test(row(t, id)?.description ?? '');
+    const s = await until(traffic, (t) => waits(t, 'ARCHIVE', archivePort) && waits(t, 'BACKUP', backupPort),
+      'both destinations show 2 pending, a retry time and the last error');
+    for (const id of ['ARCHIVE', 'BACKUP']) {
       // Retry is offered on a destination the running node holds back after failures, Drop on any with entries.
-      assert.equal(r.contextValue, 'traffic.destination.pending.waiting');
+      assert.equal(row(s, id)!.contextValue, 'traffic.destination.pending.waiting');
     }
     assert.equal(queueSection(s)!.description, '4 pending, 0 failed');
   });

@@ -143,7 +143,13 @@ export const receiverFeature: Feature = {
       );
       if (confirmed !== yes) return;
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
-      await vscode.workspace.fs.copy(vscode.Uri.file(source), target, { overwrite: false });
+      try {
+        await vscode.workspace.fs.copy(vscode.Uri.file(source), target, { overwrite: false });
+      } catch (error) {
+        if ((error as vscode.FileSystemError).code !== 'FileExists') throw error;
+        void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} is a sample already; it was left as it is.`);
+        return;
+      }
       void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(target)} as a sample${node.event.original ? ' (as received, before the rules)' : ' (after the rules)'}.`);
     };
 
