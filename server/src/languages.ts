@@ -47,6 +47,12 @@ export interface LanguageService {
   rename?(doc: TextDocument, position: Position, newName: string): WorkspaceEdit | null;
   /** Drops cached analysis of a closed document. */
   forget?(uri: string): void;
+  /**
+   * Builds what a first request needs (lexer, parser, dictionary indexes) on a small sample and
+   * forgets the sample: called once when the server is idle after `initialized`, so that the
+   * first file opened does not wait for it (docs/benchmarks.md, Activation).
+   */
+  warmUp?(): void;
 }
 
 export class LanguageRegistry {

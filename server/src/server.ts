@@ -202,7 +202,19 @@ connection.onInitialize((params): InitializeResult => {
   };
 });
 
+/** Once, after the client has its answer: lexers, parser and dictionary built before the first file opens. */
+function warmUp(): void {
+  for (const service of registry.all()) {
+    try {
+      service.warmUp?.();
+    } catch (error) {
+      logError(`warming up ${service.languageId}`, error);
+    }
+  }
+}
+
 connection.onInitialized(() => {
+  setImmediate(warmUp);
   if (hasConfigurationRequest && clientCapabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
     void connection.client
       .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })

@@ -199,7 +199,7 @@ describe('coercion parser', () => {
         // Line breaks never reach the lexer; a quote would open a string that runs to the end.
         if (!/[\n\r"]/.test(ch)) units.push(ch);
       }
-      const result = ruleLexer.tokenize(units.join(' '));
+      const result = ruleLexer().tokenize(units.join(' '));
       assert.deepEqual(result.errors, []);
       assert.equal(result.tokens.map((t) => t.image).join(''), units.join('').replace(/[ \t\uFEFF]/g, ''));
     });

@@ -118,15 +118,21 @@ export const ALL_TOKENS: TokenType[] = [
   BadChar,
 ];
 
-export const ruleLexer = new Lexer(ALL_TOKENS, {
-  positionTracking: 'onlyOffset',
-  ensureOptimizations: true,
-  skipValidations: true,
-});
+let lexer: Lexer | undefined;
+
+/**
+ * The lexer, built on first use rather than when the module loads (the extension loads this
+ * module at activation without necessarily parsing a rule). The token definitions are fixed, so
+ * Chevrotain's checks of them run in the unit tests (test/unit/grammar.test.ts), not on every start.
+ */
+export function ruleLexer(): Lexer {
+  lexer ??= new Lexer(ALL_TOKENS, { positionTracking: 'onlyOffset', ensureOptimizations: true, skipValidations: true });
+  return lexer;
+}
 
 /** Tokens of one line (which must not contain line breaks); offsets are characters. */
 export function lexLine(lineText: string): IToken[] {
-  return ruleLexer.tokenize(lineText).tokens;
+  return ruleLexer().tokenize(lineText).tokens;
 }
 
 /** Resolves `\n`, `\\` and `\"`; any other `\x` is kept as written (both characters). */

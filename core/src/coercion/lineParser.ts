@@ -140,9 +140,9 @@ class RuleLineParser extends EmbeddedActionsParser {
   /** Errors raised for BadWord tokens, withdrawn where such a word is acceptable (USER field). */
   private badWordErrors = new Map<Expression, SyntaxErrorInfo>();
 
-  constructor() {
-    // The grammar is fixed and covered by tests: skip Chevrotain's start-up validations (~ms per process).
-    super(ALL_TOKENS, { recoveryEnabled: false, maxLookahead: 1, skipValidations: true });
+  /** `validate`: run Chevrotain's grammar checks (the unit tests do; every start skipping them saves ms). */
+  constructor(validate = false) {
+    super(ALL_TOKENS, { recoveryEnabled: false, maxLookahead: 1, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -778,6 +778,11 @@ class RuleLineParser extends EmbeddedActionsParser {
     end = Math.max(end, (p.index ?? index).range.end.character);
     return { kind: 'RetiredSplit', source, delimiter, index, range: this.r(source.range.start.character, end) };
   }
+}
+
+/** Builds the parser with Chevrotain's grammar checks on: throws on an ambiguity or a left recursion (test/unit/grammar.test.ts). */
+export function checkRuleGrammar(): void {
+  new RuleLineParser(true);
 }
 
 let sharedParser: RuleLineParser | undefined;

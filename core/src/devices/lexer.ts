@@ -14,9 +14,15 @@ export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
 /** Anything else up to white space, a brace, a quote or a comment: keys, numbers, hosts, `*`. */
 export const Word = createToken({ name: 'Word', pattern: /[^\s{}"#]+/ });
 
-const allTokens = [WhiteSpace, Comment, QuotedString, LCurly, RCurly, Word];
+export const DEVICE_TOKENS = [WhiteSpace, Comment, QuotedString, LCurly, RCurly, Word];
 
-const lineLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+/**
+ * Built on the first line lexed, not when the module loads: the extension and the server load
+ * this module at start-up, and a process that never reads a .pacs file should not pay for the
+ * lexer (tens of ms of a cold start). The token definitions are fixed, so Chevrotain's checks
+ * of them run in the unit tests (test/unit/grammar.test.ts), not on every start.
+ */
+let lineLexer: Lexer | undefined;
 
 export interface LineTokens {
   tokens: IToken[];
@@ -26,6 +32,7 @@ export interface LineTokens {
 
 /** Lexes a single line; token offsets are columns within that line. */
 export function lexLine(line: string): LineTokens {
+  lineLexer ??= new Lexer(DEVICE_TOKENS, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true });
   const result = lineLexer.tokenize(line);
   return {
     tokens: result.tokens,

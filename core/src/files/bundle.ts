@@ -76,7 +76,42 @@ export function writeCodeCache(loaded: LoadedBundle<unknown>, file: string, cach
   if (!loaded.buildId) throw new Error(`${file} has no build id, so a cache could not be matched to it`);
   const data = Buffer.concat([Buffer.from(`${loaded.buildId}\n`, 'latin1'), loaded.script.createCachedData()]);
   const temp = `${cacheFile}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, data);
-  fs.renameSync(temp, cacheFile);
+  try {
+    fs.writeFileSync(temp, data);
+    fs.renameSync(temp, cacheFile);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
   return data.length;
+}
+
+/**
+ * A code cache the running program makes for itself, beside the bundle, for the next start: the
+ * language server and the extension run on the Node of VS Code's extension host (Electron, or
+ * code-server's Node), whose V8 would reject a cache the build made with another one. The name
+ * carries the V8 version, so that two runtimes sharing one dist/ keep their own.
+ */
+export function selfCacheFile(file: string): string {
+  return `${file.replace(/\.js$/, '')}.v8-${process.versions.v8}.codecache`;
+}
+
+/**
+ * Loads `file` with its own cache (selfCacheFile) and, when there was none that V8 accepted,
+ * writes one `afterMs` later (once the start-up work has compiled what it needs). Writing is
+ * best effort: a read-only install simply starts without a cache every time.
+ */
+export function loadBundleWithSelfCache<T>(file: string, parent: NodeJS.Module | undefined, afterMs: number): T {
+  const cacheFile = selfCacheFile(file);
+  const loaded = loadBundle<T>(file, parent, cacheFile);
+  if (!loaded.cacheAccepted && loaded.buildId) {
+    setTimeout(() => {
+      try {
+        writeCodeCache(loaded, file, cacheFile);
+      } catch {
+        // No cache this time; the next start tries again.
+      }
+    }, afterMs).unref();
+  }
+  return loaded.exports;
 }

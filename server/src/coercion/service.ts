@@ -1,5 +1,5 @@
 /** The coercion language (`pacs-coercion`, `*.coerce`) as a LanguageService. */
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createIncrementalValidator, type IncrementalValidator } from '../../../core/src/coercion/incrementalValidator';
 import { capDiagnostics, type CoreDiagnostic } from '../../../core/src/diagnostics';
 import type { Diagnostic } from 'vscode-languageserver/node';
@@ -17,6 +17,9 @@ import { codeActionsCoercion } from './codeActions';
 import { definitionCoercion, prepareRenameCoercion, referencesCoercion, renameCoercion } from './navigation';
 
 export const COERCION_LANGUAGE_ID = 'pacs-coercion';
+
+/** What warmUp() validates: a tag, a keyword, a function call, a variable and a condition. */
+const WARM_UP_RULES = '(0010,0010)=concat("A", $(x))\nPatientID=upper(PatientID) if (0008,0060)="CT"\n';
 
 export function createCoercionService(): LanguageService {
   const parsed = new ParsedDocuments();
@@ -69,10 +72,18 @@ export function createCoercionService(): LanguageService {
     references: (doc, position, includeDeclaration) => referencesCoercion(parsed.get(doc), doc.uri, position, includeDeclaration),
     prepareRename: (doc, position) => prepareRenameCoercion(parsed.get(doc), position),
     rename: (doc, position, newName) => renameCoercion(parsed.get(doc), doc.uri, position, newName),
-    forget: (uri) => {
-      parsed.forget(uri);
-      validated.delete(uri);
-      validators.delete(uri);
+    forget,
+    warmUp: () => {
+      const sample = TextDocument.create('pacs-workbench-warm-up:/rules.coerce', COERCION_LANGUAGE_ID, 0, WARM_UP_RULES);
+      coreDiagnostics(sample, 'strict');
+      semanticTokensCoercion(parsed.get(sample));
+      forget(sample.uri);
     },
   };
+
+  function forget(uri: string): void {
+    parsed.forget(uri);
+    validated.delete(uri);
+    validators.delete(uri);
+  }
 }

@@ -1,0 +1,19 @@
+/**
+ * dist/extension.js, what VS Code loads (package.json `main`): loads the extension's bundle
+ * (dist/extension-main.js, from extension.ts) with core/src/files/bundle.ts — read as one-byte
+ * text, and with the V8 code cache that an earlier start on the same runtime left beside it —
+ * instead of Node's loader, which reads it as UTF-8 and compiles all of it on every activation
+ * (docs/benchmarks.md, Activation). `require('vscode')` in the bundle still resolves through
+ * VS Code's own hook, as the bundle's module lives in this extension's folder.
+ */
+import * as path from 'node:path';
+import { loadBundleWithSelfCache } from '../../core/src/files/bundle';
+import type * as Extension from './extension';
+
+/** Late enough that activation and the first features' work have compiled what they use. */
+const CACHE_AFTER_MS = 10_000;
+
+const extension = loadBundleWithSelfCache<typeof Extension>(path.join(__dirname, 'extension-main.js'), module, CACHE_AFTER_MS);
+
+export const activate: typeof Extension.activate = (context) => extension.activate(context);
+export const deactivate: typeof Extension.deactivate = () => extension.deactivate();
