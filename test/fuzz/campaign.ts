@@ -9,10 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCorpus } from './corpus';
-import { Random } from './random';
+import { CORE_BATCH, CoreTarget } from './coreTargets';
+import { inputRandom } from './random';
+
+export { inputRandom };
 import { ApplyTarget, CheckTarget, LspTarget, ServeTarget, type FuzzInput, type Limits, type Problem, type Target } from './targets';
 
-export const TARGET_NAMES = ['lsp', 'check', 'apply', 'serve'] as const;
+/** The entry points (slow: a process or a round trip per input), then the in-process targets (core functions, fast). */
+export const TARGET_NAMES = ['lsp', 'check', 'apply', 'serve', 'core-text', 'core-dicom', 'core-pdu'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export interface CampaignOptions {
@@ -26,6 +30,8 @@ export interface CampaignOptions {
   limits?: Partial<Limits>;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** A target of one's own for a name (tests of the campaign itself); undefined: the real one. */
+  makeTarget?: (name: TargetName) => Target | undefined;
 }
 
 export interface Finding extends Problem {
@@ -57,7 +63,7 @@ export const DEFAULT_LIMITS: Limits = { inputTimeoutMs: 10_000, maxRssMb: 1024 }
 /** Distinct problems of one kind in one target that get a reproducer file (the rest are counted). */
 const REPRODUCERS_PER_KIND = 30;
 /** Inputs in flight at once per target: serve waits on timers, so it overlaps connections. */
-const CONCURRENCY: Record<TargetName, number> = { lsp: 1, check: 1, apply: 1, serve: 6 };
+const CONCURRENCY: Record<TargetName, number> = { 'lsp': 1, 'check': 1, 'apply': 1, 'serve': 6, 'core-text': 1, 'core-dicom': 1, 'core-pdu': 1 };
 
 function makeTarget(name: TargetName, corpus: ReturnType<typeof loadCorpus>, limits: Limits, scratch: string): Target {
   switch (name) {
@@ -65,15 +71,10 @@ function makeTarget(name: TargetName, corpus: ReturnType<typeof loadCorpus>, lim
     case 'check': return new CheckTarget(corpus, limits, scratch);
     case 'apply': return new ApplyTarget(corpus, limits, scratch);
     case 'serve': return new ServeTarget(corpus, limits, scratch);
+    case 'core-text': case 'core-dicom': case 'core-pdu': return new CoreTarget(name, corpus, limits, scratch);
   }
 }
 
-/** The generator of input n of target `name`: a hash of the three, so inputs do not depend on order. */
-export function inputRandom(seed: number, name: string, n: number): Random {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const c of `${name}#${n}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
-  return new Random(h);
-}
 
 function peakRssOfThisProcess(): number {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
@@ -87,7 +88,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pacsw-fuzz-scratch-'));
   const log = options.log ?? (() => undefined);
   const corpus = loadCorpus();
-  const targets = options.targets.map((name) => makeTarget(name, corpus, limits, scratch));
+  const targets = options.targets.map((name) => options.makeTarget?.(name) ?? makeTarget(name, corpus, limits, scratch));
   const byKey = new Map<string, Finding>();
   const stats: Record<string, TargetStats> = {};
   let started = Date.now();
@@ -95,7 +96,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   let total = 0;
   const more = (): boolean => Date.now() < deadline && (options.maxInputs === undefined || total < options.maxInputs);
 
+  // Once the campaign stops (its time is up, or the harness failed), the targets are stopped
+  // under the inputs still in flight: what those report then (a thread "died" with exit code 1,
+  // a killed server's failed write) is the stop, not the input.
+  let stopping = false;
   const record = (target: Target, n: number, input: FuzzInput, problem: Problem): void => {
+    if (stopping) return;
     const key = `${target.name}|${problem.kind}|${problem.detail.split('\n')[0].replace(/\d+/g, 'N').slice(0, 200)}`;
     const known = byKey.get(key);
     if (known) {
@@ -124,6 +130,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       let next = 0;
       let done = 0;
       const t0 = Date.now();
+      const batches = async (core: CoreTarget): Promise<void> => {
+        while (more()) {
+          const from = next;
+          const count = Math.min(CORE_BATCH, options.maxInputs === undefined ? CORE_BATCH : options.maxInputs - total);
+          next += count;
+          total += count;
+          const result = await core.runBatch(options.seed, from, count);
+          next = from + result.done; // a hang or a death ends a batch early: go on after that input
+          total -= count - result.done;
+          done += result.done;
+          for (const { n, problem } of result.problems) record(target, n, target.generate(inputRandom(options.seed, name, n)), problem);
+          if (Math.floor(done / 100_000) > Math.floor((done - result.done) / 100_000)) log(`${name}: ${done} inputs, ${Math.round(done / ((Date.now() - t0) / 1000))}/s`);
+        }
+      };
       const lane = async (): Promise<void> => {
         while (more()) {
           const n = next++;
@@ -140,7 +160,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           if (done % 1000 === 0) log(`${name}: ${done} inputs, ${Math.round(done / ((Date.now() - t0) / 1000))}/s`);
         }
       };
-      await Promise.all(Array.from({ length: CONCURRENCY[name] }, lane));
+      await (target instanceof CoreTarget ? batches(target) : Promise.all(Array.from({ length: CONCURRENCY[name] }, lane)));
       const seconds = (Date.now() - t0) / 1000;
       stats[name] = { inputs: done, seconds, inputsPerSecond: Math.round(done / Math.max(seconds, 0.001)), findings: 0, peakRssMb: 0 };
     }));
@@ -151,6 +171,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       }
     }
   } finally {
+    stopping = true;
     for (const t of targets) {
       await t.stop().catch(() => undefined);
       if (stats[t.name]) stats[t.name].peakRssMb = Math.round(t.peakRssMb());

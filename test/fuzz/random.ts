@@ -32,3 +32,10 @@ export class Random {
     return Math.max(1, Math.floor(Math.exp((this.u32() / 0x1_0000_0000) * Math.log(max))));
   }
 }
+
+/** The generator of input n of target `name`: a hash of the three, so inputs do not depend on order. */
+export function inputRandom(seed: number, name: string, n: number): Random {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  for (const c of `${name}#${n}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return new Random(h);
+}

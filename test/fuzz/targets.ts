@@ -73,22 +73,26 @@ function rssOf(pid: number | undefined): { now: number; peak: number } | undefin
   }
 }
 
-function textInput(rnd: Random, seeds: readonly string[], ext: string): FuzzInput {
-  const { input, applied } = mutate(rnd.pick(seeds), rnd, seeds, TEXT_MUTATORS, MAX_TEXT);
+function textInput(rnd: Random, seeds: readonly string[], ext: string, max: number): FuzzInput {
+  const { input, applied } = mutate(rnd.pick(seeds), rnd, seeds, TEXT_MUTATORS, max);
   // Now and then bytes, not characters: invalid UTF-8 reaches the readers too.
   if (rnd.chance(0.1)) {
-    const bytes = mutate(Buffer.from(input, 'utf8'), rnd, [], { 'bit-flip': BYTE_MUTATORS['bit-flip'], 'byte-set': BYTE_MUTATORS['byte-set'] }, MAX_TEXT);
+    const bytes = mutate(Buffer.from(input, 'utf8'), rnd, [], { 'bit-flip': BYTE_MUTATORS['bit-flip'], 'byte-set': BYTE_MUTATORS['byte-set'] }, max);
     return { ext, bytes: bytes.input, mutations: [...applied, ...bytes.applied] };
   }
   return { ext, bytes: Buffer.from(input, 'utf8'), mutations: applied };
 }
 
-/** A document of one of the three text languages, from the corpus. */
-function anyTextInput(rnd: Random, corpus: Corpus): FuzzInput {
+/** Text inputs of the in-process core-text target are capped lower: the big ones cost seconds each
+ *  there too (a 256 KB file nested 20,000 deep: 2.4 s), and they go through check and lsp anyway. */
+export const CORE_TEXT_MAX = 64 * 1024;
+
+/** A document of one of the three text languages, from the corpus, of at most `max` characters. */
+export function anyTextInput(rnd: Random, corpus: Corpus, max = MAX_TEXT): FuzzInput {
   const which = rnd.int(10);
-  if (which < 5) return textInput(rnd, corpus.coerce, '.coerce');
-  if (which < 8) return textInput(rnd, corpus.pacs, '.pacs');
-  return textInput(rnd, corpus.coerceTest, '.coerce-test');
+  if (which < 5) return textInput(rnd, corpus.coerce, '.coerce', max);
+  if (which < 8) return textInput(rnd, corpus.pacs, '.pacs', max);
+  return textInput(rnd, corpus.coerceTest, '.coerce-test', max);
 }
 
 // ------------------------------------------------------------------ lsp
@@ -324,6 +328,21 @@ export class CheckTarget implements Target {
 /** Rule files of the example workspace that have no errors (apply refuses others). */
 const APPLY_RULES = ['teaching-file-anonymise.coerce', 'outside-ct-import.coerce', 'swap-names.coerce', 'devices/rules/preceding.coerce'];
 
+/** A mutated DICOM file (Part 10 or DICOM JSON) and the rule file it goes through (its first "mutation", rules=N). */
+export function dicomInput(rnd: Random, corpus: Corpus): FuzzInput {
+  const seed = corpus.dicom[rnd.int(corpus.dicom.length)];
+  const isJson = seed[0] === 0x7b || seed[0] === 0x5b;
+  const mutators = isJson ? BYTE_MUTATORS : { ...BYTE_MUTATORS, ...DICOM_MUTATORS, ...DICOM_MUTATORS };
+  const { input, applied } = mutate(seed, rnd, corpus.dicom, mutators, MAX_BINARY);
+  return { ext: isJson ? '.json' : '.dcm', bytes: input, mutations: [`rules=${rnd.int(APPLY_RULES.length)}`, ...applied] };
+}
+
+/** The rule file of a DICOM input (its rules=N mutation), relative to the example workspace. */
+export function applyRulesOf(input: FuzzInput): string {
+  const index = Number(/^rules=(\d+)$/.exec(input.mutations[0] ?? '')?.[1] ?? 0);
+  return APPLY_RULES[index % APPLY_RULES.length];
+}
+
 export class ApplyTarget implements Target {
   readonly name = 'apply';
   private readonly thread: CliThread;
@@ -343,21 +362,14 @@ export class ApplyTarget implements Target {
   }
 
   generate(rnd: Random): FuzzInput {
-    const i = rnd.int(this.corpus.dicom.length);
-    const seed = this.corpus.dicom[i];
-    const isJson = seed[0] === 0x7b || seed[0] === 0x5b;
-    const mutators = isJson ? BYTE_MUTATORS : { ...BYTE_MUTATORS, ...DICOM_MUTATORS, ...DICOM_MUTATORS };
-    const { input, applied } = mutate(seed, rnd, this.corpus.dicom, mutators, MAX_BINARY);
-    // The rule file is part of the input: its index is the first "mutation".
-    return { ext: isJson ? '.json' : '.dcm', bytes: input, mutations: [`rules=${rnd.int(APPLY_RULES.length)}`, ...applied] };
+    return dicomInput(rnd, this.corpus);
   }
 
   private paths(input: FuzzInput): { inFile: string; outDir: string; rules: string } {
-    const index = Number(/^rules=(\d+)$/.exec(input.mutations[0] ?? '')?.[1] ?? 0);
     return {
       inFile: path.join(this.workspace, 'in', `fuzz${input.ext}`),
       outDir: path.join(this.workspace, 'out'),
-      rules: path.join(this.workspace, APPLY_RULES[index % APPLY_RULES.length]),
+      rules: path.join(this.workspace, applyRulesOf(input)),
     };
   }
 
@@ -424,6 +436,13 @@ function serveTable(): string {
   ].join('\n');
 }
 
+/** A mutated association byte stream; how it is sent (whole or in pieces, then FIN or silence) is its first "mutation". */
+export function pduInput(rnd: Random, corpus: Corpus): FuzzInput {
+  const { input, applied } = mutate(rnd.pick(corpus.pdu), rnd, corpus.pdu, { ...BYTE_MUTATORS, ...PDU_MUTATORS, ...PDU_MUTATORS }, MAX_BINARY);
+  const mode = `send=${rnd.pick(['whole', 'whole', 'pieces'])},${rnd.chance(0.92) ? 'fin' : 'silent'}`;
+  return { ext: '.pdu', bytes: input, mutations: [mode, ...applied] };
+}
+
 export class ServeTarget implements Target {
   readonly name = 'serve';
   private child: ChildProcess | undefined;
@@ -461,10 +480,7 @@ export class ServeTarget implements Target {
   }
 
   generate(rnd: Random): FuzzInput {
-    const { input, applied } = mutate(rnd.pick(this.corpus.pdu), rnd, this.corpus.pdu, { ...BYTE_MUTATORS, ...PDU_MUTATORS, ...PDU_MUTATORS }, MAX_BINARY);
-    // How the stream is sent is part of the input: in one write or in pieces; then FIN, or silence.
-    const mode = `send=${rnd.pick(['whole', 'whole', 'pieces'])},${rnd.chance(0.92) ? 'fin' : 'silent'}`;
-    return { ext: '.pdu', bytes: input, mutations: [mode, ...applied] };
+    return pduInput(rnd, this.corpus);
   }
 
   async run(input: FuzzInput): Promise<Problem | undefined> {
@@ -473,7 +489,7 @@ export class ServeTarget implements Target {
     const silent = mode.includes('silent');
     // A silent peer is ended by the node's timers (2 s here); one that sent FIN must be closed at once.
     const limit = silent ? 2000 + this.limits.inputTimeoutMs : this.limits.inputTimeoutMs;
-    const closed = await this.connection(input.bytes, mode.includes('pieces'), !silent, limit);
+    const { closed, detail } = await this.closesWithin(input.bytes, mode.includes('pieces'), !silent, limit);
     const rss = rssOf(this.child?.pid);
     if (rss) this.peak = Math.max(this.peak, rss.peak);
     if (this.child?.exitCode !== null) {
@@ -481,33 +497,47 @@ export class ServeTarget implements Target {
       await this.start();
       return { kind: 'died', detail: `pacsw serve exited (${this.child?.exitCode}); stderr: ${stderr.slice(-2000)}` };
     }
-    if (!closed) return { kind: 'hang', detail: `the connection was still open ${limit} ms after the stream (${mode})` };
+    if (!closed) return { kind: 'hang', detail: `the connection was still open ${limit} ms after the stream (${mode}) ${detail}` };
     if (rss && rss.now > this.limits.maxRssMb) return { kind: 'memory', detail: `serve RSS ${Math.round(rss.now)} MB (limit ${this.limits.maxRssMb} MB)` };
     if (++this.count % 50 === 0) return this.checkStore();
     return undefined;
   }
 
-  /** Sends the stream; resolves true when the node closed the connection within `limitMs`. */
-  private connection(bytes: Buffer, pieces: boolean, fin: boolean, limitMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port: this.port });
-      socket.setNoDelay(true);
-      const timer = setTimeout(() => {
-        socket.destroy();
-        resolve(false);
-      }, limitMs);
-      socket.on('error', () => undefined);
-      socket.on('data', () => undefined);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-      socket.once('connect', () => {
-        if (pieces) for (let at = 0; at < bytes.length; at += 1 + (at % 977)) socket.write(bytes.subarray(at, at + 1 + (at % 977)));
-        else socket.write(bytes);
-        if (fin) socket.end();
-      });
+  /**
+   * Sends the stream and tells whether the node closed the connection within `limitMs`. When it
+   * did not: stuck, or starved of CPU on a loaded machine? An echo association on a new
+   * connection tells them apart. When the node answers and closes that one in time, this
+   * connection is really left open (a hang); when it does not, the node is starved, and this
+   * connection gets another `limitMs` before it counts as a hang.
+   */
+  private async closesWithin(bytes: Buffer, pieces: boolean, fin: boolean, limitMs: number): Promise<{ closed: boolean; detail: string }> {
+    const c = this.connect(bytes, pieces, fin);
+    try {
+      if (await within(c.closed, limitMs) === 'ok') return { closed: true, detail: '' };
+      const probe = this.connect(this.corpus.pdu[0], false, true);
+      const answered = await within(probe.closed, limitMs) === 'ok';
+      probe.socket.destroy();
+      if (answered) return { closed: false, detail: 'while an echo association on a new connection was answered and closed in time' };
+      if (await within(c.closed, limitMs) === 'ok') return { closed: true, detail: '' };
+      return { closed: false, detail: `and ${limitMs} ms more; an echo association on a new connection was not closed in time either (starved by the machine's load, or stuck)` };
+    } finally {
+      c.socket.destroy();
+    }
+  }
+
+  /** A connection that sends `bytes` (whole or in pieces, then FIN or not); `closed` settles when the node closes it. */
+  private connect(bytes: Buffer, pieces: boolean, fin: boolean): { socket: net.Socket; closed: Promise<void> } {
+    const socket = net.connect({ host: '127.0.0.1', port: this.port });
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    socket.on('data', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.once('connect', () => {
+      if (pieces) for (let at = 0; at < bytes.length; at += 1 + (at % 977)) socket.write(bytes.subarray(at, at + 1 + (at % 977)));
+      else socket.write(bytes);
+      if (fin) socket.end();
     });
+    return { socket, closed };
   }
 
   /** Every file in the store reads back, and none is a temporary file (when the node is idle). */
