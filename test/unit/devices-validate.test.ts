@@ -44,7 +44,21 @@ describe('device language: validation', () => {
   });
 
   it('reports duplicate device IDs at the second one', () => {
-    assert.deepEqual(codes(device(BASE) + device(BASE)), [['duplicate-id', 7, 'error']]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+      }
+      device D {
+      //     ^ duplicate-id
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+      }
+    `, inServer);
   });
 
   it('checks AE titles: length, backslash, control characters, all spaces', () => {
@@ -103,11 +117,18 @@ describe('device language: validation', () => {
   });
 
   it('rejects AutoGet with AutoRtv, and Commit or MPPS as U', () => {
-    assert.deepEqual(codes(device([...BASE, 'services { autoget autortv commit U P mpps U }'])), [
-      ['autoget-and-autortv', 6, 'error'],
-      ['p-only-service', 6, 'error'],
-      ['p-only-service', 6, 'error'],
-    ]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+        services { autoget autortv commit U P mpps U }
+      //^^^^^^^^ autoget-and-autortv
+      //                                  ^ p-only-service
+      //                                           ^ p-only-service
+      }
+    `, inServer);
   });
 
   it('reports service entries without a role, with a role they cannot have, or unknown', () => {
@@ -169,36 +190,93 @@ describe('device language: validation', () => {
   });
 
   it('runs the coercion validator on inline rules at their absolute positions', () => {
-    const text = SERVER + device([...BASE, 'rules {', '  (0008,0050)=nosuchfunction(1)', '}']);
-    const { diagnostics } = validateDeviceText(text);
-    const d = diagnostics.find((x) => x.code === 'unknown-function');
-    assert.ok(d, JSON.stringify(diagnostics));
-    const lines = text.split('\n');
-    assert.equal(d.range.start.line, lines.findIndex((l) => l.includes('nosuchfunction')));
-    assert.equal(d.range.start.character, lines[d.range.start.line].indexOf('nosuchfunction'));
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+        rules {
+          (0008,0050)=nosuchfunction(1)
+      //              ^^^^^^^^^^^^^^ unknown-function
+        }
+      }
+    `, inServer);
   });
 
   it('warns that Workstation is retired and reports an unknown type', () => {
-    assert.deepEqual(codes(device(['type workstation', 'host h'])), [['workstation-retired', 2, 'warning']]);
-    assert.deepEqual(codes(device(['type scanner', 'host h'])), [['unknown-type', 2, 'error']]);
+    expectDiagnostics(`
+      device W {
+        type workstation
+      //     ^^^^^^^^^^^ workstation-retired (warning)
+        host h
+      }
+      device S {
+        type scanner
+      //     ^^^^^^^ unknown-type
+        host h
+      }
+    `, inServer);
   });
 
   it('reports unknown fields with a suggestion, and missing required fields', () => {
-    const { diagnostics } = validateDeviceText(SERVER + device(['type dicom', 'ae "A"', 'hots h', 'port 1']));
-    assert.deepEqual(diagnostics.map((d) => d.code), ['missing-field', 'unknown-field']);
-    assert.match(diagnostics[1].message, /Did you mean `host`\?/);
-    assert.deepEqual(codes(device(['type dicom', 'host h', 'port 1'])), [['missing-field', 1, 'error']]);
-    assert.deepEqual(codes(device(['ae "A"', 'host h'])), [['missing-field', 1, 'error']]);
+    const [missingHost, unknown] = expectDiagnostics(`
+      device D {
+      //     ^ missing-field
+        type dicom
+        ae "A"
+        hots h
+      //^^^^ unknown-field
+        port 1
+      }
+    `, inServer);
+    assert.match(missingHost.message, /needs `host`/);
+    assert.match(unknown.message, /Did you mean `host`\?/);
+    const [missingAe, missingType] = expectDiagnostics(`
+      device NOAE {
+      //     ^^^^ missing-field
+        type dicom
+        host h
+        port 1
+      }
+      device NOTYPE {
+      //     ^^^^^^ missing-field
+        ae "A"
+        host h
+      }
+    `, inServer);
+    assert.match(missingAe.message, /needs its AE title/);
+    assert.match(missingType.message, /needs a type/);
   });
 
   it('checks the server: AE title required, rule-set names, deploy targets without credentials', () => {
-    assert.deepEqual(codes('server s {\n  host h\n}\n', false), [['missing-field', 1, 'error']]);
-    assert.deepEqual(codes('server s {\n  ae "S"\n  rules global "x.coerce"\n  deploy orthanc "http://u:p@127.0.0.1:8042"\n  deploy ftp "x"\n}\n', false), [
-      ['unknown-rule-set', 3, 'error'],
-      ['deploy-credentials', 4, 'error'],
-      ['unknown-deploy-kind', 5, 'error'],
-    ]);
-    assert.deepEqual(codes('server a {\n  ae "A"\n}\nserver b {\n  ae "B"\n}\n', false), [['multiple-servers', 4, 'error']]);
+    const alone = (text: string) => validateDeviceText(text).diagnostics;
+    expectDiagnostics(`
+      server s {
+      //     ^ missing-field
+        host h
+      }
+    `, alone);
+    expectDiagnostics(`
+      server s {
+        ae "S"
+        rules global "x.coerce"
+      //      ^^^^^^ unknown-rule-set
+        deploy orthanc "http://u:p@127.0.0.1:8042"
+      //               ^^^^^^^^^^^^^^^^^^^^^^^^^^^ deploy-credentials
+        deploy ftp "x"
+      //       ^^^ unknown-deploy-kind
+      }
+    `, alone);
+    expectDiagnostics(`
+      server a {
+        ae "A"
+      }
+      server b {
+      ^^^^^^ multiple-servers
+        ae "B"
+      }
+    `, alone);
   });
 
   it('checks each deploy line by its kind: an Orthanc URL, a folder inside the workspace', () => {
@@ -216,11 +294,20 @@ describe('device language: validation', () => {
   });
 
   it('flags several values on one line and a repeated field', () => {
-    assert.deepEqual(codes(device([...BASE, 'host other'])), [['duplicate-field', 6, 'error']]);
-    assert.deepEqual(codes('device D { type dicom ae "X" host h port 1 }\n'), [
-      ...Array(2).fill(['missing-field', 1, 'error']),
-      ['extra-value', 1, 'error'],
-    ]);
+    expectDiagnostics(`
+      device D {
+        type dicom
+        ae "D_AE"
+        host 127.0.0.1
+        port 104
+        host other
+      //^^^^ duplicate-field
+      }
+      device E { type dicom ae "X" host h port 1 }
+      //     ^ missing-field
+      //     ^ missing-field
+      //                    ^^^^^^^^^^^^^^^^^^^^ extra-value
+    `, inServer);
   });
 
   it('orders rule sets: Preceding Global, device, Trailing Global (Self for scanned-in data)', () => {
