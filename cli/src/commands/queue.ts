@@ -138,7 +138,7 @@ function list(spool: ForwardSpool, dest: string, state: EntryState, json: boolea
   else {
     for (const e of entries) {
       const why = e.failure ? `  ${state === 'failed' ? 'failed' : 'failed before'} ${e.failure.at}: ${e.failure.reason}` : '';
-      console.log(`${e.key}  ${e.sopInstanceUid}  from ${e.deviceId ?? e.callingAe}  received ${e.receivedAt}  stored as ${e.source}${why}`);
+      console.log(`${e.key}  ${e.sopInstanceUid}  from ${e.deviceId ?? e.callingAe}  received ${e.receivedAt}  stored as ${e.source || '(not known: the entry was made again from its object after a crash)'}${why}`);
     }
   }
   return state === 'failed' && entries.length > 0 ? 1 : 0;

@@ -16,15 +16,43 @@ import { fsyncInPool } from '../dicom/files';
 
 /** Writes `data` to `file` via `temp` (same file system): all or nothing after a crash. */
 export async function writeFileDurable(temp: string, file: string, data: string | Uint8Array): Promise<void> {
-  let fd: number | undefined = fs.openSync(temp, 'w');
+  const fd = writeTemp(temp, data);
+  try {
+    await fsyncInPool(fd);
+  } catch (error) {
+    fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  closeAndRename(fd, temp, file);
+}
+
+/**
+ * Writes `data` to `file` via `temp` without a fsync: whole or absent after the process is
+ * killed, but after a power loss the name may survive with its contents cut. For what can be
+ * made again without them (the spool's pending entries, from their object).
+ */
+export function writeFileNow(temp: string, file: string, data: string | Uint8Array): void {
+  closeAndRename(writeTemp(temp, data), temp, file);
+}
+
+function writeTemp(temp: string, data: string | Uint8Array): number {
+  const fd = fs.openSync(temp, 'w');
   try {
     fs.writeFileSync(fd, data);
-    await fsyncInPool(fd);
+    return fd;
+  } catch (error) {
     fs.closeSync(fd);
-    fd = undefined;
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+function closeAndRename(fd: number, temp: string, file: string): void {
+  fs.closeSync(fd);
+  try {
     fs.renameSync(temp, file);
   } catch (error) {
-    if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(temp, { force: true });
     throw error;
   }

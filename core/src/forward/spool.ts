@@ -11,17 +11,21 @@
  *   <dir>/tmp/                            names being written; emptied on open
  *   <dir>/corrupt/                        entries that could not be read (never deleted silently)
  *
- * Every name appears by rename or link of a complete, fsynced file, and the folder is fsynced
- * before `enqueue` resolves, so after a crash an entry is either whole or absent, and an entry
- * is never durable before its object. Removing names needs no fsync: a removal lost in a crash
- * only means a delivery repeated (at-least-once), of the same object.
+ * Every name appears by rename or link of a complete file, and the folders are fsynced before
+ * `enqueue` resolves. A killed process leaves each entry whole or absent, and never an entry
+ * without its object (the object is linked first). A pending entry's contents are not fsynced:
+ * after a power loss one may be cut, and is then made again from its object, whose file meta
+ * has everything the sender needs (docs/forwarding.md says why: one fsync less per object).
+ * Removing names needs no fsync: a removal lost in a crash only means a delivery repeated
+ * (at-least-once), of the same object.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../dicom/files';
-import { freeBytes, linkOrCopy, syncDir, syncDirSync, writeFileDurable } from './durable';
+import { freeBytes, linkOrCopy, syncDir, syncDirSync, writeFileDurable, writeFileNow } from './durable';
+import { parsePart10Meta } from '../dicom/part10';
 import type { StoredObject } from '../receiver/types';
 
 /** What the receiver hands over for each stored object: its StoredObject, one shape for both. */
@@ -83,6 +87,7 @@ export interface SpoolOptions {
 const VERSION_TEXT = 'pacsw forward spool 1\n';
 const KEY_RE = /^[0-9a-z]{9}-[0-9a-z]{6}-[0-9a-f]{8}$/;
 const DEFAULT_MIN_FREE = 64 * 1024 * 1024;
+const NOT_JSON = 'not valid JSON';
 /** Entries kept in memory for the forwarder (about 500 bytes each). */
 const MAX_WRITTEN = 20000;
 /** Objects up to this size are read synchronously (microseconds from the page cache). */
@@ -213,13 +218,12 @@ export class ForwardSpool {
     const objectFile = this.objectPath(key);
     const created: string[] = [];
     try {
+      // The object first: a killed process never leaves an entry without its object.
       await linkOrCopy(obj.file, objectFile, path.join(this.tmpDir, `${key}.dcm`));
       created.push(objectFile);
-      // The object's name must be durable before any entry that refers to it.
-      await syncDir(this.objectsDir);
       const enqueuedAt = new Date().toISOString();
-      const dirs = new Set<string>();
-      await Promise.all(destinations.map(async (destination) => {
+      const dirs = new Set<string>([this.objectsDir]);
+      for (const destination of destinations) {
         const entry: QueueEntry = {
           v: 1, key, destination,
           sopClassUid: obj.sopClassUid, sopInstanceUid: obj.sopInstanceUid, transferSyntaxUid: obj.transferSyntaxUid,
@@ -227,11 +231,12 @@ export class ForwardSpool {
         };
         const pendingDir = this.ensureDest(destination, 'pending');
         const file = path.join(pendingDir, `${key}.json`);
-        await writeFileDurable(path.join(this.tmpDir, `${key}.${destinationDirName(destination)}.json`), file, JSON.stringify(entry) + '\n');
+        writeFileNow(path.join(this.tmpDir, `${key}.${destinationDirName(destination)}.json`), file, JSON.stringify(entry) + '\n');
         created.push(file);
         dirs.add(pendingDir);
         if (this.written.size < MAX_WRITTEN) this.written.set(`${destination}/${key}`, entry);
-      }));
+      }
+      // One group of folder fsyncs makes the object's name and its entries' names durable together.
       await Promise.all([...dirs].map((d) => syncDir(d)));
       this.refs.set(key, new Set(destinations));
       return key;
@@ -342,11 +347,39 @@ export class ForwardSpool {
       throw error;
     }
     const entry = parseEntry(text, key, destination);
-    if (typeof entry === 'string') {
+    if (typeof entry !== 'string') return entry;
+    const again = entry.startsWith(NOT_JSON) ? this.rebuild(destination, state, key) : undefined;
+    if (!again) {
       this.quarantine(file, `${destination}/${state}/${key}.json: ${entry}`);
       return undefined;
     }
-    return entry;
+    await writeFileDurable(path.join(this.tmpDir, `${key}.${destinationDirName(destination)}.rebuilt.json`), file, JSON.stringify(again) + '\n');
+    await syncDir(path.dirname(file));
+    this.log(`forward queue: ${destination}/${state}/${key}.json was cut (${entry}; a power loss?); made again from its object ${again.sopInstanceUid}`);
+    return again;
+  }
+
+  /**
+   * An entry made again from its object's file meta (SOP class and instance, transfer syntax,
+   * the sender's AE) and its key (the time): what a power loss may leave of a pending entry,
+   * whose contents enqueue does not fsync. Undefined when the object cannot tell.
+   */
+  private rebuild(destination: string, state: EntryState, key: string): QueueEntry | undefined {
+    let meta;
+    try {
+      meta = parsePart10Meta(fs.readFileSync(this.objectPath(key)));
+    } catch {
+      return undefined;
+    }
+    const sopClassUid = meta.text(0x00020002);
+    const sopInstanceUid = meta.text(0x00020003);
+    if (!sopClassUid || !sopInstanceUid) return undefined;
+    const at = new Date(parseInt(key.slice(0, 9), 36)).toISOString();
+    return {
+      v: 1, key, destination, sopClassUid, sopInstanceUid, transferSyntaxUid: meta.transferSyntax,
+      callingAe: meta.text(0x00020016) ?? '', receivedAt: at, enqueuedAt: at, source: '',
+      ...(state === 'failed' ? { failure: { reason: 'the reason was lost: the entry was made again from its object after a crash', at } } : {}),
+    };
   }
 
   readSync(destination: string, state: EntryState, key: string): QueueEntry | undefined {
@@ -359,7 +392,9 @@ export class ForwardSpool {
       throw error;
     }
     const entry = parseEntry(text, key, destination);
-    return typeof entry === 'string' ? undefined : entry;
+    if (typeof entry !== 'string') return entry;
+    // Only the forwarding process (read) writes the entry again; this one only shows it.
+    return entry.startsWith(NOT_JSON) ? this.rebuild(destination, state, key) : undefined;
   }
 
   private quarantine(file: string, why: string): void {
@@ -491,6 +526,7 @@ export class ForwardSpool {
     if (collect) {
       for (const name of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, name), { force: true, recursive: true });
     }
+    const objects = collect ? new Set(fs.readdirSync(this.objectsDir)) : undefined;
     for (const destination of this.destinations()) {
       const failed = new Set(this.keys(destination, 'failed'));
       for (const key of failed) this.addRef(key, destination);
@@ -500,11 +536,17 @@ export class ForwardSpool {
           if (collect) fs.rmSync(this.entryPath(destination, 'pending', key), { force: true });
           continue;
         }
+        if (objects && !objects.has(`${key}.dcm`) && !this.inFlight.has(key)) {
+          // Only a power loss before its enqueue resolved leaves this: never acknowledged, the sender sends it again.
+          fs.rmSync(this.entryPath(destination, 'pending', key), { force: true });
+          this.log(`forward queue: ${destination}/pending/${key}.json had no object (cut off by a crash before it was acknowledged); removed`);
+          continue;
+        }
         this.addRef(key, destination);
       }
     }
     if (!collect) return;
-    for (const name of fs.readdirSync(this.objectsDir)) {
+    for (const name of objects!) {
       const key = name.endsWith('.dcm') ? name.slice(0, -4) : '';
       if (!this.refs.has(key) && !this.inFlight.has(key)) fs.rmSync(path.join(this.objectsDir, name), { force: true });
     }
@@ -554,7 +596,7 @@ function parseEntry(text: string, key: string, destination: string): QueueEntry 
   try {
     e = JSON.parse(text) as QueueEntry;
   } catch (error) {
-    return `not valid JSON (${(error as Error).message})`;
+    return `${NOT_JSON} (${(error as Error).message})`;
   }
   if (!e || e.v !== 1) return 'not a version 1 queue entry';
   if (e.key !== key) return `names key ${JSON.stringify(e.key)}, not its file name`;
