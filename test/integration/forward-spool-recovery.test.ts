@@ -10,18 +10,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ForwardSpool } from '../../core/src/forward/spool';
-import { tempDir } from './peers';
+import { suiteTempDir } from './peers';
 import { makeForwarder, startRecordingScp, storeObjects, tableText, waitFor } from './forward/peers';
 
 describe('forward spool after a power loss', function () {
   this.timeout(30000);
-  let root: string;
-  beforeEach(() => {
-    root = tempDir('forward-recovery');
-  });
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const dir = suiteTempDir('forward-recovery');
 
   it('makes cut entries again from their object, removes entries without one, and delivers every acknowledged object', async () => {
+    const root = dir();
     const spoolDir = path.join(root, 'spool');
     const objects = storeObjects(path.join(root, 'store'), 3);
     const first = ForwardSpool.open(spoolDir, { lock: true, minFreeBytes: 0 });
