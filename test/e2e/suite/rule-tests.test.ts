@@ -1,6 +1,7 @@
 /**
  * Rule tests in a real VS Code: the Test Explorer lists the example tests, runs them through the
- * workbench's own commands (run all, run at the cursor as the gutter does, coverage), shows a
+ * workbench's own commands (run all, with a case that holds and one that does not beside the
+ * examples; run at the cursor as the gutter does; coverage), shows a
  * failing case's message at its expect line, keeps the list current as files change, and re-runs
  * on save when continuous run is on.
  */
@@ -50,12 +51,36 @@ describe('rule tests in the Test Explorer', () => {
     assert.equal(outside.children[0].line, 3);
   });
 
-  it('runs them all (Test: Run All Tests) and they pass', async () => {
-    const before = (await lastRun()).runs;
-    await vscode.commands.executeCommand('testing.runAll');
-    const { last } = await lastRun(before + 1);
-    assert.deepEqual(last?.failed, []);
-    assert.ok((last?.passed.length ?? 0) >= 30, `passed: ${last?.passed.length}`);
+  it('runs them all (Test: Run All Tests): every listed case runs, the examples pass and a case that does not hold fails', async () => {
+    // One case that holds and one that does not, beside the examples: a run that reported
+    // "passed" without evaluating, or skipped cases, would not give exactly this.
+    const sentinel = vscode.Uri.joinPath(workspaceRoot(), 'test-run-all.coerce-test');
+    await vscode.workspace.fs.writeFile(sentinel, Buffer.from([
+      'rules "outside-ct-import.coerce"',
+      '',
+      'case "the accession number is marked"',
+      '  from "samples/ct-outside.dcm"',
+      '  expect AccessionNumber is "EXT-A123"',
+      '',
+      'case "the accession number is kept"',
+      '  from "samples/ct-outside.dcm"',
+      '  expect AccessionNumber is "A123"',
+      '',
+    ].join('\n'), 'utf8'));
+    try {
+      const items = await itemsWhen((i) => i.some((f) => f.label === 'test-run-all.coerce-test' && f.children.length === 2), 'the sentinel test file');
+      const listed = items.flatMap((f) => f.children.map((c) => c.id)).sort();
+      const before = (await lastRun()).runs;
+      await vscode.commands.executeCommand('testing.runAll');
+      const { last } = await lastRun(before + 1);
+      const id = `${sentinel.toString()}#the accession number is kept`;
+      assert.deepEqual(last?.failed.map((f) => f.id), [id], 'exactly the case that does not hold fails');
+      assert.deepEqual([...last!.passed, id].sort(), listed, 'every other listed case ran and passed');
+      assert.ok(last!.passed.length >= 30, `passed: ${last!.passed.length}`);
+    } finally {
+      await vscode.workspace.fs.delete(sentinel);
+      await itemsWhen((i) => !i.some((f) => f.label === 'test-run-all.coerce-test'), 'the sentinel file to go');
+    }
   });
 
   it('a failing case gets its message at the failing expect line with expected and actual', async () => {
