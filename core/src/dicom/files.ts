@@ -230,12 +230,41 @@ export function fsyncInPool(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
+/** statfs f_type of the memory file systems, where fsync has no disk to wait for. */
+const MEMORY_FILE_SYSTEMS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
+/** Per folder: does it lie on a memory file system? Asked once per folder and process. */
+const inMemory = new Map<string, boolean>();
+
+function onMemoryFileSystem(dir: string): boolean {
+  let known = inMemory.get(dir);
+  if (known === undefined) {
+    try {
+      known = MEMORY_FILE_SYSTEMS.has(fs.statfsSync(dir).type);
+    } catch {
+      known = false;
+    }
+    inMemory.set(dir, known);
+  }
+  return known;
+}
+
+/**
+ * fsync where it costs least: synchronously on a memory file system (the kernel returns at
+ * once, and the thread pool's two hand-offs would be the whole cost of it), in the thread pool
+ * elsewhere (a disk may take milliseconds, which must not stall the other associations).
+ */
+function fsyncFor(dir: string, fd: number): Promise<void> | undefined {
+  if (!onMemoryFileSystem(dir)) return fsyncInPool(fd);
+  fs.fsyncSync(fd);
+  return undefined;
+}
+
 /**
  * Like writeFileAtomic, and durable when it resolves: the data is fsynced before the rename and
  * the folder after it, so a crash (or kill -9) leaves either the whole file or none under its
- * name; at most a `*.pacsw-tmp` file, which removeTemporaryFiles() clears. The two fsyncs run in
- * the thread pool, so one slow disk does not hold up other work of the process (the receiving
- * node's associations); the steps that only touch the page cache (open, write, close, rename)
+ * name; at most a `*.pacsw-tmp` file, which removeTemporaryFiles() clears. On a disk the two
+ * fsyncs run in the thread pool, so one slow disk does not hold up other work of the process
+ * (the receiving node's associations), on tmpfs synchronously (fsyncFor); the steps that only touch the page cache (open, write, close, rename)
  * are synchronous: as nine thread-pool round trips they cost the receiver more per object than
  * the writing itself (docs/benchmarks.md, DICOM network).
  */
@@ -250,7 +279,7 @@ export async function writeFileDurable(file: string, data: Uint8Array[]): Promis
   try {
     fd = openCreating(temp, dir);
     for (let i = 0; i < data.length; i += 512) writeAll(fd, data.slice(i, i + 512));
-    await fsyncInPool(fd);
+    await fsyncFor(dir, fd);
     fs.closeSync(fd);
     fd = undefined;
     fs.renameSync(temp, file);
@@ -261,7 +290,7 @@ export async function writeFileDurable(file: string, data: Uint8Array[]): Promis
   }
   const folder = fs.openSync(dir, 'r');
   try {
-    await fsyncInPool(folder);
+    await fsyncFor(dir, folder);
   } finally {
     fs.closeSync(folder);
   }
