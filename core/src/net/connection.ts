@@ -4,12 +4,15 @@
  * fragments into DIMSE messages, and fragmented sending bounded by the peer's maximum PDU.
  *
  * Bytes are not copied per fragment: a PDU that lies inside one socket chunk is a view of it,
- * a dataset is the list of its fragments joined once (with room in front for a file meta when
- * asked, so that the receiver does not copy it a second time), and sending writes a 12-byte header plus
+ * a dataset is the list of its fragments joined once, and sending writes a 12-byte header plus
  * a view of the caller's dataset for each fragment (corked, so Node hands them to one writev).
+ * With `datasetHeadroom` (our receiver) each fragment is copied on arrival into reused memory
+ * (datasetMemory.ts) with room in front for a file meta, so the receiver copies it no second
+ * time; the message's `release` gives that memory back once the handler is done with it.
  */
 import type { Socket } from 'node:net';
 import { NO_DATASET, decodeCommand, type Command } from './dimse';
+import { giveBackDatasetMemory, growDatasetMemory, takeDatasetMemory } from './datasetMemory';
 import { ABORT_REASON, PDU, PduError, decodePdata, encodeAbort, pdataHeader } from './pdu';
 
 /** Association-phase PDUs carry contexts and user data: a generous but finite bound. */
@@ -28,6 +31,11 @@ export interface Message {
   datasetTooLarge?: number;
   /** Free bytes in front of `dataset` in its own memory (ConnectionLimits datasetHeadroom). */
   headroom: number;
+  /**
+   * With datasetHeadroom: gives the data set's memory back for the next object. Call it once
+   * nothing uses `dataset` (or a view of it) any more; without the call it is garbage-collected.
+   */
+  release?(): void;
 }
 
 export interface ConnectionLimits {
@@ -35,8 +43,9 @@ export interface ConnectionLimits {
   maxReceivePdu: number;
   maxDatasetBytes?: number;
   /**
-   * When set, every data set is joined into memory of its own with this many free bytes in
-   * front (for a header the handler adds); otherwise a data set in one fragment stays a view.
+   * When set, every data set is assembled in memory of its own with this many free bytes in
+   * front (for a header the handler adds), reused once released (Message release); otherwise
+   * a data set in one fragment stays a view.
    */
   datasetHeadroom?: number;
 }
@@ -67,6 +76,8 @@ export class DicomConnection {
   private contextId = -1;
   private dataParts: Buffer[] = [];
   private dataBytes = 0;
+  /** With datasetHeadroom: where the data set is assembled (headroom, then its bytes). */
+  private assembly: Buffer | undefined;
 
   constructor(readonly socket: Socket, public limits: ConnectionLimits, private readonly on: ConnectionHandlers) {
     socket.setNoDelay(true);
@@ -227,6 +238,14 @@ export class DicomConnection {
     return out;
   }
 
+  /** Copies a data set fragment to byte `at` of the data set being assembled (after the headroom). */
+  private assemble(headroom: number, at: number, fragment: Buffer): void {
+    const need = headroom + at + fragment.length;
+    const limit = headroom + (this.limits.maxDatasetBytes ?? need);
+    this.assembly = this.assembly ? growDatasetMemory(this.assembly, headroom + at, need, limit) : takeDatasetMemory(need);
+    fragment.copy(this.assembly, headroom + at);
+  }
+
   private onPdata(body: Buffer[]): void {
     for (const pdv of decodePdata(body)) {
       if (pdv.command) {
@@ -243,17 +262,28 @@ export class DicomConnection {
       } else {
         if (!this.command) throw new PduError('a data set fragment arrived without its command', ABORT_REASON.unexpectedPdu);
         if (pdv.contextId !== this.contextId) throw new PduError(`data set fragment on presentation context ${pdv.contextId}, its command was on ${this.contextId}`, ABORT_REASON.unexpectedPdu);
-        for (const d of pdv.data) this.dataBytes += d.length;
         const bound = this.limits.maxDatasetBytes;
-        if (bound === undefined || this.dataBytes <= bound) this.dataParts.push(...pdv.data);
-        else this.dataParts = [];
+        const headroom = this.limits.datasetHeadroom ?? 0;
+        for (const d of pdv.data) {
+          const at = this.dataBytes;
+          this.dataBytes += d.length;
+          if (bound !== undefined && this.dataBytes > bound) this.dataParts = [];
+          else if (headroom > 0) this.assemble(headroom, at, d);
+          else this.dataParts.push(d);
+        }
         if (!pdv.last) continue;
         const m: Message = { contextId: this.contextId, command: this.command, headroom: 0 };
-        const headroom = this.limits.datasetHeadroom ?? 0;
         if (bound !== undefined && this.dataBytes > bound) m.datasetTooLarge = this.dataBytes;
         else if (headroom > 0) {
-          m.dataset = joinAfter(headroom, this.dataParts, this.dataBytes);
+          const memory = this.assembly ?? takeDatasetMemory(headroom);
+          this.assembly = undefined;
+          m.dataset = memory.subarray(headroom, headroom + this.dataBytes);
           m.headroom = headroom;
+          let lent = true;
+          m.release = () => {
+            if (lent) giveBackDatasetMemory(memory);
+            lent = false;
+          };
         } else m.dataset = this.dataParts.length === 1 ? this.dataParts[0] : Buffer.concat(this.dataParts, this.dataBytes);
         this.command = undefined;
         this.dataParts = [];
@@ -265,11 +295,3 @@ export class DicomConnection {
   }
 }
 
-/** `parts` joined into new memory of their own, `headroom` free bytes in front of them. */
-function joinAfter(headroom: number, parts: Buffer[], bytes: number): Buffer {
-  // allocUnsafeSlow: never a slice of Node's shared pool, so the bytes in front belong to no one else.
-  const out = Buffer.allocUnsafeSlow(headroom + bytes);
-  let p = headroom;
-  for (const part of parts) p += part.copy(out, p);
-  return out.subarray(headroom);
-}

@@ -229,6 +229,7 @@ class ScpSession {
       try {
         if (!this.stopping && !this.conn.closed) await this.answer(m, context.transferSyntax);
       } finally {
+        m.release?.();
         this.busy--;
         this.armIdle();
       }

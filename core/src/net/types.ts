@@ -50,7 +50,11 @@ export interface StoreRequestEvent {
   transferSyntaxUid: string;
   priority: number;
   moveOriginator?: { ae: string; messageId: number };
-  /** Exactly the bytes received (no file meta), never re-encoded. */
+  /**
+   * Exactly the bytes received (no file meta), never re-encoded. With ScpOptions
+   * datasetHeadroom its memory is reused for a later object once the promise store() returned
+   * has settled: a handler keeps no view of it beyond that (copy what must outlive the answer).
+   */
   dataset: Buffer;
   /**
    * Bytes just in front of `dataset`, in its own memory, that nothing else uses (ScpOptions
@@ -94,7 +98,10 @@ export interface ScpOptions {
   idleTimeoutMs: number;
   /** Bound on one data set in memory: larger ones are answered 0xA700 and dropped (default 2 GiB - 1). */
   maxDatasetBytes?: number;
-  /** Free bytes to keep in front of each received data set (StoreRequestEvent headroom); default 0. */
+  /**
+   * Free bytes to keep in front of each received data set (StoreRequestEvent headroom); default
+   * 0. When set, data sets are assembled in memory reused from object to object (StoreRequestEvent dataset).
+   */
   datasetHeadroom?: number;
 }
 
