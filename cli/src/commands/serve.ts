@@ -3,6 +3,7 @@ import { forwardingWanted, hex4, startForwarding, type ForwardEvent, type Forwar
 import { loadTlsOptions, type TlsOptions } from '../../../core/src/net/tls';
 import { startReceiver, ReceiverTableError, type Receiver, type StoredObject } from '../../../core/src/receiver';
 import { parseArgs, UsageError } from '../args';
+import { batchedLines } from '../batchedLines';
 import { readControl } from '../serveControl';
 import { DEFAULT_STORE_HINT, defaultStoreDir } from '../storeDir';
 
@@ -99,19 +100,6 @@ function describeForward(e: Extract<ForwardEvent, { event: 'forward' }>): { text
   }
 }
 
-/**
- * Writes `text`, together with whatever else is written to `stream` in the same turn of the
- * event loop: an object makes several lines at once (stored, queued, sent), and one write per
- * line (a system call and a wake-up of the reader each) was a measurable part of the node's CPU.
- */
-function writeSoon(stream: NodeJS.WriteStream, text: string): void {
-  if (!stream.writableCorked) {
-    stream.cork();
-    setImmediate(() => stream.uncork());
-  }
-  stream.write(text);
-}
-
 export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args, { values: ['devices', 'server', 'store', 'host', 'port', 'tls-port', 'tls-cert', 'tls-key', 'tls-ca', 'forward-tls-ca'], flags: ['json', 'keep-originals', 'control'] });
   if (parsed.flags.has('help')) {
@@ -125,13 +113,23 @@ export async function run(args: string[]): Promise<number> {
   const keyFile = parsed.values.get('tls-key');
   if (!!certFile !== !!keyFile) throw new UsageError('--tls-cert and --tls-key go together');
   const json = parsed.flags.has('json');
+  // Per-object events are batched (batchedLines); any other event goes out at once, after them.
+  const stdout = batchedLines((text) => process.stdout.write(text));
+  const routine = (e: NodeEvent): boolean => e.event === 'object' || e.event === 'forward' || e.event === 'queue';
   const print = (e: NodeEvent): void => {
     if (json) {
-      writeSoon(process.stdout, `${JSON.stringify(e)}\n`);
+      const line = `${JSON.stringify(e)}\n`;
+      if (routine(e)) stdout.later(line);
+      else stdout.now(line);
       return;
     }
     const d = describe(e);
-    if (d) writeSoon(d.error ? process.stderr : process.stdout, `${d.text}\n`);
+    if (!d) return;
+    if (d.error) {
+      stdout.flush();
+      process.stderr.write(`${d.text}\n`);
+    } else if (routine(e)) stdout.later(`${d.text}\n`);
+    else stdout.now(`${d.text}\n`);
   };
   let tls;
   let forwardTls: TlsOptions | undefined;
@@ -212,6 +210,7 @@ export async function run(args: string[]): Promise<number> {
     // E.g. another pacsw serve forwards from this store: receiving without queueing would lose copies.
     forwardingReady(undefined);
     await receiver.close(false);
+    stdout.flush();
     process.stderr.write(`pacsw serve: cannot start forwarding: ${(error as Error).message}\n`);
     return 1;
   }
@@ -230,5 +229,6 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   stopControl?.();
+  stdout.flush();
   return 0;
 }
