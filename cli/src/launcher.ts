@@ -3,8 +3,8 @@
  * dist/pacsw-apply.js for `pacsw apply` and its worker threads, dist/pacsw-cli.js (every
  * command) otherwise — and runs it with the V8 code cache the build made by running it
  * (dist/<bundle>.codecache), so that a command does not first compile the functions it needs.
- * Measured on a 1-file apply: the apply bundle with its cache saves about 80 ms of CPU against
- * the whole CLI (docs/rule-engine.md, Benchmark). Loading: core/src/files/bundle.ts.
+ * Measured on a 1-file apply: about 60 ms less CPU per start than the whole CLI with its cache
+ * (docs/rule-engine.md, Benchmark). Loading: core/src/files/bundle.ts.
  */
 import * as path from 'node:path';
 import { isMainThread, workerData } from 'node:worker_threads';
