@@ -451,7 +451,8 @@ describe('coercion tree utilities', () => {
   });
 });
 
-describe('coercion parser robustness', () => {
+describe('coercion parser robustness', function () {
+  this.timeout(30_000); // 3,000 inputs parsed whole and line by line: seconds on a loaded 2-core machine
   // Deterministic pseudo-random inputs built from the language's pieces and some garbage.
   const FRAGMENTS = ['(', ')', ',', '=', '"', '\\', '#', '$(', '$', '@', 'SEQ', 'USER', 'seq', 'concat', '0010', 'ab', '1.2', ' ',
     '\t', '"x"', '(0010,0010)', '\u00e9', '\n', '\r\n', '\r', '_', '0', 'if(', 'NULL()', '\uFEFF', '\u{1F600}', '-'];
