@@ -13,8 +13,10 @@ import { hasCommand, startStorescp, stopAllPeers, tempDir } from './peers';
 
 const N = Number(process.env.PACSW_SOAK_OBJECTS ?? 10000);
 const CHILD = path.join(__dirname, 'forward', 'soak-child.js');
+/** Heap growth allowed from start to end (after a full GC each; measured: about 1 MiB): 400 bytes per object at 10,000. */
+const HEAP_GROWTH_MAX = 4 * 1048576;
 
-interface Sample { phase: string; rss: number; fds: number; n?: number; ms?: number; status?: { failed: number; pending: number } }
+interface Sample { phase: string; rss: number; heap: number; fds: number; n?: number; ms?: number; status?: { failed: number; pending: number } }
 
 describe('forward soak', function () {
   this.timeout(600000);
@@ -53,7 +55,10 @@ describe('forward soak', function () {
     // The first tenth warms up (JIT, buffers); after that RSS may not keep growing with the count.
     assert.ok(done.rss - mid[0].rss < 64 * 1048576, `RSS grew with the number of objects (MiB: ${rssSeries})`);
     assert.ok(Math.max(...samples.map((s) => s.rss)) < 400 * 1048576, `RSS above 400 MiB (MiB: ${rssSeries})`);
+    // RSS moves with the allocator; the heap in use after a full GC is what a leak of JS objects grows.
+    const heapSeries = samples.filter((s) => s.phase !== 'enqueued' || s.n! > 100).map((s) => mb(s.heap)).join(' ');
+    assert.ok(done.heap - start.heap < HEAP_GROWTH_MAX, `the JS heap grew by ${mb(done.heap - start.heap)} MiB over ${N} objects (MiB: ${heapSeries})`);
     assert.ok(done.fds <= start.fds, `descriptors leaked: ${start.fds} at the start, ${done.fds} at the end (series: ${samples.map((s) => s.fds).join(' ')}; at the end: ${JSON.stringify((done as { what?: string[] }).what)})`);
-    console.log(`      soak: ${N} objects in ${done.ms} ms; RSS MiB ${rssSeries}; fds ${samples.map((s) => s.fds).join(' ')}`);
+    console.log(`      soak: ${N} objects in ${done.ms} ms; RSS MiB ${rssSeries}; heap MiB ${heapSeries}; fds ${samples.map((s) => s.fds).join(' ')}`);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A forwarding process for the soak test: enqueues N small objects (written as the receiver
  * stores them) for one destination, `inFlight` at a time, while the forwarder sends them; prints
- * one JSON line with RSS and open file descriptors at the start, after each tenth, and once
+ * one JSON line with RSS, the JS heap in use (after a full GC) and open file descriptors at the start, after each tenth, and once
  * everything is delivered and the association released.
  *
  * usage: node soak-child.js SPOOL STORE PORT AE N
@@ -22,7 +22,8 @@ function sample(phase: string, extra: Record<string, unknown> = {}): void {
       return '?';
     }
   });
-  process.stdout.write(JSON.stringify({ phase, rss: process.memoryUsage().rss, fds: names.length, what, ...extra }) + '\n');
+  const memory = process.memoryUsage();
+  process.stdout.write(JSON.stringify({ phase, rss: memory.rss, heap: memory.heapUsed, fds: names.length, what, ...extra }) + '\n');
 }
 
 async function drained(forwarder: ReturnType<typeof makeForwarder>['forwarder'], n: number): Promise<void> {
