@@ -4,7 +4,8 @@
  * DCMTK storescp, against storescu → storescp directly, same files, same run, rounds
  * alternating. Reports end-to-end files/s (first send to last arrival at storescp) and the
  * latency from send (storescu's "Sending file") to arrival (the file appearing in storescp's
- * folder), median and p95. Target: forwarded throughput at least 0.5 of direct.
+ * folder), median and p95, and pacsw serve's own CPU time per object (/proc: the figure that
+ * stays meaningful on a loaded machine). Target: forwarded throughput at least 0.5 of direct.
  * Run with `npm run bench forward` (or `node out/bench/forward.bench.js [--quick]` after tsc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -59,13 +60,23 @@ function table(sinkPort: number | undefined, name: string): string {
   return file;
 }
 
-interface Run { ms: number; latencies: number[] }
+interface Run { ms: number; latencies: number[]; /** CPU time (user + system) of pacsw serve per object, when it was in the path. */ cpuMsPerObject?: number }
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; undefined elsewhere). */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks: 100 per second on Linux
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * One storescu run of every input to `port`, and the time each file appears in `sinkDir`:
  * throughput from the first send to the last arrival, latency per object.
  */
-async function run(port: number, calledAe: string, inputs: { dir: string; uidOf: Map<string, string> }, sinkDir: string, nameOf = (f: string) => /^CT\.(.+)$/.exec(f)?.[1]): Promise<Run> {
+async function run(port: number, calledAe: string, inputs: { dir: string; uidOf: Map<string, string> }, sinkDir: string, servePid?: number, nameOf = (f: string) => /^CT\.(.+)$/.exec(f)?.[1]): Promise<Run> {
   const arrived = new Map<string, number>();
   fs.mkdirSync(sinkDir, { recursive: true });
   const watcher = fs.watch(sinkDir, (_, name) => {
@@ -73,6 +84,7 @@ async function run(port: number, calledAe: string, inputs: { dir: string; uidOf:
     if (uid && !arrived.has(uid)) arrived.set(uid, performance.now());
   });
   const sent = new Map<string, number>();
+  const cpu0 = servePid === undefined ? undefined : cpuMs(servePid);
   const t0 = performance.now();
   const child = spawn('storescu', ['-v', '+sd', '-xe', '--max-pdu', '65536', '-aet', 'STORESCU', '-aec', calledAe, '127.0.0.1', String(port), inputs.dir], { env: dcmtkEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let pending = '';
@@ -97,9 +109,10 @@ async function run(port: number, calledAe: string, inputs: { dir: string; uidOf:
     await new Promise((r) => setTimeout(r, 5));
   }
   watcher.close();
+  const cpu1 = servePid === undefined ? undefined : cpuMs(servePid);
   const last = Math.max(...arrived.values());
   const latencies = [...arrived].map(([uid, at]) => at - (sent.get(uid) ?? t0));
-  return { ms: last - t0, latencies };
+  return { ms: last - t0, latencies, cpuMsPerObject: cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / FILES : undefined };
 }
 
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
@@ -124,13 +137,13 @@ async function main(): Promise<void> {
   try {
     // One warm-up through the node (JIT, first association), not counted.
     await run(node.port, 'PACSW', inputs, emptied(sinkDir));
-    await run(receiver.port, 'PACSW', inputs, path.join(emptied(receiverStore), 'CT1'), storedName);
+    await run(receiver.port, 'PACSW', inputs, path.join(emptied(receiverStore), 'CT1'), undefined, storedName);
     for (let round = 0; round < ROUNDS; round++) {
       for (const who of round % 2 ? ['forward', 'receive', 'direct'] as const : ['direct', 'receive', 'forward'] as const) {
         emptied(sinkDir);
         if (who === 'direct') rows.direct.push(await run(sink.port, 'SINK', inputs, sinkDir));
-        else if (who === 'forward') rows.forward.push(await run(node.port, 'PACSW', inputs, sinkDir));
-        else rows.receive.push(await run(receiver.port, 'PACSW', inputs, path.join(emptied(receiverStore), 'CT1'), storedName));
+        else if (who === 'forward') rows.forward.push(await run(node.port, 'PACSW', inputs, sinkDir, node.pid));
+        else rows.receive.push(await run(receiver.port, 'PACSW', inputs, path.join(emptied(receiverStore), 'CT1'), receiver.pid, storedName));
       }
     }
   } finally {
@@ -143,9 +156,12 @@ async function main(): Promise<void> {
   const line = (who: 'direct' | 'forward' | 'receive', name: string): Record<string, unknown> => {
     const ms = median(rows[who]);
     const lat = rows[who].flatMap((r) => r.latencies);
+    const cpu = rows[who].map((r) => r.cpuMsPerObject).filter((c): c is number => c !== undefined);
     return {
       suite: 'forward', name: `${name}, 40 KB × ${FILES}`, runs: rows[who].length, medianMs: Math.round(ms),
       filesPerSecond: Math.round((FILES / ms) * 1000), latencyMedianMs: Math.round(pct(lat, 0.5)), latencyP95Ms: Math.round(pct(lat, 0.95)),
+      // Under load wall time measures the queue for the CPU; the node's own CPU per object does not.
+      ...(cpu.length ? { serveCpuMsPerObject: Math.round(pct(cpu, 0.5) * 100) / 100 } : {}),
     };
   };
   const direct = line('direct', 'storescu → storescp directly');
@@ -157,9 +173,13 @@ async function main(): Promise<void> {
   for (const l of [direct, receive, forward]) console.log('BENCH ' + JSON.stringify(l));
   const loadAfter = os.loadavg();
   console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after`);
-  console.log(['measurement'.padEnd(72), 'files/s', ' latency median', ' p95', ' × direct'].join(' '));
+  console.log(['measurement'.padEnd(72), 'files/s', ' latency median', ' p95', ' × direct', ' serve CPU/object'].join(' '));
   for (const l of [direct, receive, forward]) {
-    console.log(`${String(l.name).padEnd(72)} ${String(l.filesPerSecond).padStart(7)} ${`${l.latencyMedianMs} ms`.padStart(15)} ${`${l.latencyP95Ms} ms`.padStart(8)} ${String(l.throughputVsDirect ?? '').padStart(9)}`);
+    const cpu = l.serveCpuMsPerObject === undefined ? '' : `${(l.serveCpuMsPerObject as number).toFixed(2)} ms`;
+    console.log(`${String(l.name).padEnd(72)} ${String(l.filesPerSecond).padStart(7)} ${`${l.latencyMedianMs} ms`.padStart(15)} ${`${l.latencyP95Ms} ms`.padStart(8)} ${String(l.throughputVsDirect ?? '').padStart(9)} ${cpu.padStart(17)}`);
+  }
+  if (typeof forward.serveCpuMsPerObject === 'number' && typeof receive.serveCpuMsPerObject === 'number') {
+    console.log(`the forward half (queue + sending) costs serve ${(forward.serveCpuMsPerObject - receive.serveCpuMsPerObject).toFixed(2)} ms of CPU per object (medians)`);
   }
   const dir = path.resolve(__dirname, '../../bench/results');
   fs.mkdirSync(dir, { recursive: true });
