@@ -12,6 +12,7 @@ import { capDiagnostics, MAX_DIAGNOSTICS_PER_FILE, type CoreDiagnostic } from '.
 import { parseRuleFile } from '../../core/src/coercion/fileParser';
 import { validateRuleFile } from '../../core/src/coercion/validate';
 import { validateRuleTest } from '../../core/src/ruletest/validate';
+import { editDistance, editDistanceAtMost } from '../../core/src/text/editDistance';
 import { repoRoot } from '../repo';
 
 /** Longest message allowed: the longest fixed text (the rule-test line forms, ~310) and a few excerpts. */
@@ -91,5 +92,36 @@ describe('findings per file are capped', () => {
     assert.equal(capped[9].severity, 'warning');
     assert.equal(capped[9].range.start.line, 18);
     assert.match(capped[9].message, /^292 more problems from here on are not shown \(at most 10 per file\)/);
+  });
+});
+
+describe('rule tests: bounded work on unknown attribute keywords', function () {
+  this.timeout(120_000);
+
+  it('suggests keywords for the first 200 unknown ones of a file only, and 5,000 distinct ones finish in bounded time', () => {
+    // Found by npm run fuzz (core-text): each unknown keyword was compared with 1,100 dictionary
+    // keywords by the full edit distance, 15 ms a line; 367 lines took 5.5 s to validate and as
+    // long again to format. A bound (30 s, generous for a loaded machine), not a measurement.
+    const letters = (i: number): string => String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + (Math.floor(i / 26) % 26)) + String.fromCharCode(97 + Math.floor(i / 676));
+    const text = `rules "x.coerce"\ncase "c"\n${Array.from({ length: 5000 }, (_, i) => `  expect Accession${letters(i)}umber is absent`).join('\n')}\n`;
+    const started = Date.now();
+    const unknown = validateRuleTest(text).diagnostics.filter((d) => d.code === 'test-unknown-attribute');
+    assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
+    assert.equal(unknown.length, 5000);
+    assert.match(unknown[0].message, /^unknown attribute keyword `Accessionaaaumber`; did you mean `AccessionNumber`\?/);
+    assert.match(unknown[199].message, /did you mean/);
+    assert.doesNotMatch(unknown[200].message, /did you mean/);
+  });
+
+  it('the banded edit distance agrees with the full one up to its bound', () => {
+    const words = ['', 'a', 'ab', 'ba', 'abc', 'acb', 'kitten', 'sitting', 'accessionnumber', 'accessionnummer', 'patientname', 'patinetname', 'xyzxyzxyz'];
+    for (const a of words) {
+      for (const b of words) {
+        for (const max of [0, 1, 2, 3, 5]) {
+          const full = editDistance(a, b);
+          assert.equal(editDistanceAtMost(a, b, max), full <= max ? full : max + 1, `${a} ${b} ${max}`);
+        }
+      }
+    }
   });
 });

@@ -8,10 +8,10 @@ import type { Expression } from '../coercion/ast';
 import { splitLines } from '../coercion/fileParser';
 import { parseRuleLine } from '../coercion/lineParser';
 import { validateRuleFile } from '../coercion/validate';
-import { editDistance } from '../text/editDistance';
+import { editDistanceAtMost } from '../text/editDistance';
 import { excerpt, excerptMiddle } from '../text/excerpt';
 import { getDictionary } from '../dictionary';
-import type { CoreDiagnostic } from '../diagnostics';
+import { MAX_DIAGNOSTICS_PER_FILE, type CoreDiagnostic } from '../diagnostics';
 import { range, type Range } from '../text/range';
 import type { AttributeNode, Expectation, RuleTestFile, TestCase, TestLine, ValueNode } from './ast';
 import { ruleTestDiagnostic } from './diagnostics';
@@ -96,17 +96,39 @@ class LineScanner {
 
 const hex = /^[0-9A-Fa-f]{4}$/;
 
-let keywords: string[] | undefined;
+let keywords: Array<{ keyword: string; lower: string }> | undefined;
 
 /** The dictionary keywords nearest to a typo (up to three, all at the smallest edit distance found). */
+/** "Did you mean" for at most as many unknown keywords per file as a file shows findings: past
+ *  that they are not shown, and each costs a search of the dictionary. Reset by parseRuleTest. */
+let suggestionsLeft = 0;
+
+/** Suggestions of the words met last (a mistyped keyword is often repeated line after line). */
+const nearCache = new Map<string, string[]>();
+const NEAR_CACHE_SIZE = 500;
+
 function nearestKeywords(word: string): string[] {
-  keywords ??= getDictionary().entries.filter((e) => e.keyword !== '' && !e.retired).map((e) => e.keyword);
+  let near = nearCache.get(word);
+  if (!near) {
+    if (nearCache.size >= NEAR_CACHE_SIZE) nearCache.clear();
+    nearCache.set(word, (near = computeNearestKeywords(word)));
+  }
+  return near;
+}
+
+function computeNearestKeywords(word: string): string[] {
+  keywords ??= getDictionary().entries.filter((e) => e.keyword !== '' && !e.retired).map((e) => ({ keyword: e.keyword, lower: e.keyword.toLowerCase() }));
   const limit = Math.max(2, Math.floor(word.length / 4));
   const lower = word.toLowerCase();
-  return keywords
-    .filter((k) => Math.abs(k.length - word.length) <= limit)
-    .map((k) => ({ k, d: k.toLowerCase() === lower ? 0 : editDistance(k.toLowerCase(), lower) }))
-    .filter((x) => x.d <= limit)
+  const near: Array<{ k: string; d: number }> = [];
+  // The banded distance: a rule test repeating a mistyped keyword on 367 lines took 5.5 s to
+  // validate (and as long to format) with the full one (found by npm run fuzz, core-text).
+  for (const { keyword, lower: k } of keywords) {
+    if (Math.abs(k.length - lower.length) > limit) continue;
+    const d = k === lower ? 0 : editDistanceAtMost(k, lower, limit);
+    if (d <= limit) near.push({ k: keyword, d });
+  }
+  return near
     .sort((a, b) => a.d - b.d || (a.k < b.k ? -1 : 1))
     .filter((x, _, all) => x.d === all[0].d)
     .slice(0, 3)
@@ -140,7 +162,7 @@ function attribute(s: LineScanner): AttributeNode {
   const r = range(s.line, start, s.pos);
   const entry = getDictionary().byKeyword(keyword);
   if (!entry || entry.repeatingMask !== undefined || entry.repeatingElementMask !== undefined) {
-    const near = nearestKeywords(keyword);
+    const near = suggestionsLeft-- > 0 ? nearestKeywords(keyword) : [];
     throw new LineError(r, `unknown attribute keyword \`${excerpt(keyword)}\`${near.length ? `; did you mean ${near.map((k) => `\`${k}\``).join(', ')}?` : ''} (or write the tag, e.g. (0010,0010))`, 'test-unknown-attribute');
   }
   return { text: keyword, range: r, ref: { sequence: [], group: entry.tag >>> 16, element: entry.tag & 0xffff } };
@@ -201,6 +223,7 @@ function expectation(s: LineScanner, lineRange: Range, diagnostics: CoreDiagnost
 
 /** Parses a rule-test file. Never throws: a bad line becomes `invalid` with a finding. */
 export function parseRuleTest(text: string): RuleTestParse {
+  suggestionsLeft = MAX_DIAGNOSTICS_PER_FILE;
   const diagnostics: CoreDiagnostic[] = [];
   const file: RuleTestFile = { cases: [], lines: [] };
   const physical = splitLines(text.replace(/^\uFEFF/, ''));
