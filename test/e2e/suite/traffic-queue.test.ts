@@ -137,6 +137,14 @@ describe('Traffic view: the forward queue of a receiver started from the Devices
 
   it('Drop on the pending entries of a destination removes them, and pacsw queue agrees', async () => {
     const s = await traffic();
+    // As its menu entry runs it: VS Code is asked for the modal question (a test workbench
+    // refuses dialogs, so the command fails with its text) and nothing is dropped meanwhile.
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('pacsWorkbench.receiver.queueDrop', row(s, 'BACKUP')!.element)),
+      (error: Error) => /refused to show dialog/.test(error.message) && /Drop queued forwards of BACKUP\?/.test(error.message),
+    );
+    assert.equal(status(await traffic(), 'BACKUP')?.pending, 2, 'nothing dropped while the question is unanswered');
+    // Answered with the button that drops pending entries too (what a user picks in the dialog).
     await vscode.commands.executeCommand('pacsWorkbench.receiver.queueDrop', row(s, 'BACKUP')!.element, 'Drop Failed and 2 Pending');
     const dropped = await until(traffic, (t) => status(t, 'BACKUP')?.pending === 0, 'BACKUP\'s queue is empty after Drop');
     assert.match(row(dropped, 'BACKUP')!.description ?? '', /^0 pending, 0 failed/);
