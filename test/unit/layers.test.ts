@@ -24,7 +24,8 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-describe('layer rules', () => {
+describe('layer rules', function () {
+  this.timeout(20_000); // reads and resolves every import of the tree: near mocha's 2 s default at load 20
   it('hold for every import of core, server, client and cli', () => {
     const r = check(repo);
     assert.equal(r.stderr, '');
