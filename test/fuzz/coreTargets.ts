@@ -46,7 +46,8 @@ export class CoreTarget implements Target {
   async runBatch(seed: number, from: number, count: number): Promise<BatchResult> {
     const reply = await this.send({ id: 0, batch: { seed, from, count } }, undefined, seed);
     if (!('kind' in reply)) return { done: reply.done, problems: reply.problems };
-    const at = Atomics.load(new Int32Array(this.current), 0);
+    // The input it was on (shared memory); `from` when it had not begun the batch.
+    const at = Math.max(from, Atomics.load(new Int32Array(this.current), 0));
     return { done: at - from + 1, problems: [{ n: at, problem: reply }] };
   }
 
@@ -77,6 +78,12 @@ export class CoreTarget implements Target {
    * past `timeoutMs`, for a batch when one input takes longer than its own time limit.
    */
   private async send(request: CoreRequest, timeoutMs?: number, seed = 0): Promise<CoreReply | Problem> {
+    if (!this.worker && 'batch' in request) {
+      // A new thread loads the corpus and the dictionary (seconds on a loaded machine): not on
+      // the first input's clock, or a restart after a hang makes the next input hang too.
+      const ready = await this.send({ id: 0, one: { ext: '.txt', bytes: new Uint8Array(0), mutations: [] } }, 120_000);
+      if ('kind' in ready) return ready;
+    }
     this.worker ??= this.spawn();
     const worker = this.worker;
     const id = ++this.nextId;
