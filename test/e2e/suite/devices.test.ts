@@ -355,7 +355,8 @@ describe('device tree and commands', function () {
   });
 
   it('edit with arguments changes one field', async () => {
-    await vscode.commands.executeCommand(CMD + 'edit', { uri: fileUri(), id: 'CT2' }, { ae: 'CT_RENAMED', port: 11112 });
+    const changed = await vscode.commands.executeCommand<boolean>(CMD + 'edit', { uri: fileUri(), id: 'CT2' }, { ae: 'CT_RENAMED', port: 11112 });
+    assert.equal(changed, true, 'the edit command found the device and changed the file');
     const block = /device CT2 \{[^}]*\}[^}]*\}/.exec(diskText())?.[0] ?? '';
     assert.match(block, /ae "CT_RENAMED"\n  host 127\.0\.0\.1\n  port 11112\n/);
   });

@@ -20,6 +20,8 @@ export async function applyDeviceEdits(uri: vscode.Uri, compute: (text: string) 
     edit.replace(uri, range, e.newText, { label, needsConfirmation: false });
   }
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit (${label}); is the file read-only?`);
-  await document.save();
+  // save() answers false (it does not throw) when VS Code could not write, e.g. the file changed on disk
+  // meanwhile: the edit would then be only in the editor while the command said it was done.
+  if (!(await document.save())) throw new Error(`${label}: the change is in the editor but VS Code could not save ${vscode.workspace.asRelativePath(uri)}; save it (File > Save) to write it to disk`);
   return true;
 }
