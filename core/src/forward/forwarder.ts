@@ -591,6 +591,9 @@ export class Forwarder {
         r.failedCount++;
         r.lastError = `${e.sopInstanceUid}: ${verdict.reason}`;
         r.lastErrorAt = new Date().toISOString();
+        // Saved now, not with the once-a-second delivery state: whoever sees the failure (this
+        // event, or `pacsw queue` in another process) must find its reason on disk too.
+        await this.saveState(r);
         this.report(
           { event: 'forward', status: 'failed', key: e.key, sopInstanceUid: e.sopInstanceUid, destination: r.id, reason: verdict.reason, dimseStatus: verdict.status },
           `forward ${r.id}: ${e.sopInstanceUid} failed for good (in the failed list): ${verdict.reason}`,
