@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Corpus } from './corpus';
 import type { CoreReply, CoreRequest, CoreTargetName, CoreWorkerData } from './coreWorker';
 import { inputRandom, type Random } from './random';
+import { ReplyThread } from './replyThread';
 import { anyTextInput, CORE_TEXT_MAX, dicomInput, pduInput, timeoutFor, type FuzzInput, type Limits, type Problem, type Target } from './targets';
 
 /** Inputs per message to the thread: small enough that a time budget is kept within a second or two. */
@@ -20,13 +21,17 @@ const WATCH_MS = 500;
 export interface BatchResult { done: number; problems: Array<{ n: number; problem: Problem }> }
 
 export class CoreTarget implements Target {
-  private worker: Worker | undefined;
+  /** The input the thread is on, written by the thread; a new one per thread. */
   private current = new SharedArrayBuffer(4);
-  private nextId = 0;
-  private pending: { id: number; resolve: (r: CoreReply | Problem) => void } | undefined;
-  private peakHeap = 0;
+  private readonly thread: ReplyThread<CoreReply>;
 
-  constructor(readonly name: CoreTargetName, private readonly corpus: Corpus, private readonly limits: Limits, private readonly scratch: string) {}
+  constructor(readonly name: CoreTargetName, private readonly corpus: Corpus, private readonly limits: Limits, private readonly scratch: string) {
+    this.thread = new ReplyThread<CoreReply>(name, () => {
+      this.current = new SharedArrayBuffer(4);
+      const data: CoreWorkerData = { target: this.name, scratch: path.join(this.scratch, this.name), current: this.current };
+      return new Worker(path.join(__dirname, 'coreWorker.js'), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: this.limits.maxRssMb } });
+    });
+  }
 
   async start(): Promise<void> {
     // The thread loads the corpus and the dictionary; the first batch is not timed with that.
@@ -51,50 +56,22 @@ export class CoreTarget implements Target {
     return { done: at - from + 1, problems: [{ n: at, problem: reply }] };
   }
 
-  private spawn(): Worker {
-    this.current = new SharedArrayBuffer(4);
-    const data: CoreWorkerData = { target: this.name, scratch: path.join(this.scratch, this.name), current: this.current };
-    const worker = new Worker(path.join(__dirname, 'coreWorker.js'), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: this.limits.maxRssMb } });
-    worker.on('message', (reply: CoreReply) => {
-      if (this.pending?.id !== reply.id) return;
-      const p = this.pending;
-      this.pending = undefined;
-      this.peakHeap = Math.max(this.peakHeap, reply.heapUsed / 2 ** 20);
-      p.resolve(reply);
-    });
-    const lost = (why: string): void => {
-      if (this.worker === worker) this.worker = undefined;
-      const p = this.pending;
-      this.pending = undefined;
-      p?.resolve({ kind: /memory|heap/i.test(why) ? 'memory' : 'died', detail: `the ${this.name} thread ended: ${why}` });
-    };
-    worker.on('error', (e) => lost(e.stack ?? e.message));
-    worker.on('exit', (code) => lost(`exit code ${code}`));
-    return worker;
-  }
-
   /**
    * Sends one request; a Problem when the thread ends, or stops advancing: for a single input
    * past `timeoutMs`, for a batch when one input takes longer than its own time limit.
    */
   private async send(request: CoreRequest, timeoutMs?: number, seed = 0): Promise<CoreReply | Problem> {
-    if (!this.worker && 'batch' in request) {
+    if (!this.thread.running && 'batch' in request) {
       // A new thread loads the corpus and the dictionary (seconds on a loaded machine): not on
       // the first input's clock, or a restart after a hang makes the next input hang too.
       const ready = await this.send({ id: 0, one: { ext: '.txt', bytes: new Uint8Array(0), mutations: [] } }, 120_000);
       if ('kind' in ready) return ready;
     }
-    this.worker ??= this.spawn();
-    const worker = this.worker;
-    const id = ++this.nextId;
-    const reply = new Promise<CoreReply | Problem>((resolve) => (this.pending = { id, resolve }));
-    worker.postMessage({ ...request, id });
-    const counter = new Int32Array(this.current);
-    let watch: NodeJS.Timeout | undefined;
-    const hang = new Promise<Problem>((resolve) => {
+    return this.thread.request(request, (resolve) => {
+      const counter = new Int32Array(this.current);
       let seen = Atomics.load(counter, 0);
       let since = Date.now();
-      watch = setInterval(() => {
+      const watch = setInterval(() => {
         const now = Atomics.load(counter, 0);
         if (now !== seen) {
           seen = now;
@@ -111,23 +88,16 @@ export class CoreTarget implements Target {
         const limit = timeoutFor(this.limits, this.generate(inputRandom(seed, this.name, now)).bytes.length);
         if (stalled >= limit) resolve({ kind: 'hang', detail: `${this.name} did not finish the input within ${limit} ms` });
       }, WATCH_MS);
+      return () => clearInterval(watch);
     });
-    const result = await Promise.race([reply, hang]).finally(() => clearInterval(watch));
-    if ('kind' in result) {
-      this.pending = undefined;
-      if (this.worker === worker) this.worker = undefined;
-      await worker.terminate();
-    }
-    return result;
   }
 
   peakRssMb(): number {
-    return this.peakHeap;
+    return this.thread.peakHeapMb;
   }
 
-  async stop(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = undefined;
+  stop(): Promise<void> {
+    return this.thread.stop();
   }
 }
 

@@ -22,6 +22,7 @@ import { loadDatasetFile } from '../../core/src/dicom/files';
 import { LspClient, docUri, repoRoot } from '../lsp/client';
 import { FUZZ_CALLED_AE, FUZZ_CALLING_AE, type Corpus } from './corpus';
 import type { InProcessReply, InProcessRequest } from './inProcessWorker';
+import { ReplyThread } from './replyThread';
 import { BYTE_MUTATORS, DICOM_MUTATORS, MAX_BINARY, MAX_TEXT, mutate, PDU_MUTATORS, TEXT_MUTATORS } from './mutate';
 import type { Random } from './random';
 
@@ -178,59 +179,31 @@ function within<T>(promise: Promise<T>, ms: number): Promise<'ok' | 'timeout' | 
 
 /** A worker thread running the CLI's main(); replaced after a hang or a crash of the thread. */
 class CliThread {
-  private worker: Worker | undefined;
-  private nextId = 0;
-  private pending: { id: number; resolve: (r: InProcessReply | Problem) => void } | undefined;
-  peakHeapMb = 0;
+  private readonly thread: ReplyThread<InProcessReply>;
 
-  constructor(private readonly limits: Limits) {}
+  constructor(private readonly limits: Limits) {
+    this.thread = new ReplyThread<InProcessReply>('CLI', () => {
+      const worker = new Worker(path.join(__dirname, 'inProcessWorker.js'), {
+        resourceLimits: { maxOldGenerationSizeMb: this.limits.maxRssMb },
+        stdout: true,
+        stderr: true,
+      });
+      worker.stdout.resume();
+      worker.stderr.resume();
+      return worker;
+    });
+  }
 
-  private spawn(): Worker {
-    const worker = new Worker(path.join(__dirname, 'inProcessWorker.js'), {
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.maxRssMb },
-      stdout: true,
-      stderr: true,
-    });
-    worker.stdout.resume();
-    worker.stderr.resume();
-    worker.on('message', (reply: InProcessReply) => {
-      if (this.pending?.id === reply.id) {
-        const p = this.pending;
-        this.pending = undefined;
-        this.peakHeapMb = Math.max(this.peakHeapMb, reply.heapUsed / 2 ** 20);
-        p.resolve(reply);
-      }
-    });
-    const lost = (why: string): void => {
-      if (this.worker === worker) this.worker = undefined;
-      const p = this.pending;
-      this.pending = undefined;
-      p?.resolve({ kind: /memory|heap/i.test(why) ? 'memory' : 'died', detail: `the CLI thread ended: ${why}` });
-    };
-    worker.on('error', (e) => lost(e.stack ?? e.message));
-    worker.on('exit', (code) => lost(`exit code ${code}`));
-    return worker;
+  get peakHeapMb(): number {
+    return this.thread.peakHeapMb;
   }
 
   /** Runs one command line; a Problem when the thread hung or died. */
-  async run(argv: string[], timeoutMs = this.limits.inputTimeoutMs): Promise<InProcessReply | Problem> {
-    this.worker ??= this.spawn();
-    const worker = this.worker;
-    const id = ++this.nextId;
-    const reply = new Promise<InProcessReply | Problem>((resolve) => (this.pending = { id, resolve }));
-    worker.postMessage({ id, argv } satisfies InProcessRequest);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<Problem>((resolve) => (timer = setTimeout(
-      () => resolve({ kind: 'hang', detail: `pacsw ${argv[0]} did not finish within ${timeoutMs} ms` }),
-      timeoutMs,
-    )));
-    const result = await Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
-    if ('kind' in result) {
-      this.pending = undefined;
-      if (this.worker === worker) this.worker = undefined;
-      await worker.terminate();
-    }
-    return result;
+  run(argv: string[], timeoutMs = this.limits.inputTimeoutMs): Promise<InProcessReply | Problem> {
+    return this.thread.request({ argv } satisfies Omit<InProcessRequest, 'id'>, (hang) => {
+      const timer = setTimeout(() => hang({ kind: 'hang', detail: `pacsw ${argv[0]} did not finish within ${timeoutMs} ms` }), timeoutMs);
+      return () => clearTimeout(timer);
+    });
   }
 
   /** Loads the CLI in the thread (seconds on a loaded machine), so that the first input is not timed with it. */
@@ -239,9 +212,8 @@ class CliThread {
     if ('kind' in reply) throw new Error(`the CLI thread does not start: ${reply.detail}`);
   }
 
-  async stop(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = undefined;
+  stop(): Promise<void> {
+    return this.thread.stop();
   }
 }
 
