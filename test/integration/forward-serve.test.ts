@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { pacsw, tempDir, writeRules } from './dicom-helpers';
 import { makePart10, uniqueUid, SECONDARY_CAPTURE } from './forward/part10-maker';
 import { hasCommand, startOrthanc, startStorescp, stopAllPeers, type OrthancPeer } from './peers';
-import { datasetBytes, startServe, storescu, type ServeProcess } from './serve-helpers';
+import { associationsClosed, datasetBytes, startServe, storescu, type ServeProcess } from './serve-helpers';
 import { parsePart10Meta } from '../../core/src/dicom/part10';
 import type { ForwardEvent, NodeEvent } from '../../core/src/forward/events';
 import { queueText, queueTrouble, TrafficModel } from '../../client/src/features/receiver/trafficModel';
@@ -163,6 +163,7 @@ describe('forwarding through pacsw serve: storescu → serve → real archive', 
     // Two senders at once, as modalities do.
     const runs = await Promise.all([storescu('MOD', 'FWD', s.port, files.slice(0, 150)), storescu('MOD', 'FWD', s.port, files.slice(150))]);
     for (const r of runs) assert.equal(r.code, 0, r.output);
+    await associationsClosed(s, 2);
     assert.equal(stored(s).length, 300);
     await until('300 instances in Orthanc', async () => (await orthancCount(orthanc)) === 300, () => orthancCount(orthanc));
     assertSameAsPredicted(await orthancDatasets(orthanc), want);
@@ -315,6 +316,7 @@ describe('forwarding through pacsw serve: storescu → serve → real archive', 
       const files = makeInputs(16, { payloadBytes: 1 << 20 });
       const s = await serve([{ id: 'ARCHIVE', ae: 'ARCHIVE', port: 1, extra: ['disabled'] }], path.join(mnt, 'store'));
       const r = await storescu('MOD', 'FWD', s.port, files, ['-nh', '-v']); // -nh: go on after a refusal
+      await associationsClosed(s, 1);
       const objects = s.events.flatMap((e) => (e.event === 'object' ? [e] : []));
       const ok = objects.filter((o) => o.status === 'stored');
       const refused = objects.filter((o) => o.status === 'failed');

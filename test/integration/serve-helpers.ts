@@ -26,6 +26,16 @@ export interface ServeProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * Resolves once `count` associations (from event `from` on) have closed. The node prints an
+ * object's event just after its C-STORE-RSP has gone out, so a sender can exit before the last
+ * object event is read; the association's `closed` event comes after all of them.
+ */
+export async function associationsClosed(s: ServeProcess, count: number, from = 0, timeoutMs = 20000): Promise<void> {
+  const closed = (): number => s.events.slice(from).filter((e) => e.event === 'closed').length;
+  await s.waitFor(() => closed() >= count, `${count} association${count === 1 ? '' : 's'} closed`, timeoutMs, from);
+}
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');

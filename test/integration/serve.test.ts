@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dcmftest, fixtureDumps, generate, pacsw, tempDir, VARIANTS, writeRules } from './dicom-helpers';
 import { startOrthanc, startStorescp, stopAllPeers } from './peers';
-import { datasetBytes, echoscu, filesUnder, startServe, storescu, type ServeProcess } from './serve-helpers';
+import { associationsClosed, datasetBytes, echoscu, filesUnder, startServe, storescu, type ServeProcess } from './serve-helpers';
 import { parsePart10 } from '../../core/src/dicom/part10';
 import type { NodeEvent } from '../../core/src/forward/events';
 import type { ReceiverEvent } from '../../core/src/receiver/types';
@@ -97,6 +97,7 @@ describe('pacsw serve (receiving node) with real senders', function () {
         // -R: only the file's own syntax is proposed, so storescu does not convert it.
         const sent = await storescu('CT_SCANNER', 'PACS_MAIN', serve.port, batch.files, batch.storescu);
         assert.equal(sent.code, 0, `${batch.name}: storescu to pacsw serve failed:\n${sent.output}`);
+        await associationsClosed(serve, 1, from);
         const reference = await storescu('CT_SCANNER', 'PACS_MAIN', storescp.port, batch.files, batch.storescu);
         assert.equal(reference.code, 0, `${batch.name}: storescu to storescp failed:\n${reference.output}`);
         const objects: ObjectEvent[] = serve.events.slice(from).filter(isObject);
