@@ -27,14 +27,31 @@ function device(lines: string[]): string {
 
 const BASE = ['type dicom', 'ae "D_AE"', 'host 127.0.0.1', 'port 104'];
 
-/** The diagnostics of `body` after the minimal server block, with lines counted from `body`'s first. */
-function inServer(body: string): CoreDiagnostic[] {
-  const shift = SERVER.split('\n').length - 1;
-  return validateDeviceText(SERVER + body, { readFile: readFixture }).diagnostics.map((d) => ({
-    ...d,
-    range: { start: { ...d.range.start, line: d.range.start.line - shift }, end: { ...d.range.end, line: d.range.end.line - shift } },
-  }));
+/**
+ * Validates `body` written between `before` and `after`, each of its lines after `indent`;
+ * returns the diagnostics at positions counted from `body`'s first line and column. A
+ * diagnostic outside `body` fails the test: an annotation could not show it.
+ */
+function diagnoseWithin(before: string, after: string, indent = ''): (body: string) => CoreDiagnostic[] {
+  const lineShift = before.split('\n').length - 1;
+  return (body) => {
+    const text = before + body.split('\n').map((l) => (l ? indent + l : l)).join('\n') + '\n' + after;
+    const bodyLines = body.split('\n').length;
+    return validateDeviceText(text, { readFile: readFixture }).diagnostics.map((d) => {
+      const { start, end } = d.range;
+      assert.ok(start.line >= lineShift && end.line < lineShift + bodyLines, `${d.code} at line ${start.line + 1} is outside the annotated text: ${d.message}`);
+      const at = (p: typeof start) => ({ line: p.line - lineShift, character: p.character - indent.length });
+      return { ...d, range: { start: at(start), end: at(end) } };
+    });
+  };
 }
+
+/** The diagnostics of `body` after the minimal server block. */
+const inServer = diagnoseWithin(SERVER, '');
+/** The diagnostics of `body` written as the last fields of device D (the BASE fields) after the server block. */
+const inBaseDevice = diagnoseWithin(SERVER + device(BASE).replace(/\}\n$/, ''), '}\n', '  ');
+/** The diagnostics of `body` after the server block and device D (the BASE fields). */
+const afterBaseDevice = diagnoseWithin(SERVER + device(BASE), '');
 
 describe('device language: validation', () => {
   it('finds nothing wrong in the example workspace tables', () => {
@@ -46,19 +63,13 @@ describe('device language: validation', () => {
   it('reports duplicate device IDs at the second one', () => {
     expectDiagnostics(`
       device D {
-        type dicom
-        ae "D_AE"
-        host 127.0.0.1
-        port 104
-      }
-      device D {
       //     ^ duplicate-id
         type dicom
         ae "D_AE"
         host 127.0.0.1
         port 104
       }
-    `, inServer);
+    `, afterBaseDevice);
   });
 
   it('checks AE titles: length, backslash, control characters, all spaces', () => {
@@ -104,69 +115,45 @@ describe('device language: validation', () => {
 
   it('reports an unknown category', () => {
     expectDiagnostics(`
-      device D {
-        type dicom
-        ae "D_AE"
-        host 127.0.0.1
-        port 104
-        category nowhere
-      //^^^^^^^^ unknown-category
-      }
-    `, inServer);
+      category nowhere
+      ^^^^^^^^ unknown-category
+    `, inBaseDevice);
     assert.deepEqual(codes('category nowhere {\n  max-connections 2\n}\n' + device([...BASE, 'category nowhere'])), []);
   });
 
   it('rejects AutoGet with AutoRtv, and Commit or MPPS as U', () => {
     expectDiagnostics(`
-      device D {
-        type dicom
-        ae "D_AE"
-        host 127.0.0.1
-        port 104
-        services { autoget autortv commit U P mpps U }
-      //^^^^^^^^ autoget-and-autortv
-      //                                  ^ p-only-service
-      //                                           ^ p-only-service
-      }
-    `, inServer);
+      services { autoget autortv commit U P mpps U }
+      ^^^^^^^^ autoget-and-autortv
+      //                                ^ p-only-service
+      //                                         ^ p-only-service
+    `, inBaseDevice);
   });
 
   it('reports service entries without a role, with a role they cannot have, or unknown', () => {
     expectDiagnostics(`
-      device D {
-        type dicom
-        ae "D_AE"
-        host 127.0.0.1
-        port 104
-        services {
-          store
-      //  ^^^^^ service-missing-role
-          autofwd U
-      //          ^ service-role-not-applicable
-          print P
-      //  ^^^^^ unknown-service
-        }
+      services {
+        store
+      //^^^^^ service-missing-role
+        autofwd U
+      //        ^ service-role-not-applicable
+        print P
+      //^^^^^ unknown-service
       }
-    `, inServer);
+    `, inBaseDevice);
   });
 
   it('warns about task limits given for a type they do not apply to', () => {
     expectDiagnostics(`
-      device D {
-        type dicom
-        ae "D_AE"
-        host 127.0.0.1
-        port 104
-        limits {
-          max 10
-          dicom-out 2
-      //  ^^^^^^^^^ limit-not-applicable (warning)
-          http-out 1
-      //  ^^^^^^^^ limit-not-applicable (warning)
-          store-in 4
-        }
+      limits {
+        max 10
+        dicom-out 2
+      //^^^^^^^^^ limit-not-applicable (warning)
+        http-out 1
+      //^^^^^^^^ limit-not-applicable (warning)
+        store-in 4
       }
-    `, inServer);
+    `, inBaseDevice);
     assert.deepEqual(codes(device(['type viewer', 'host h', 'port 1', 'limits { registration 2 }'])), [['limit-not-applicable', 5, 'warning']]);
     assert.deepEqual(codes(device(['type parent', 'ae "P"', 'host h', 'port 1', 'limits { dicom-out 2 http-out 2 store-in 2 registration 2 }'])), []);
   });
@@ -174,15 +161,9 @@ describe('device language: validation', () => {
   it('checks referenced rule files: missing, or with errors', () => {
     assert.deepEqual(codes(device([...BASE, 'rules "rules/good.coerce"'])), []);
     expectDiagnostics(`
-      device D {
-        type dicom
-        ae "D_AE"
-        host 127.0.0.1
-        port 104
-        rules "rules/none.coerce"
-      //      ^^^^^^^^^^^^^^^^^^^ rule-file-missing
-      }
-    `, inServer);
+      rules "rules/none.coerce"
+      //    ^^^^^^^^^^^^^^^^^^^ rule-file-missing
+    `, inBaseDevice);
     const { diagnostics } = validateDeviceText(SERVER + device([...BASE, 'rules "rules/bad.coerce"']), { readFile: readFixture });
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0].code, 'rule-file-errors');
@@ -191,17 +172,11 @@ describe('device language: validation', () => {
 
   it('runs the coercion validator on inline rules at their absolute positions', () => {
     expectDiagnostics(`
-      device D {
-        type dicom
-        ae "D_AE"
-        host 127.0.0.1
-        port 104
-        rules {
-          (0008,0050)=nosuchfunction(1)
-      //              ^^^^^^^^^^^^^^ unknown-function
-        }
+      rules {
+        (0008,0050)=nosuchfunction(1)
+      //            ^^^^^^^^^^^^^^ unknown-function
       }
-    `, inServer);
+    `, inBaseDevice);
   });
 
   it('warns that Workstation is retired and reports an unknown type', () => {
@@ -295,14 +270,10 @@ describe('device language: validation', () => {
 
   it('flags several values on one line and a repeated field', () => {
     expectDiagnostics(`
-      device D {
-        type dicom
-        ae "D_AE"
-        host 127.0.0.1
-        port 104
-        host other
-      //^^^^ duplicate-field
-      }
+      host other
+      ^^^^ duplicate-field
+    `, inBaseDevice);
+    expectDiagnostics(`
       device E { type dicom ae "X" host h port 1 }
       //     ^ missing-field
       //     ^ missing-field
