@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../repo';
 import {
+  CodeActionRequest,
+  CompletionRequest,
   ConfigurationRequest,
   createProtocolConnection,
   DidChangeConfigurationNotification,
@@ -18,6 +20,7 @@ import {
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
   IPCMessageReader,
@@ -29,8 +32,12 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
+  type CodeAction,
+  type CompletionItem,
   type Diagnostic,
   type InitializeResult,
+  type MarkupContent,
+  type Position,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
@@ -171,6 +178,26 @@ export class LspClient {
 
   async close(uri: string): Promise<void> {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** The completion items at `position` of the open document `uri`, from a list or an array. */
+  async completionItems(uri: string, position: Position): Promise<CompletionItem[]> {
+    const result = await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+    return Array.isArray(result) ? result : result?.items ?? [];
+  }
+
+  /** The hover's markdown at `position` of the open document `uri` ('' when there is none). */
+  async hoverText(uri: string, position: Position): Promise<string> {
+    const result = await this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    return result ? (result.contents as MarkupContent).value : '';
+  }
+
+  /** The code actions offered for `diagnostic` of `uri`, at its range (of the `only` kinds, when given). */
+  async codeActions(uri: string, diagnostic: Diagnostic, only?: string[]): Promise<CodeAction[]> {
+    const actions = await this.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only },
+    });
+    return (actions ?? []) as CodeAction[];
   }
 
   /** Changes the settings the way VS Code does: a didChangeConfiguration, then the server asks again. */

@@ -12,7 +12,6 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
 import {
-  CodeActionRequest,
   ConfigurationRequest,
   createProtocolConnection,
   DidOpenTextDocumentNotification,
@@ -40,7 +39,6 @@ import {
   type Diagnostic,
   type DocumentSymbol,
   type Location,
-  type MarkupContent,
   type Position,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
@@ -201,15 +199,11 @@ describe('LSP: device-definition language (.pacs)', function () {
   }
 
   async function complete(text: string, position: Position): Promise<CompletionItem[]> {
-    const { uri } = await open(text);
-    const result = await server.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
-    return Array.isArray(result) ? result : result?.items ?? [];
+    return server.client.completionItems((await open(text)).uri, position);
   }
 
   async function hover(text: string, position: Position): Promise<string> {
-    const { uri } = await open(text);
-    const result = await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
-    return result ? (result.contents as MarkupContent).value : '';
+    return server.client.hoverText((await open(text)).uri, position);
   }
 
   const labels = (items: CompletionItem[]) => items.map((i) => i.label);
@@ -613,10 +607,7 @@ describe('LSP: device-definition language (.pacs)', function () {
       const { uri, diagnostics } = await open(text);
       const d = byCode(diagnostics, code);
       assert.equal(d.length, 1, `${code} in ${diagnostics.map((x) => x.code).join(', ')}`);
-      const actions = (await server.client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri }, range: d[0].range, context: { diagnostics: d },
-      })) as CodeAction[];
-      return { uri, actions };
+      return { uri, actions: await server.client.codeActions(uri, d[0]) };
     }
 
     it('corrects a misspelt field name', async () => {

@@ -4,12 +4,10 @@
  */
 import * as assert from 'node:assert/strict';
 import {
-  CodeActionRequest,
   DefinitionRequest,
   DocumentFormattingRequest,
   DocumentSymbolRequest,
   FoldingRangeRequest,
-  HoverRequest,
   PrepareRenameRequest,
   ReferencesRequest,
   RenameRequest,
@@ -40,9 +38,7 @@ describe('LSP: language features', function () {
   }
 
   async function hover(text: string, position: Position): Promise<string> {
-    const { uri } = await open(text);
-    const result = await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
-    return result ? (result.contents as MarkupContent).value : '';
+    return server.client.hoverText((await open(text)).uri, position);
   }
 
   describe('hover', () => {
@@ -124,9 +120,7 @@ describe('LSP: language features', function () {
       const { uri, diagnostics } = await open(text);
       const diagnostic = diagnostics.find((d) => d.code === code);
       assert.ok(diagnostic, `expected ${code}, got ${diagnostics.map((d) => d.code).join(', ')}`);
-      const actions = (await server.client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
-      })) as CodeAction[];
+      const actions = await server.client.codeActions(uri, diagnostic, ['quickfix']);
       const action = title ? actions.find((a) => title.test(a.title)) : actions.find((a) => a.isPreferred) ?? actions[0];
       assert.ok(action?.edit?.changes?.[uri], `no fix among: ${actions.map((a) => a.title).join(' | ')}`);
       const fixed = applyEdits(text, action.edit.changes[uri]);
@@ -144,9 +138,7 @@ describe('LSP: language features', function () {
       const { uri, diagnostics } = await open('(0010,0010)=uper((0010,0010))\n');
       const diagnostic = diagnostics.find((d) => d.code === 'unknown-function')!;
       assert.match(diagnostic.message, /upper\(\) does that, but it is a PACS Workbench extension, allowed only in the extended dialect/);
-      const actions = (await server.client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
-      })) as CodeAction[];
+      const actions = await server.client.codeActions(uri, diagnostic, ['quickfix']);
       assert.deepEqual(actions.filter((a) => /Change to/.test(a.title)).map((a) => a.title), []);
     });
 
@@ -189,9 +181,7 @@ describe('LSP: language features', function () {
       const diagnostic = diagnostics.find((d) => d.code === 'not-enumerated');
       assert.equal(diagnostic?.severity, 2);
       assert.match(diagnostic?.message ?? '', /^"X" is not one of the values \(0010,0040\) Patient's Sex allows: M, F, O/);
-      const actions = (await server.client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri }, range: diagnostic!.range, context: { diagnostics: [diagnostic!], only: ['quickfix'] },
-      })) as CodeAction[];
+      const actions = await server.client.codeActions(uri, diagnostic!, ['quickfix']);
       assert.deepEqual(actions.map((a) => a.title), ['Change to "M"', 'Change to "F"', 'Change to "O"']);
       const { fixed, after } = await fix('(0010,0040)="X"\n', 'not-enumerated', /Change to "F"/);
       assert.equal(fixed, '(0010,0040)="F"\n');
@@ -340,9 +330,7 @@ describe('arity quick fix with placeholders', function () {
     const diagnostics = await client.open(uri, '(0010,0010)=split((0010,0010),",")\n');
     const diagnostic = diagnostics.find((d) => d.code === 'arity');
     assert.ok(diagnostic, JSON.stringify(diagnostics));
-    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
-    })) as CodeAction[];
+    const actions = await client.codeActions(uri, diagnostic, ['quickfix']);
     return { uri, actions };
   }
 

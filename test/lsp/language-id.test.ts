@@ -4,7 +4,7 @@
  * extension instead of ignoring the document.
  */
 import * as assert from 'node:assert/strict';
-import { HoverRequest, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { docUri, serverForSuite } from './client';
 
 describe('LSP: documents whose language id is not ours', function () {
@@ -26,8 +26,7 @@ describe('LSP: documents whose language id is not ours', function () {
       const name = `by-extension-${languageId || 'empty'}.coerce`;
       const diagnostics = await openAs(name, '(0010,0010)=uper((0010,0010))\n', languageId);
       assert.ok(diagnostics.some((d) => d.code === 'unknown-function'), `unknown-function expected, got ${JSON.stringify(diagnostics.map((d) => d.code))}`);
-      const hover = await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: docUri(name) }, position: { line: 0, character: 3 } });
-      assert.match((hover?.contents as MarkupContent | undefined)?.value ?? '', /Patient's Name/);
+      assert.match(await server.client.hoverText(docUri(name), { line: 0, character: 3 }), /Patient's Name/);
     });
   }
 

@@ -6,12 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CompletionRequest,
   DocumentFormattingRequest,
-  HoverRequest,
   type CompletionItem,
-  type CompletionList,
-  type MarkupContent,
   type Position,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
@@ -34,14 +30,10 @@ describe('LSP: rule tests (.coerce-test)', function () {
     return server.client.open(uri, text, LANGUAGE).then((diagnostics) => ({ uri, diagnostics }));
   };
   async function complete(text: string, position: Position, name?: string): Promise<CompletionItem[]> {
-    const { uri } = await open(text, name);
-    const r = await server.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
-    return Array.isArray(r) ? r : (r as CompletionList | null)?.items ?? [];
+    return server.client.completionItems((await open(text, name)).uri, position);
   }
   async function hover(text: string, position: Position): Promise<string> {
-    const { uri } = await open(text);
-    const r = await server.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
-    return r ? (r.contents as MarkupContent).value : '';
+    return server.client.hoverText((await open(text)).uri, position);
   }
 
   it('reports the findings of the language with codes and ranges, and checks the files a test names', async () => {
