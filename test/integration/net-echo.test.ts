@@ -5,47 +5,22 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { echo } from '../../core/src/net/echo';
 import { echoAll, runBounded, type EchoTarget } from '../../core/src/net/echoAll';
-import {
-  closedPort,
-  makeSelfSignedCert,
-  startEchoScp,
-  startOrthanc,
-  startSilentListener,
-  startStorescp,
-  stopAllPeers,
-  type CertFiles,
-  type OrthancPeer,
-  type SilentPeer,
-  type StorescpPeer,
-} from './peers';
+import { closedPort, startEchoLab, startEchoScp, startSilentListener, startStorescp, stopAllPeers, stopEchoLab, type EchoLab } from './peers';
 
 const LOCAL = '127.0.0.1';
 
 describe('DICOM echo against real peers on 127.0.0.1', function () {
   this.timeout(60000);
-  let storescp: StorescpPeer;
-  let tlsStorescp: StorescpPeer;
-  let orthanc: OrthancPeer;
-  let silent: SilentPeer;
-  let certs: CertFiles;
+  let lab: EchoLab;
 
   before(async () => {
-    certs = makeSelfSignedCert();
-    [storescp, tlsStorescp, orthanc, silent] = await Promise.all([
-      startStorescp({ aet: 'STORESCP' }),
-      startStorescp({ aet: 'TLSSCP', tls: certs }),
-      startOrthanc({ aet: 'ORTHANC_T', checkCalledAet: true }),
-      startSilentListener(),
-    ]);
+    lab = await startEchoLab('ORTHANC_T');
   });
 
-  after(async () => {
-    await stopAllPeers();
-    if (certs) fs.rmSync(certs.dir, { recursive: true, force: true });
-  });
+  after(() => stopEchoLab(lab));
 
   it('succeeds against storescp', async () => {
-    const r = await echo({ host: LOCAL, port: storescp.port, calledAet: 'STORESCP', callingAet: 'PACSW', timeoutMs: 5000 });
+    const r = await echo({ host: LOCAL, port: lab.store.port, calledAet: 'STORESCP', callingAet: 'PACSW', timeoutMs: 5000 });
     assert.equal(r.outcome, 'ok', r.reason);
     assert.equal(r.ok, true);
     assert.equal(r.reason, 'C-ECHO succeeded');
@@ -53,14 +28,14 @@ describe('DICOM echo against real peers on 127.0.0.1', function () {
   });
 
   it('is rejected by Orthanc with a wrong called AE title, and says why', async () => {
-    const r = await echo({ host: LOCAL, port: orthanc.dicomPort, calledAet: 'WRONG_AE', callingAet: 'PACSW', timeoutMs: 5000 });
+    const r = await echo({ host: LOCAL, port: lab.orthanc.dicomPort, calledAet: 'WRONG_AE', callingAet: 'PACSW', timeoutMs: 5000 });
     assert.equal(r.outcome, 'rejected');
     assert.equal(r.ok, false);
     assert.match(r.reason, /^association rejected: called AE title not recognised \(reason 7/);
   });
 
   it('succeeds against Orthanc with the right called AE title', async () => {
-    const r = await echo({ host: LOCAL, port: orthanc.dicomPort, calledAet: 'ORTHANC_T', callingAet: 'PACSW', timeoutMs: 5000 });
+    const r = await echo({ host: LOCAL, port: lab.orthanc.dicomPort, calledAet: 'ORTHANC_T', callingAet: 'PACSW', timeoutMs: 5000 });
     assert.equal(r.outcome, 'ok', r.reason);
   });
 
@@ -71,18 +46,18 @@ describe('DICOM echo against real peers on 127.0.0.1', function () {
   });
 
   it('times out on a silent peer after the set timeout', async () => {
-    const r = await echo({ host: LOCAL, port: silent.port, calledAet: 'X', callingAet: 'PACSW', timeoutMs: 700 });
+    const r = await echo({ host: LOCAL, port: lab.silent.port, calledAet: 'X', callingAet: 'PACSW', timeoutMs: 700 });
     assert.equal(r.outcome, 'timeout');
     assert.match(r.reason, /no answer within 700 ms/);
     assert.ok(r.ms >= 650, `gave up too early: ${r.ms} ms`);
-    assert.ok(silent.accepted() >= 1);
+    assert.ok(lab.silent.accepted() >= 1);
   });
 
   it('does not keep the process alive after a timeout on a silent peer', async () => {
     // A child process echoes the silent peer and must then exit on its own (no lingering socket).
     const script = `
       const { echo } = require(${JSON.stringify(path.resolve(__dirname, '../../core/src/net/echo.js'))});
-      echo({ host: '127.0.0.1', port: ${silent.port}, calledAet: 'X', callingAet: 'PACSW', timeoutMs: 500 })
+      echo({ host: '127.0.0.1', port: ${lab.silent.port}, calledAet: 'X', callingAet: 'PACSW', timeoutMs: 500 })
         .then((r) => { process.stdout.write(r.outcome); });`;
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -103,25 +78,25 @@ describe('DICOM echo against real peers on 127.0.0.1', function () {
 
   it('succeeds over TLS against storescp +tls with the certificate trusted', async () => {
     const r = await echo({
-      host: LOCAL, port: tlsStorescp.port, calledAet: 'TLSSCP', callingAet: 'PACSW', timeoutMs: 5000,
-      tls: { ca: fs.readFileSync(certs.cert) },
+      host: LOCAL, port: lab.tlsStore.port, calledAet: 'TLSSCP', callingAet: 'PACSW', timeoutMs: 5000,
+      tls: { ca: fs.readFileSync(lab.cert.cert) },
     });
     assert.equal(r.outcome, 'ok', r.reason);
   });
 
   it('fails TLS when the peer certificate is not trusted', async () => {
-    const r = await echo({ host: LOCAL, port: tlsStorescp.port, calledAet: 'TLSSCP', callingAet: 'PACSW', timeoutMs: 5000, tls: {} });
+    const r = await echo({ host: LOCAL, port: lab.tlsStore.port, calledAet: 'TLSSCP', callingAet: 'PACSW', timeoutMs: 5000, tls: {} });
     assert.equal(r.outcome, 'tls-failure');
     assert.match(r.reason, /^TLS failure: .*self[- ]signed/i);
   });
 
   it('fails TLS against a plain (non-TLS) peer', async () => {
-    const r = await echo({ host: LOCAL, port: storescp.port, calledAet: 'STORESCP', callingAet: 'PACSW', timeoutMs: 5000, tls: { ca: fs.readFileSync(certs.cert) } });
+    const r = await echo({ host: LOCAL, port: lab.store.port, calledAet: 'STORESCP', callingAet: 'PACSW', timeoutMs: 5000, tls: { ca: fs.readFileSync(lab.cert.cert) } });
     assert.equal(r.outcome, 'tls-failure', r.reason);
   });
 
   it('fails plainly when a plain client talks to a TLS peer', async () => {
-    const r = await echo({ host: LOCAL, port: tlsStorescp.port, calledAet: 'TLSSCP', callingAet: 'PACSW', timeoutMs: 3000 });
+    const r = await echo({ host: LOCAL, port: lab.tlsStore.port, calledAet: 'TLSSCP', callingAet: 'PACSW', timeoutMs: 3000 });
     assert.equal(r.ok, false);
     assert.ok(['aborted', 'timeout', 'error'].includes(r.outcome), `${r.outcome}: ${r.reason}`);
   });
@@ -142,7 +117,7 @@ describe('DICOM echo against real peers on 127.0.0.1', function () {
 
   it('stops at once when cancelled', async () => {
     const ac = new AbortController();
-    const pending = echo({ host: LOCAL, port: silent.port, calledAet: 'X', callingAet: 'PACSW', timeoutMs: 20000, signal: ac.signal });
+    const pending = echo({ host: LOCAL, port: lab.silent.port, calledAet: 'X', callingAet: 'PACSW', timeoutMs: 20000, signal: ac.signal });
     setTimeout(() => ac.abort(), 100);
     const r = await pending;
     assert.equal(r.outcome, 'cancelled');

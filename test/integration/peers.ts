@@ -351,3 +351,33 @@ export async function startEchoScp(): Promise<EchoScpPeer> {
 export function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 }
+
+// ---- one of each peer an echo meets -----------------------------------------------------------
+
+/** A storescp (AE STORESCP), a TLS-only storescp (AE TLSSCP) with its certificate, an Orthanc that checks the called AE title, a silent listener. */
+export interface EchoLab {
+  store: StorescpPeer;
+  tlsStore: StorescpPeer;
+  cert: CertFiles;
+  orthanc: OrthancPeer;
+  silent: SilentPeer;
+}
+
+/** Starts an EchoLab whose Orthanc answers to `orthancAet` only; stopAllPeers stops it, stopEchoLab also removes its certificate. */
+export async function startEchoLab(orthancAet: string): Promise<EchoLab> {
+  const cert = makeSelfSignedCert();
+  const [store, tlsStore, orthanc, silent] = await Promise.all([
+    startStorescp({ aet: 'STORESCP' }),
+    startStorescp({ aet: 'TLSSCP', tls: cert }),
+    startOrthanc({ aet: orthancAet, checkCalledAet: true }),
+    startSilentListener(),
+  ]);
+  return { store, tlsStore, cert, orthanc, silent };
+}
+
+/** Stops the lab's peers and removes its certificate (safe before a start that failed). */
+export async function stopEchoLab(lab: EchoLab | undefined): Promise<void> {
+  if (!lab) return;
+  await Promise.all([lab.store, lab.tlsStore, lab.orthanc, lab.silent].map((p) => p.stop()));
+  fs.rmSync(lab.cert.dir, { recursive: true, force: true });
+}

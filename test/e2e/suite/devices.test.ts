@@ -9,18 +9,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { TreeSnapshot } from '../../../client/src/features/treeSnapshot';
 import { validateDeviceText } from '../../../core/src/devices';
-import {
-  freePort,
-  makeSelfSignedCert,
-  startOrthanc,
-  startSilentListener,
-  startStorescp,
-  stopAllPeers,
-  type CertFiles,
-  type OrthancPeer,
-  type SilentPeer,
-  type StorescpPeer,
-} from '../../integration/peers';
+import { freePort, startEchoLab, stopAllPeers, stopEchoLab, type EchoLab } from '../../integration/peers';
 import { activeApi, workspaceRoot } from './helpers';
 
 const CMD = 'pacsWorkbench.devices.';
@@ -55,24 +44,13 @@ async function labDevice(id: string): Promise<Node | undefined> {
 }
 
 describe('device tree and commands', function () {
-  let store: StorescpPeer;
-  let tlsStore: StorescpPeer;
-  let silent: SilentPeer;
-  let orthanc: OrthancPeer;
-  let cert: CertFiles;
+  let peers: EchoLab;
   let closed: number;
   let text: string;
 
   before(async () => {
     await activeApi();
-    cert = makeSelfSignedCert();
-    [store, tlsStore, silent, orthanc, closed] = await Promise.all([
-      startStorescp({ aet: 'STORESCP' }),
-      startStorescp({ aet: 'TLSSCP', tls: cert }),
-      startSilentListener(),
-      startOrthanc({ aet: 'ORTHANC_E2E', checkCalledAet: true }),
-      freePort(),
-    ]);
+    [peers, closed] = await Promise.all([startEchoLab('ORTHANC_E2E'), freePort()]);
     text = [
       '# Written by the e2e test: devices pointing at real peers on 127.0.0.1.',
       'server LAB {',
@@ -89,7 +67,7 @@ describe('device tree and commands', function () {
       '  type dicom',
       '  ae "STORESCP"',
       '  host 127.0.0.1',
-      `  port ${store.port}`,
+      `  port ${peers.store.port}`,
       '  category modalities',
       '}',
       '',
@@ -106,14 +84,14 @@ describe('device tree and commands', function () {
       '  ae "TLSSCP"',
       '  host 127.0.0.1',
       `  tcp-port ${closed}`,
-      `  tls-port ${tlsStore.port}`,
+      `  tls-port ${peers.tlsStore.port}`,
       '}',
       '',
       'device HUNG {',
       '  type viewer',
       '  ae "SILENT"',
       '  host 127.0.0.1',
-      `  port ${silent.port}`,
+      `  port ${peers.silent.port}`,
       '  disabled',
       '}',
       '',
@@ -122,7 +100,7 @@ describe('device tree and commands', function () {
       '  type dicom',
       '  ae "NOT_ORTHANC"',
       '  host 127.0.0.1',
-      `  port ${orthanc.dicomPort}`,
+      `  port ${peers.orthanc.dicomPort}`,
       '}',
       '',
       '# Only for Refresh IP Addresses: disabled, so echo all never calls it.',
@@ -145,8 +123,8 @@ describe('device tree and commands', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // Later suites share the workspace: leave no device table pointing at stopped peers.
     await vscode.workspace.fs.delete(fileUri()).then(undefined, () => undefined);
+    await stopEchoLab(peers);
     await stopAllPeers();
-    fs.rmSync(cert.dir, { recursive: true, force: true });
   });
 
   it('shows server → categories → devices, AE@host:port, a type icon, and disabled devices greyed', async () => {
@@ -161,14 +139,14 @@ describe('device tree and commands', function () {
     assert.deepEqual(none.children.map((d) => d.label), ['SECURE', 'HUNG', 'WRONGAE', 'NAMED']);
 
     const [storeNode, closedNode] = modalities.children;
-    assert.equal(storeNode.description, `STORESCP@127.0.0.1:${store.port}`);
+    assert.equal(storeNode.description, `STORESCP@127.0.0.1:${peers.store.port}`);
     assert.equal(closedNode.description, `NOBODY@127.0.0.1:${closed}`);
     assert.equal(storeNode.icon, 'pulse');
     assert.equal(storeNode.contextValue, 'device.enabled');
     assert.match(storeNode.tooltip ?? '', /AE title: STORESCP/);
 
     // TLS port wins over the TCP port.
-    assert.equal(none.children[0].description, `TLSSCP@127.0.0.1:${tlsStore.port} TLS`);
+    assert.equal(none.children[0].description, `TLSSCP@127.0.0.1:${peers.tlsStore.port} TLS`);
 
     const hung = none.children[1];
     assert.equal(hung.icon, 'eye');
@@ -189,12 +167,12 @@ describe('device tree and commands', function () {
     assert.equal(result.outcome, 'ok', result.reason);
     assert.ok(result.ms > 0);
     const node = await labDevice('STORE');
-    assert.match(node?.description ?? '', new RegExp(`^echo ok \\d+(\\.\\d)? ms · STORESCP@127\\.0\\.0\\.1:${store.port}$`), 'the result first, the address after');
+    assert.match(node?.description ?? '', new RegExp(`^echo ok \\d+(\\.\\d)? ms · STORESCP@127\\.0\\.0\\.1:${peers.store.port}$`), 'the result first, the address after');
     assert.match(node?.tooltip ?? '', /Last echo: ok in [\d.]+ ms at \d\d:\d\d:\d\d/);
     assert.equal(node?.iconColor, 'testing.iconPassed');
     const { log } = await state();
     assert.ok(
-      log.some((l) => l.includes(`echo STORE (STORESCP@127.0.0.1:${store.port}, calling LAB_PACS): ok in`)),
+      log.some((l) => l.includes(`echo STORE (STORESCP@127.0.0.1:${peers.store.port}, calling LAB_PACS): ok in`)),
       `no echo line in ${JSON.stringify(log)}`,
     );
   });
@@ -225,7 +203,7 @@ describe('device tree and commands', function () {
       const result = await vscode.commands.executeCommand<{ outcome: string; reason: string }>(CMD + 'echo', { uri: fileUri(), id: 'HUNG' });
       assert.equal(result?.outcome, 'timeout', result?.reason);
       assert.match(result!.reason, /1500 ms/);
-      assert.ok(silent.accepted() >= 1, 'the silent listener saw the connection');
+      assert.ok(peers.silent.accepted() >= 1, 'the silent listener saw the connection');
       // HUNG is disabled: echoed because it was asked for by name, but not without a word.
       const { log } = await state();
       assert.ok(log.some((l) => l.includes('echo HUNG: the device is disabled in devices/e2e-lab.pacs; checking it anyway')), JSON.stringify(log.slice(-4)));
@@ -238,11 +216,11 @@ describe('device tree and commands', function () {
     const target = { uri: fileUri(), id: 'SECURE' };
     const untrusted = await vscode.commands.executeCommand<{ outcome: string; reason: string }>(CMD + 'echo', target);
     assert.equal(untrusted?.outcome, 'tls-failure', untrusted?.reason);
-    await settings().update('network.tlsCaFile', cert.cert, vscode.ConfigurationTarget.Workspace);
+    await settings().update('network.tlsCaFile', peers.cert.cert, vscode.ConfigurationTarget.Workspace);
     const trusted = await vscode.commands.executeCommand<{ outcome: string; reason: string }>(CMD + 'echo', target);
     assert.equal(trusted?.outcome, 'ok', trusted?.reason);
     const { log } = await state();
-    assert.ok(log.some((l) => l.includes(`echo SECURE (TLSSCP@127.0.0.1:${tlsStore.port} over TLS, calling LAB_PACS): ok`)), JSON.stringify(log));
+    assert.ok(log.some((l) => l.includes(`echo SECURE (TLSSCP@127.0.0.1:${peers.tlsStore.port} over TLS, calling LAB_PACS): ok`)), JSON.stringify(log));
   });
 
   it('ping: TCP connect to the DICOM port, and ICMP through the system ping', async () => {
