@@ -514,7 +514,9 @@ export class ServeTarget implements Target {
 
   /** Every file in the store reads back, and none is a temporary file (when the node is idle). */
   private async checkStore(): Promise<Problem | undefined> {
-    const files = (fs.readdirSync(this.store, { recursive: true }) as string[]).map((f) => path.join(this.store, f)).filter((f) => fs.statSync(f).isFile());
+    // The node may rename or remove a temporary file between the listing and its stat (seed 20261204, input 37103).
+    const isFile = (f: string): boolean => fs.statSync(f, { throwIfNoEntry: false })?.isFile() ?? false;
+    const files = (fs.readdirSync(this.store, { recursive: true }) as string[]).map((f) => path.join(this.store, f)).filter(isFile);
     const temporary = files.filter((f) => f.endsWith('.pacsw-tmp'));
     if (temporary.length) {
       // A write may still be finishing: look again a little later.

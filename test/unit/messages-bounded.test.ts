@@ -60,6 +60,20 @@ describe('messages quote short excerpts of user text', function () {
   }
 });
 
+describe('messages on tags the parser ran on into a value', () => {
+  // Fuzz seed 20261204, input 29123: a SEQ(...) step `0009"AAA...` (an unterminated value right after
+  // a private group) was quoted whole by private-tag (2,245 characters; 52,484 for input 7360).
+  for (const [what, step] of [['private', '0009'], ['standard', '0010'], ['retired', '0008']] as const) {
+    it(`a ${what} group followed by a 5,000-character value in SEQ(...) gets short messages`, () => {
+      const text = `SEQ(0040,0275,0040,${step}"${'A'.repeat(LONG)}\n`;
+      const messages = diagnosticsOf('/x/long.coerce', text, 'extended').map((d) => `${d.code}: ${d.message}`);
+      assert.ok(messages.length > 0);
+      const long = messages.filter((m) => m.length > MESSAGE_MAX).map((m) => `${m.slice(0, 120)}… (${m.length} characters)`);
+      assert.deepEqual(long, []);
+    });
+  }
+});
+
 describe('findings per file are capped', () => {
   const bad = (lines: number, line: (i: number) => string): string => Array.from({ length: lines }, (_, i) => line(i)).join('\n');
 

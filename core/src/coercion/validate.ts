@@ -200,7 +200,8 @@ function concreteTagText(entry: DictionaryEntry): string | undefined {
   return t;
 }
 
-const describeTag = (text: string, entry: DictionaryEntry | undefined): string => (entry ? `${text} ${entry.name}` : text);
+/** A tag as written (an excerpt: a tag the parser recovered may run on into a long value) and its name. */
+const describeTag = (text: string, entry: DictionaryEntry | undefined): string => (entry ? `${excerpt(text)} ${entry.name}` : excerpt(text));
 
 /** lookupFunction by the name as typed, without lower-casing it on every call. */
 const functionCache = new Map<string, FunctionInfo | null>();
@@ -370,7 +371,7 @@ class RuleChecker {
     if (t.recovered || t.incomplete) return undefined;
     if (isPrivateGroup(t.group)) {
       this.report(t.range, 'information', 'private-tag',
-        `${t.text} is a private attribute: its meaning and VR depend on the private creator and cannot be checked.`);
+        `${excerpt(t.text)} is a private attribute: its meaning and VR depend on the private creator and cannot be checked.`);
       return undefined;
     }
     const entry = entryFor(t.group, t.element);
