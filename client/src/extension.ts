@@ -3,6 +3,7 @@
  * server starts in the background and `ready` tells callers (and tests) when it is up, so that
  * opening a file never waits on the server.
  */
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -23,11 +24,12 @@ export interface PacsWorkbenchApi {
 
 let client: LanguageClient | undefined;
 
-export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
+/** `server`: the language server process the launcher started before loading this bundle. */
+export function activate(context: vscode.ExtensionContext, server?: ChildProcess): PacsWorkbenchApi {
   const started = performance.now();
   const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   context.subscriptions.push(outputChannel);
-  const languageClient = createLanguageClient(context, outputChannel);
+  const languageClient = createLanguageClient(context, outputChannel, server);
   client = languageClient;
 
   const startServer = (): Promise<void> =>

@@ -1,9 +1,26 @@
 /** The client's own commands: dialect toggle (a setting the server listens to) and restart. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activeApi, isError, openNewFile, waitForDiagnostics } from './helpers';
+import { activeApi, isError, openNewFile, pollUntil, waitForDiagnostics } from './helpers';
 
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+/**
+ * The language servers this extension host runs: its child processes (Linux /proc) whose command
+ * line starts dist/server.js. An exited child that is not reaped yet has no command line.
+ */
+function serverProcesses(): number[] {
+  const task = `/proc/${process.pid}/task`;
+  const children = fs.readdirSync(task).flatMap((thread) => fs.readFileSync(`${task}/${thread}/children`, 'utf8').split(' ').filter((pid) => pid.trim()).map(Number));
+  return children.filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').some((arg) => arg.endsWith('dist/server.js'));
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
+}
+
 const dialect = () => vscode.workspace.getConfiguration('pacsWorkbench').get<string>('coercion.dialect');
 
 describe('commands', () => {
@@ -42,9 +59,16 @@ describe('commands', () => {
 
   it('restarts the language server, which then still checks files', async () => {
     const api = await activeApi();
+    await api.ready;
+    // One server: the launcher starts it before the bundle loads, and the client must take that
+    // one rather than fork its own.
+    const [first, ...others] = serverProcesses();
+    assert.deepEqual(others, [], `one language server process, found ${[first, ...others].join(', ')}`);
     await vscode.commands.executeCommand('pacsWorkbench.restartServer');
     await api.ready;
     assert.equal(api.client.isRunning(), true);
+    // The restart forks a new server, and the old one is gone (it exits on the client's `exit`).
+    await pollUntil(async () => serverProcesses(), (pids) => pids.length === 1 && pids[0] !== first, `the server ${first} replaced by one new server process`);
     const document = await openNewFile('test-after-restart.coerce', '(0010,0010)=concat(\n');
     await waitForDiagnostics(document.uri, (ds) => ds.some(isError), 'an error from the restarted server');
   });
