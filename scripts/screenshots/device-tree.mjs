@@ -8,54 +8,23 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { openPacsView, recordWithWorkbench, repo, saveScreenshot, widenSideBar } from './workbench.mjs';
 
-const peers = createRequire(import.meta.url)(path.join(repo, 'out', 'test', 'integration', 'peers.js'));
+const require = createRequire(import.meta.url);
+const peers = require(path.join(repo, 'out', 'test', 'integration', 'peers.js'));
+const { labTable } = require(path.join(repo, 'out', 'test', 'labTable.js'));
 
 const store = await peers.startStorescp({ aet: 'CT_LAB' });
 const closed = await peers.freePort();
-const LAB = [
-  '# Lab devices on this machine (for the screenshot).',
-  'server LAB_PACS {',
-  '  ae "LAB_PACS"',
-  '  host 127.0.0.1',
-  '  tcp-port 11112',
-  '}',
-  '',
-  'category modalities {',
-  '  max-connections 4',
-  '}',
-  '',
-  'device CT_LAB {',
-  '  type dicom',
-  '  ae "CT_LAB"',
-  '  host 127.0.0.1',
-  `  port ${store.port}`,
-  '  category modalities',
-  '}',
-  '',
-  'device US_LAB {',
-  '  type dicom',
-  '  ae "US_LAB"',
-  '  host 127.0.0.1',
-  `  port ${closed}`,
-  '  category modalities',
-  '}',
-  '',
-  'device READ_LAB {',
-  '  type viewer',
-  '  ae "READ_LAB"',
-  '  host 127.0.0.1',
-  `  port ${store.port}`,
-  '}',
-  '',
-  'device BACKUP_LAB {',
-  '  type backup-target',
-  '  ae "BACKUP_LAB"',
-  '  host 127.0.0.1',
-  `  port ${closed}`,
-  '  disabled',
-  '}',
-  '',
-].join('\n');
+const LAB = labTable({
+  comment: 'Lab devices on this machine (for the screenshot).',
+  server: { name: 'LAB_PACS', tcpPort: 11112 },
+  modalities: 4,
+  devices: [
+    { id: 'CT_LAB', type: 'dicom', ae: 'CT_LAB', host: '127.0.0.1', port: store.port, category: 'modalities' },
+    { id: 'US_LAB', type: 'dicom', ae: 'US_LAB', host: '127.0.0.1', port: closed, category: 'modalities' },
+    { id: 'READ_LAB', type: 'viewer', ae: 'READ_LAB', host: '127.0.0.1', port: store.port },
+    { id: 'BACKUP_LAB', type: 'backup-target', ae: 'BACKUP_LAB', host: '127.0.0.1', port: closed, enabled: false },
+  ],
+});
 
 try {
   await recordWithWorkbench({ name: 'device-tree', files: { 'devices/lab.pacs': LAB }, viewport: { width: 1280, height: 860 } }, async ({ page }) => {

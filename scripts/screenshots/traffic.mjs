@@ -12,53 +12,25 @@ import { openPacsView, recordWithWorkbench, repo, saveScreenshot, widenSideBar }
 const require = createRequire(import.meta.url);
 const { freePort } = require(path.join(repo, 'out', 'test', 'integration', 'peers.js'));
 const { storescu } = require(path.join(repo, 'out', 'test', 'integration', 'serve-helpers.js'));
+const { labTable } = require(path.join(repo, 'out', 'test', 'labTable.js'));
 
 const port = await freePort();
-const LAB = [
-  '# A lab receiver on this machine (for the screenshot): point storescu at it.',
-  'server RECV_LAB {',
-  '  ae "RECV_LAB"',
-  '  host 127.0.0.1',
-  `  tcp-port ${port}`,
-  '  rules trailing "rules/trailing.coerce"',
-  '}',
-  '',
-  'category modalities {',
-  '  max-connections 4',
-  '}',
-  '',
-  'device CT_LAB {',
-  '  type dicom',
-  '  ae "CT_LAB"',
-  '  host 127.0.0.1',
-  '  port 104',
-  '  category modalities',
-  '  services {',
-  '    store U',
-  '  }',
-  '  limits {',
-  '    store-in 2',
-  '  }',
-  '  rules "../outside-ct-import.coerce"',
-  '  enabled',
-  '}',
-  '',
-  'device MG_LAB {',
-  '  type dicom',
-  '  ae "MG_LAB"',
-  '  host 127.0.0.1',
-  '  port 104',
-  '  category modalities',
-  '  services {',
-  '    store U',
-  '  }',
-  '  rules {',
-  '    (0008,0050)=concat("MG",(0008,0050))',
-  '  }',
-  '  enabled',
-  '}',
-  '',
-].join('\n');
+const STORE_U = { roles: { store: { u: true, p: false } }, flags: {} };
+const LAB = labTable({
+  comment: 'A lab receiver on this machine (for the screenshot): point storescu at it.',
+  server: { name: 'RECV_LAB', tcpPort: port, fields: ['rules trailing "rules/trailing.coerce"'] },
+  modalities: 4,
+  devices: [
+    {
+      id: 'CT_LAB', type: 'dicom', ae: 'CT_LAB', host: '127.0.0.1', port: 104, category: 'modalities',
+      services: STORE_U, limits: { 'store-in': 2 }, rulesFile: '../outside-ct-import.coerce', enabled: true,
+    },
+    {
+      id: 'MG_LAB', type: 'dicom', ae: 'MG_LAB', host: '127.0.0.1', port: 104, category: 'modalities',
+      services: STORE_U, inlineRules: ['(0008,0050)=concat("MG",(0008,0050))'], enabled: true,
+    },
+  ],
+});
 
 await recordWithWorkbench({ name: 'traffic', files: { 'devices/lab-receiver.pacs': LAB }, viewport: { width: 1280, height: 860 } }, async ({ page, workspace }) => {
   const server = await openPacsView(page, 'RECV_LAB');

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { TreeSnapshot } from '../../../client/src/features/treeSnapshot';
 import { validateDeviceText } from '../../../core/src/devices';
 import { freePort, startEchoLab, stopAllPeers, stopEchoLab, type EchoLab } from '../../integration/peers';
+import { labTable } from '../../labTable';
 import { activeApi, workspaceRoot } from './helpers';
 
 const CMD = 'pacsWorkbench.devices.';
@@ -51,68 +52,25 @@ describe('device tree and commands', function () {
   before(async () => {
     await activeApi();
     [peers, closed] = await Promise.all([startEchoLab('ORTHANC_E2E'), freePort()]);
-    text = [
-      '# Written by the e2e test: devices pointing at real peers on 127.0.0.1.',
-      'server LAB {',
-      '  ae "LAB_PACS"',
-      '  host 127.0.0.1',
-      '  tcp-port 11112',
-      '}',
-      '',
-      'category modalities {',
-      '  max-connections 2',
-      '}',
-      '',
-      'device STORE {',
-      '  type dicom',
-      '  ae "STORESCP"',
-      '  host 127.0.0.1',
-      `  port ${peers.store.port}`,
-      '  category modalities',
-      '}',
-      '',
-      'device CLOSED {',
-      '  type dicom',
-      '  ae "NOBODY"',
-      '  host 127.0.0.1',
-      `  port ${closed}`,
-      '  category modalities',
-      '}',
-      '',
-      'device SECURE {',
-      '  type dicom',
-      '  ae "TLSSCP"',
-      '  host 127.0.0.1',
-      `  tcp-port ${closed}`,
-      `  tls-port ${peers.tlsStore.port}`,
-      '}',
-      '',
-      'device HUNG {',
-      '  type viewer',
-      '  ae "SILENT"',
-      '  host 127.0.0.1',
-      `  port ${peers.silent.port}`,
-      '  disabled',
-      '}',
-      '',
-      '# Orthanc answers to ORTHANC_E2E only: this row has the wrong AE title.',
-      'device WRONGAE {',
-      '  type dicom',
-      '  ae "NOT_ORTHANC"',
-      '  host 127.0.0.1',
-      `  port ${peers.orthanc.dicomPort}`,
-      '}',
-      '',
-      '# Only for Refresh IP Addresses: disabled, so echo all never calls it.',
-      'device NAMED {',
-      '  type viewer',
-      '  ae "NAMED"',
-      '  host localhost',
-      `  port ${closed}`,
-      '  disabled',
-      '}',
-      '',
-    ].join('\n');
+    text = labTable({
+      comment: 'Written by the e2e test: devices pointing at real peers on 127.0.0.1.',
+      server: { name: 'LAB', ae: 'LAB_PACS', tcpPort: 11112 },
+      modalities: 2,
+      devices: [
+        { id: 'STORE', type: 'dicom', ae: 'STORESCP', host: '127.0.0.1', port: peers.store.port, category: 'modalities' },
+        { id: 'CLOSED', type: 'dicom', ae: 'NOBODY', host: '127.0.0.1', port: closed, category: 'modalities' },
+        { id: 'SECURE', type: 'dicom', ae: 'TLSSCP', host: '127.0.0.1', tcpPort: closed, tlsPort: peers.tlsStore.port },
+        { id: 'HUNG', type: 'viewer', ae: 'SILENT', host: '127.0.0.1', port: peers.silent.port, enabled: false },
+        {
+          id: 'WRONGAE', type: 'dicom', ae: 'NOT_ORTHANC', host: '127.0.0.1', port: peers.orthanc.dicomPort,
+          comment: 'Orthanc answers to ORTHANC_E2E only: this row has the wrong AE title.',
+        },
+        {
+          id: 'NAMED', type: 'viewer', ae: 'NAMED', host: 'localhost', port: closed, enabled: false,
+          comment: 'Only for Refresh IP Addresses: disabled, so echo all never calls it.',
+        },
+      ],
+    });
     await vscode.workspace.fs.writeFile(fileUri(), Buffer.from(text, 'utf8'));
     await vscode.commands.executeCommand(CMD + 'refresh');
   });

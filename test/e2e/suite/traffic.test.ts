@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { validateDeviceText } from '../../../core/src/devices';
 import { storescu } from '../../integration/serve-helpers';
 import { freePort } from '../../integration/peers';
+import { labTable } from '../../labTable';
 import { activeApi, openFile, pollUntil as until, workspaceRoot } from './helpers';
 
 interface Node {
@@ -70,29 +71,14 @@ describe('Traffic view: a receiver started from the Devices view, fed by storesc
   before(async () => {
     await activeApi();
     port = await freePort();
-    const table = [
-      '# A lab receiver for the e2e test: everything on this machine.',
-      'server RECV_LAB {',
-      '  ae "RECV_LAB"',
-      '  host 127.0.0.1',
-      `  tcp-port ${port}`,
-      '}',
-      '',
-      'device CT_LAB {',
-      '  type dicom',
-      '  ae "CT_LAB"',
-      '  host 127.0.0.1',
-      '  port 104',
-      '  services {',
-      '    store U',
-      '  }',
-      '  rules {',
-      '    (0008,0050)=concat("LAB-",(0008,0050))',
-      '  }',
-      '  enabled',
-      '}',
-      '',
-    ].join('\n');
+    const table = labTable({
+      comment: 'A lab receiver for the e2e test: everything on this machine.',
+      server: { name: 'RECV_LAB', tcpPort: port },
+      devices: [{
+        id: 'CT_LAB', type: 'dicom', ae: 'CT_LAB', host: '127.0.0.1', port: 104, services: { roles: { store: { u: true, p: false } }, flags: {} },
+        inlineRules: ['(0008,0050)=concat("LAB-",(0008,0050))'], enabled: true,
+      }],
+    });
     assert.deepEqual(validateDeviceText(table).diagnostics.filter((d) => d.severity === 'error'), []);
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspaceRoot(), FILE), Buffer.from(table, 'utf8'));
     await until(devicesTree, (tree) => tree.some((n) => n.label === 'RECV_LAB'), 'the Devices view shows the lab server');

@@ -6,6 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { formatDevice } from '../../../core/src/devices/format';
+import { labTable } from '../../labTable';
 import { activeApi, isError, openNewFile, waitForDiagnostics, workspaceRoot } from '../suite/helpers';
 import { startHttpCounter, startTcpCounter, type CountingPeer } from './listeners';
 
@@ -32,33 +34,17 @@ describe('restricted mode (untrusted workspace)', function () {
 
   before(async () => {
     [dicomPeer, httpPeer] = await Promise.all([startTcpCounter(), startHttpCounter()]);
-    const devices = [
-      'server UNTRUSTED {',
-      '  ae "UNTRUSTED"',
-      '  host 127.0.0.1',
-      `  tcp-port ${dicomPeer.port}`,
-      '}',
-      '',
-      'device TRAP {',
-      '  type dicom',
-      '  ae "TRAP"',
-      '  host 127.0.0.1',
-      `  port ${dicomPeer.port}`,
-      '}',
-      '',
-    ].join('\n');
+    const devices = labTable({
+      server: { name: 'UNTRUSTED', tcpPort: dicomPeer.port },
+      devices: [{ id: 'TRAP', type: 'dicom', ae: 'TRAP', host: '127.0.0.1', port: dicomPeer.port }],
+    });
     const deploy = [
       'server UNTRUSTED_DEPLOY {',
       '  ae "UNTRUSTED_DEPLOY"',
       `  deploy orthanc "http://127.0.0.1:${httpPeer.port}"`,
       '}',
       '',
-      'device CT1 {',
-      '  type dicom',
-      '  ae "CT_SCANNER"',
-      '  host 10.0.0.11',
-      '  port 104',
-      '}',
+      formatDevice({ id: 'CT1', type: 'dicom', ae: 'CT_SCANNER', host: '10.0.0.11', port: 104 }),
       '',
     ].join('\n');
     await vscode.workspace.fs.writeFile(deviceFile(), Buffer.from(devices, 'utf8'));
