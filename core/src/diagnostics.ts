@@ -16,8 +16,13 @@ export interface CoreDiagnostic {
   data?: unknown;
 }
 
-/** `true` when the unions A and B have the same members (the catalogues check their two lists with it). */
-export type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * The `data` a diagnostic with code C carries in a catalogue whose codes with data each have a
+ * row in Rows (undefined: C carries none). Only catalogued codes carry data: a row whose key is
+ * not one of Codes fails to compile here.
+ */
+export type CodeData<Codes extends string, Rows extends { [K in keyof Rows]: K extends Codes ? Rows[K] : never }, C extends Codes> =
+  C extends keyof Rows ? Rows[C] : undefined;
 
 /** Findings one document reports at most (in the editor and in `pacsw check`): past this, more
  *  of them help nobody and cost the editor (25,700 findings of a 125 KB rule file were 5.8 MB of JSON). */

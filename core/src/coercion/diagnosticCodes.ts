@@ -5,7 +5,7 @@
  * one; test/unit/diagnostic-docs.test.ts checks). Adding a code: its name in a list here (and
  * its data row), a section in the docs; the compiler then points at the quick-fix switch.
  */
-import type { SameMembers } from '../diagnostics';
+import type { CodeData } from '../diagnostics';
 import type { Position, Range } from '../text/range';
 
 /** Data of a `missing-paren` error: the text a quick fix inserts, and where. */
@@ -88,12 +88,8 @@ interface CoercionDataRows {
   'not-enumerated': NotEnumeratedData;
 }
 
-// Only catalogued codes carry data: a row for a code that is not in the catalogue fails here.
-const everyDataRowIsACode: SameMembers<keyof CoercionDataRows & CoercionCode, keyof CoercionDataRows> = true;
-void everyDataRowIsACode;
-
 /** The `data` a diagnostic with code C carries (undefined: none). */
-export type CoercionData<C extends CoercionCode> = C extends keyof CoercionDataRows ? CoercionDataRows[C] : undefined;
+export type CoercionData<C extends CoercionCode> = CodeData<CoercionCode, CoercionDataRows, C>;
 
 /** Every code, for tests and docs checks. */
 export const ALL_COERCION_CODES: readonly CoercionCode[] = [...COERCION_SYNTAX_CODES, ...COERCION_SEMANTIC_CODES];

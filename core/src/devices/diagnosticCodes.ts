@@ -4,7 +4,7 @@
  * docs/device-language.md documents each one (test/unit/diagnostic-docs.test.ts checks).
  * Adding a code: its name in a list here (and its data row if it has data), a row in the docs' table.
  */
-import type { SameMembers } from '../diagnostics';
+import type { CodeData } from '../diagnostics';
 
 /** `data` of an `unknown-field` diagnostic when a known field is close. */
 export interface UnknownFieldData { replacement: string }
@@ -38,11 +38,7 @@ interface DeviceDataRows {
   'rule-file-errors': RuleFileErrorsData;
 }
 
-// Only catalogued codes carry data: a row for a code that is not in the catalogue fails here.
-const everyDataRowIsACode: SameMembers<keyof DeviceDataRows & DeviceCode, keyof DeviceDataRows> = true;
-void everyDataRowIsACode;
-
 /** The `data` a diagnostic with code C carries (undefined: none). */
-export type DeviceData<C extends DeviceCode> = C extends keyof DeviceDataRows ? DeviceDataRows[C] : undefined;
+export type DeviceData<C extends DeviceCode> = CodeData<DeviceCode, DeviceDataRows, C>;
 
 export const ALL_DEVICE_CODES: readonly DeviceCode[] = [...DEVICE_SYNTAX_CODES, ...DEVICE_SEMANTIC_CODES];
