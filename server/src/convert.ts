@@ -6,6 +6,9 @@ import {
   Diagnostic,
   DiagnosticSeverity,
   DiagnosticTag,
+  MarkupKind,
+  type Hover,
+  type MarkupContent,
   type Range as LspRange,
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
@@ -70,6 +73,16 @@ export function toCoreDiagnostic(d: Diagnostic): CoreDiagnostic {
     tags: d.tags?.map((t) => (t === DiagnosticTag.Deprecated ? 'deprecated' : 'unnecessary')),
     data: d.data,
   };
+}
+
+/** Markdown, the one form of our hovers' and completion items' documentation. */
+export function toMarkdown(value: string): MarkupContent {
+  return { kind: MarkupKind.Markdown, value };
+}
+
+/** A hover showing markdown `value` over `range`. */
+export function markdownHover(value: string, range: Range): Hover {
+  return { contents: toMarkdown(value), range: toLspRange(range) };
 }
 
 export function toLspTextEdit(e: { range: Range; newText: string }): LspTextEdit {

@@ -8,7 +8,6 @@ import {
   CompletionItemKind,
   CompletionItemTag,
   InsertTextFormat,
-  MarkupKind,
   type CompletionItem,
   type CompletionList,
   type Position,
@@ -21,6 +20,7 @@ import type { CoercionDialect } from '../languages';
 import { completionContext, type Side } from './completionContext';
 import { variableOccurrences, walkNode } from './syntax';
 import { tagDocumentation } from './describe';
+import { toMarkdown } from '../convert';
 
 export const COMPLETION_TRIGGER_CHARACTERS = ['(', ',', '=', '$'];
 
@@ -139,7 +139,7 @@ function tagItem(entry: DictionaryEntry, rank: number, range: Range, byNumber: b
     labelDetails: { detail: ` ${entry.tagText}`, description: entry.name },
     kind: CompletionItemKind.Field,
     detail: `${entry.tagText} ${entry.vr} ${entry.vm}`,
-    documentation: { kind: MarkupKind.Markdown, value: tagDocumentation(entry) },
+    documentation: toMarkdown(tagDocumentation(entry)),
     filterText,
     sortText: `${SORT.tag}${String(rank).padStart(4, '0')}`,
     // Repeating groups (60xx,3000): the varying digits become a placeholder to fill in.
@@ -176,7 +176,7 @@ function functionItem(f: FunctionInfo, range: Range, followedByParen: boolean, d
     labelDetails: extension ? { description: dialect === 'strict' ? 'extension (not in strict eRAD)' : 'extension' } : undefined,
     kind: CompletionItemKind.Function,
     detail: signatureLabel(f),
-    documentation: { kind: MarkupKind.Markdown, value: `${f.summary}\n\n*NULL:* ${f.nullBehaviour}${note}` },
+    documentation: toMarkdown(`${f.summary}\n\n*NULL:* ${f.nullBehaviour}${note}`),
     sortText: `${extension ? SORT.extension : SORT.function}${label}`,
     filterText: label,
     textEdit: { range, newText: followedByParen ? label : functionSnippet(f) },
@@ -189,7 +189,7 @@ function keywordItems(range: Range, followedByParen: boolean): CompletionItem[] 
     label,
     kind: CompletionItemKind.Keyword,
     detail: snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1'),
-    documentation: { kind: MarkupKind.Markdown, value: doc },
+    documentation: toMarkdown(doc),
     sortText: `${SORT.keyword}${label}`,
     textEdit: { range, newText: followedByParen ? label : snippet },
     insertTextFormat: followedByParen ? InsertTextFormat.PlainText : InsertTextFormat.Snippet,
@@ -253,7 +253,7 @@ function variableItem(v: VariableChoice, range: Range, closed: boolean, withDoll
     label: withDollar ? `$(${v.name})` : v.name,
     kind: v.control ? CompletionItemKind.Constant : CompletionItemKind.Variable,
     detail: v.control ? 'control variable' : `variable, assigned on line ${(v.line ?? 0) + 1}`,
-    documentation: v.doc ? { kind: MarkupKind.Markdown, value: v.doc } : undefined,
+    documentation: v.doc ? toMarkdown(v.doc) : undefined,
     sortText: `${v.control ? SORT.control : SORT.variable}${v.name}`,
     filterText: withDollar ? `$(${v.name})` : v.name,
     textEdit: { range, newText: text },

@@ -2,13 +2,13 @@
  * Hover for coercion rules: a tag's dictionary entry (also inside SEQ and the retired split
  * form), a function's signature and NULL behaviour, and where a variable is assigned.
  */
-import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import type { Hover, Position } from 'vscode-languageserver/node';
 import type { RetiredSplitNode, RuleFileNode, TagNode } from '../../../core/src/coercion/ast';
 import { CONTROL_VARIABLES, lookupFunction } from '../../../core/src/coercion/functions';
 import { getDictionary, isPrivateGroup } from '../../../core/src/dictionary/index';
-import { containsPosition, type Range } from '../../../core/src/text/range';
+import { containsPosition } from '../../../core/src/text/range';
 import type { CoercionDialect } from '../languages';
-import { toLspRange } from '../convert';
+import { markdownHover } from '../convert';
 import { functionDocumentation, tagDocumentation } from './describe';
 import { nodeAt } from '../../../core/src/coercion/tree';
 import { tagAt, variableOccurrences } from './syntax';
@@ -18,35 +18,31 @@ export function hoverCoercion(file: RuleFileNode, position: Position, dialect: C
   if (!node || node.recovered) return null;
 
   const tag = tagAt(node, position);
-  if (tag) return markdown(describeTag(tag), tag.range);
+  if (tag) return markdownHover(describeTag(tag), tag.range);
 
   switch (node.kind) {
     case 'Seq':
       if (containsPosition(node.keywordRange, position)) {
-        return markdown('`SEQ(g1,e1, item1, g2,e2 [, item2, g3,e3 ...])`\n\nAttribute (g2,e2) inside item `item1` (0-based) of sequence (g1,e1); more triples go deeper. NULL when absent; as a target, the rule is skipped when the sequence is absent.', node.keywordRange);
+        return markdownHover('`SEQ(g1,e1, item1, g2,e2 [, item2, g3,e3 ...])`\n\nAttribute (g2,e2) inside item `item1` (0-based) of sequence (g1,e1); more triples go deeper. NULL when absent; as a target, the rule is skipped when the sequence is absent.', node.keywordRange);
       }
       return null;
     case 'User':
-      return markdown(`\`USER(${node.field})\`: a site-defined database field, defined on the server in \`dcfields.conf\` (cannot be checked here).`, node.range);
+      return markdownHover(`\`USER(${node.field})\`: a site-defined database field, defined on the server in \`dcfields.conf\` (cannot be checked here).`, node.range);
     case 'Call': {
       if (!containsPosition(node.nameRange, position)) return null;
       const f = lookupFunction(node.name);
       const text = f ? functionDocumentation(f, dialect) : `Unknown function \`${node.name}()\`.`;
-      return markdown(text, node.nameRange);
+      return markdownHover(text, node.nameRange);
     }
     case 'Variable':
-      return markdown(describeVariable(file, node.name, node.isControl), node.range);
+      return markdownHover(describeVariable(file, node.name, node.isControl), node.range);
     case 'RetiredSplit':
-      return markdown(retiredSplitText(node), node.range);
+      return markdownHover(retiredSplitText(node), node.range);
     case 'ItemIndex':
-      return markdown(`Item ${node.value} of the sequence before it; items are numbered from 0.`, node.range);
+      return markdownHover(`Item ${node.value} of the sequence before it; items are numbered from 0.`, node.range);
     default:
       return null;
   }
-}
-
-function markdown(value: string, range: Range): Hover {
-  return { contents: { kind: MarkupKind.Markdown, value }, range: toLspRange(range) };
 }
 
 function describeTag(tag: TagNode): string {

@@ -3,6 +3,7 @@ import type { Position, SignatureHelp, SignatureInformation } from 'vscode-langu
 import type { RuleFileNode } from '../../../core/src/coercion/ast';
 import { lookupFunction, signatureLabel } from '../../../core/src/coercion/functions';
 import { callAt } from '../../../core/src/coercion/tree';
+import { toMarkdown } from '../convert';
 
 export const SIGNATURE_TRIGGER_CHARACTERS = ['(', ','];
 export const SIGNATURE_RETRIGGER_CHARACTERS = [')'];
@@ -19,11 +20,11 @@ export function signatureHelpCoercion(file: RuleFileNode, position: Position): S
     const start = label.indexOf(p.name, from);
     from = start + p.name.length;
     // Markdown, named, so the line reads as the parameter's own help rather than a stray word.
-    return { label: [start, start + p.name.length] as [number, number], documentation: { kind: 'markdown' as const, value: `\`${p.name}\`: ${p.doc}` } };
+    return { label: [start, start + p.name.length] as [number, number], documentation: toMarkdown(`\`${p.name}\`: ${p.doc}`) };
   });
   const signature: SignatureInformation = {
     label,
-    documentation: { kind: 'markdown', value: `${f.summary}\n\n**NULL:** ${f.nullBehaviour}` },
+    documentation: toMarkdown(`${f.summary}\n\n**NULL:** ${f.nullBehaviour}`),
     parameters,
   };
   const activeParameter = Math.min(found.activeArgument, Math.max(params.length - 1, 0));

@@ -7,7 +7,6 @@
 import {
   CompletionItemKind,
   InsertTextFormat,
-  MarkupKind,
   type CompletionItem,
   type CompletionList,
   type Position,
@@ -35,6 +34,7 @@ import { completeCoercion } from '../coercion/completion';
 import { completionContext } from './context';
 import type { DeviceAnalysis } from './documents';
 import { listFiles, uriToPath } from './files';
+import { toMarkdown } from '../convert';
 
 const EMPTY: CompletionList = { isIncomplete: false, items: [] };
 
@@ -99,7 +99,7 @@ function fieldItems(block: BlockNode, replace: Range): CompletionItem[] {
     items.push({
       label: key,
       kind: CompletionItemKind.Property,
-      documentation: { kind: MarkupKind.Markdown, value: doc },
+      documentation: toMarkdown(doc),
       textEdit: { range: replace, newText: snippet ?? (key === 'enabled' || key === 'disabled' ? key : `${key} `) },
       ...(snippet ? { insertTextFormat: InsertTextFormat.Snippet } : {}),
       // Picking a field goes straight on to its values.

@@ -4,7 +4,7 @@
  * (with its members and connection limit), and of a referenced rule file. Inside an inline
  * `rules { }` block the coercion hover answers.
  */
-import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import type { Hover, Position } from 'vscode-languageserver/node';
 import type { BlockNode, FieldNode, ValueNode } from '../../../core/src/devices/ast';
 import type { CategoryModel, DeviceModel, DeviceTable, RuleSetModel, ServerModel } from '../../../core/src/devices/model';
 import { serviceEntries } from '../../../core/src/devices/format';
@@ -22,9 +22,8 @@ import {
 } from '../../../core/src/devices/schema';
 import { parseRuleFile } from '../../../core/src/coercion/fileParser';
 import { rulesOf } from '../../../core/src/coercion/ast';
-import type { Range } from '../../../core/src/text/range';
 import type { CoercionDialect } from '../languages';
-import { toLspRange } from '../convert';
+import { markdownHover } from '../convert';
 import { hoverCoercion } from '../coercion/hover';
 import { locate } from './context';
 import type { DeviceAnalysis } from './documents';
@@ -47,24 +46,20 @@ export function hoverDevices(a: DeviceAnalysis, position: Position, dialect: Coe
     case 'rules':
       return hoverCoercion(a.ruleTree(at.rules), position, dialect);
     case 'keyword':
-      return markdown(BLOCK_DOCS[at.block.keyword] ?? `Unknown block \`${at.block.keyword}\`.`, at.block.keywordRange);
+      return markdownHover(BLOCK_DOCS[at.block.keyword] ?? `Unknown block \`${at.block.keyword}\`.`, at.block.keywordRange);
     case 'name':
-      return markdown(blockSummary(a.table, at.block), at.name.range);
+      return markdownHover(blockSummary(a.table, at.block), at.name.range);
     case 'key':
-      return markdown(fieldDoc(at.block, at.field), at.field.keyRange);
+      return markdownHover(fieldDoc(at.block, at.field), at.field.keyRange);
     case 'value': {
       const text = valueDoc(a.table, at.block, at.field, at.value, at.index, files);
-      return text ? markdown(text, at.value.range) : null;
+      return text ? markdownHover(text, at.value.range) : null;
     }
     case 'item': {
       const text = itemDoc(at.field, at.item);
-      return text ? markdown(text, at.item.range) : null;
+      return text ? markdownHover(text, at.item.range) : null;
     }
   }
-}
-
-function markdown(value: string, range: Range): Hover {
-  return { contents: { kind: MarkupKind.Markdown, value }, range: toLspRange(range) };
 }
 
 function fieldsOf(keyword: string): Record<string, string> {

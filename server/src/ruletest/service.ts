@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import {
   CompletionItemKind,
   InsertTextFormat,
-  MarkupKind,
   type CompletionItem,
   type CompletionList,
   type Hover,
@@ -32,7 +31,7 @@ import { completeCoercion } from '../coercion/completion';
 import { tagDocumentation } from '../coercion/describe';
 import { hoverCoercion } from '../coercion/hover';
 import { lineText } from '../coercion/documents';
-import { toLspDiagnostic, toLspRange } from '../convert';
+import { markdownHover, toLspDiagnostic, toMarkdown } from '../convert';
 import { readWorkspaceFile, referenceExists, resolveReference, uriToPath } from '../devices/files';
 import type { LanguageService } from '../languages';
 
@@ -168,7 +167,7 @@ function attributeItems(typed: string, start: number, line: number, end: number)
     label: e.keyword,
     kind: CompletionItemKind.Field,
     detail: `${e.tagText} ${e.vr}`,
-    documentation: { kind: MarkupKind.Markdown, value: tagDocumentation(e) },
+    documentation: toMarkdown(tagDocumentation(e)),
     sortText: `1${String(i).padStart(3, '0')}`,
     filterText: `${e.keyword} ${e.tagText}`,
     textEdit: { range: { start: { line, character: start }, end: { line, character: end } }, newText: e.keyword },
@@ -213,12 +212,11 @@ function hover(doc: TextDocument, position: Position, dialect: 'strict' | 'exten
   const { file } = validateRuleTest(doc.getText());
   const line = file.lines[position.line];
   if (!line) return null;
-  const md = (value: string, range: { start: Position; end: Position }): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: toLspRange(range) });
 
   const wordStart = text.length - text.trimStart().length;
   const firstWord = /^[a-z]+/.exec(text.slice(wordStart))?.[0];
   if (firstWord && FORM_DOCS[firstWord] && position.character >= wordStart && position.character <= wordStart + firstWord.length) {
-    return md(FORM_DOCS[firstWord], { start: { line: position.line, character: wordStart }, end: { line: position.line, character: wordStart + firstWord.length } });
+    return markdownHover(FORM_DOCS[firstWord], { start: { line: position.line, character: wordStart }, end: { line: position.line, character: wordStart + firstWord.length } });
   }
   let attribute: AttributeNode | undefined;
   if (line.kind === 'with') attribute = line.node.attribute;
@@ -227,7 +225,7 @@ function hover(doc: TextDocument, position: Position, dialect: 'strict' | 'exten
     const ref = attribute.ref;
     const entry = getDictionary().byTag(ref.group, ref.element);
     const inside = ref.sequence.length ? `\n\nInside ${ref.sequence.map((s) => `item ${s.item} of (${s.group.toString(16).toUpperCase().padStart(4, '0')},${s.element.toString(16).toUpperCase().padStart(4, '0')})`).join(' > ')}.` : '';
-    return md(entry ? `${tagDocumentation(entry)}${inside}` : `\`${attribute.text}\`: not in the DICOM data dictionary (a private or unknown tag).${inside}`, attribute.range);
+    return markdownHover(entry ? `${tagDocumentation(entry)}${inside}` : `\`${attribute.text}\`: not in the DICOM data dictionary (a private or unknown tag).${inside}`, attribute.range);
   }
   const value = asRuleLine(text);
   if (value && position.character >= value.start) {
@@ -240,7 +238,7 @@ function hover(doc: TextDocument, position: Position, dialect: 'strict' | 'exten
   for (const { p, range } of paths) {
     if (!containsPosition(range, position)) continue;
     const abs = resolveReference(doc.uri, p);
-    return md(abs ? `\`${abs}\`${fs.existsSync(abs) ? '' : ' (does not exist)'}` : 'Paths are relative to the test file; this document is not saved yet.', range);
+    return markdownHover(abs ? `\`${abs}\`${fs.existsSync(abs) ? '' : ' (does not exist)'}` : 'Paths are relative to the test file; this document is not saved yet.', range);
   }
   return null;
 }
