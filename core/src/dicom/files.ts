@@ -244,7 +244,7 @@ const MEMORY_FILE_SYSTEMS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs
 /** Per folder: does it lie on a memory file system? Asked once per folder and process. */
 const inMemory = new Map<string, boolean>();
 
-function onMemoryFileSystem(dir: string): boolean {
+export function onMemoryFileSystem(dir: string): boolean {
   let known = inMemory.get(dir);
   if (known === undefined) {
     try {

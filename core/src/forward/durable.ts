@@ -7,7 +7,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
-import { fsyncInPool } from '../dicom/files';
+import * as path from 'node:path';
+import { fsyncInPool, onMemoryFileSystem } from '../dicom/files';
 
 // The steps that only touch the page cache (open, write, close, rename, link, unlink) are
 // synchronous; only the fsyncs, which wait for the disk, go to the thread pool. Each thread-pool
@@ -18,7 +19,8 @@ import { fsyncInPool } from '../dicom/files';
 export async function writeFileDurable(temp: string, file: string, data: string | Uint8Array): Promise<void> {
   const fd = writeTemp(temp, data);
   try {
-    await fsyncInPool(fd);
+    if (onMemoryFileSystem(path.dirname(temp))) fs.fsyncSync(fd);
+    else await fsyncInPool(fd);
   } catch (error) {
     fs.closeSync(fd);
     fs.rmSync(temp, { force: true });
@@ -93,8 +95,16 @@ interface DirSyncState {
 }
 const dirSyncs = new Map<string, DirSyncState>();
 
-/** fsync of a folder; concurrent callers share syncs (each waits for one that began after it asked). */
+/**
+ * fsync of a folder; concurrent callers share syncs (each waits for one that began after it
+ * asked). On a memory file system (tmpfs, ramfs) the sync is done at once: there the thread pool's
+ * two hand-offs were the whole cost, about 0.35 ms of the node's CPU per object under load.
+ */
 export function syncDir(dir: string): Promise<void> {
+  if (onMemoryFileSystem(dir)) {
+    syncDirSync(dir);
+    return Promise.resolve();
+  }
   let state = dirSyncs.get(dir);
   if (!state) dirSyncs.set(dir, (state = {}));
   const s = state;
