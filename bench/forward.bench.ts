@@ -5,7 +5,10 @@
  * alternating. Reports end-to-end files/s (first send to last arrival at storescp) and the
  * latency from send (storescu's "Sending file") to arrival (the file appearing in storescp's
  * folder), median and p95, and pacsw serve's own CPU time per object (/proc: the figure that
- * stays meaningful on a loaded machine). Target: forwarded throughput at least 0.5 of direct.
+ * stays meaningful on a loaded machine), and of its main thread alone (the receive path; the
+ * sending has a thread of its own, docs/forwarding.md). The node is measured twice: as it
+ * runs (sending thread) and with PACSW_FORWARD_THREAD=0 (sending on the main thread), for the
+ * difference. Target: forwarded throughput at least 0.5 of direct.
  * Run with `npm run bench forward` (or `node out/bench/forward.bench.js [--quick]` after tsc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -60,12 +63,18 @@ function table(sinkPort: number | undefined, name: string): string {
   return file;
 }
 
-interface Run { ms: number; latencies: number[]; /** CPU time (user + system) of pacsw serve per object, when it was in the path. */ cpuMsPerObject?: number }
+interface Run {
+  ms: number;
+  latencies: number[];
+  /** CPU time (user + system) of pacsw serve per object, when it was in the path: all its threads, and its main thread. */
+  cpuMsPerObject?: number;
+  mainCpuMsPerObject?: number;
+}
 
-/** User + system CPU time of a process so far, in ms (Linux /proc; undefined elsewhere). */
-function cpuMs(pid: number): number | undefined {
+/** User + system CPU time of a process (or of its thread `tid`) so far, in ms (Linux /proc; undefined elsewhere). */
+function cpuMs(pid: number, tid?: number): number | undefined {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = fs.readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks: 100 per second on Linux
   } catch {
     return undefined;
@@ -85,6 +94,7 @@ async function run(port: number, calledAe: string, inputs: { dir: string; uidOf:
   });
   const sent = new Map<string, number>();
   const cpu0 = servePid === undefined ? undefined : cpuMs(servePid);
+  const main0 = servePid === undefined ? undefined : cpuMs(servePid, servePid);
   const t0 = performance.now();
   const child = spawn('storescu', ['-v', '+sd', '-xe', '--max-pdu', '65536', '-aet', 'STORESCU', '-aec', calledAe, '127.0.0.1', String(port), inputs.dir], { env: dcmtkEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let pending = '';
@@ -110,9 +120,11 @@ async function run(port: number, calledAe: string, inputs: { dir: string; uidOf:
   }
   watcher.close();
   const cpu1 = servePid === undefined ? undefined : cpuMs(servePid);
+  const main1 = servePid === undefined ? undefined : cpuMs(servePid, servePid);
   const last = Math.max(...arrived.values());
   const latencies = [...arrived].map(([uid, at]) => at - (sent.get(uid) ?? t0));
-  return { ms: last - t0, latencies, cpuMsPerObject: cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / FILES : undefined };
+  const perObject = (a?: number, b?: number) => (a !== undefined && b !== undefined ? (b - a) / FILES : undefined);
+  return { ms: last - t0, latencies, cpuMsPerObject: perObject(cpu0, cpu1), mainCpuMsPerObject: perObject(main0, main1) };
 }
 
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
@@ -128,62 +140,72 @@ async function main(): Promise<void> {
   const sinkDir = emptied(path.join(ROOT, 'sink'));
   const sink = await startStorescp(sinkDir);
   const node = await startServe(table(sink.port, 'forward.pacs'), path.join(ROOT, 'store'));
+  const oneThreadNode = await startServe(table(sink.port, 'forward-one-thread.pacs'), path.join(ROOT, 'store-one-thread'), { PACSW_FORWARD_THREAD: '0' });
   // The receiving node alone (same rules, no AutoFwd device): "arrival" is its stored file.
   const receiverStore = path.join(ROOT, 'receiver-store');
   const receiver = await startServe(table(undefined, 'receive.pacs'), receiverStore);
   const storedName = (f: string) => /^(.+)\.dcm$/.exec(f)?.[1];
-  const rows: Record<'direct' | 'forward' | 'receive', Run[]> = { direct: [], forward: [], receive: [] };
+  type Who = 'direct' | 'forward' | 'oneThread' | 'receive';
+  const rows: Record<Who, Run[]> = { direct: [], forward: [], oneThread: [], receive: [] };
   const loadBefore = os.loadavg();
   try {
     // One warm-up through the node (JIT, first association), not counted.
     await run(node.port, 'PACSW', inputs, emptied(sinkDir));
+    await run(oneThreadNode.port, 'PACSW', inputs, emptied(sinkDir));
     await run(receiver.port, 'PACSW', inputs, path.join(emptied(receiverStore), 'CT1'), undefined, storedName);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const who of round % 2 ? ['forward', 'receive', 'direct'] as const : ['direct', 'receive', 'forward'] as const) {
+      for (const who of round % 2 ? ['oneThread', 'forward', 'receive', 'direct'] as const : ['direct', 'receive', 'forward', 'oneThread'] as const) {
         emptied(sinkDir);
         if (who === 'direct') rows.direct.push(await run(sink.port, 'SINK', inputs, sinkDir));
         else if (who === 'forward') rows.forward.push(await run(node.port, 'PACSW', inputs, sinkDir, node.pid));
+        else if (who === 'oneThread') rows.oneThread.push(await run(oneThreadNode.port, 'PACSW', inputs, sinkDir, oneThreadNode.pid));
         else rows.receive.push(await run(receiver.port, 'PACSW', inputs, path.join(emptied(receiverStore), 'CT1'), receiver.pid, storedName));
       }
     }
   } finally {
     await node.stop();
+    await oneThreadNode.stop();
     await receiver.stop();
     await sink.stop();
     fs.rmSync(ROOT, { recursive: true, force: true });
   }
   const median = (rs: Run[]) => sorted(rs.map((r) => r.ms))[Math.floor(rs.length / 2)];
-  const line = (who: 'direct' | 'forward' | 'receive', name: string): Record<string, unknown> => {
+  const line = (who: Who, name: string): Record<string, unknown> => {
     const ms = median(rows[who]);
     const lat = rows[who].flatMap((r) => r.latencies);
     const cpu = rows[who].map((r) => r.cpuMsPerObject).filter((c): c is number => c !== undefined);
+    const mainCpu = rows[who].map((r) => r.mainCpuMsPerObject).filter((c): c is number => c !== undefined);
     return {
       suite: 'forward', name: `${name}, 40 KB × ${FILES}`, runs: rows[who].length, medianMs: Math.round(ms),
       filesPerSecond: Math.round((FILES / ms) * 1000), latencyMedianMs: Math.round(pct(lat, 0.5)), latencyP95Ms: Math.round(pct(lat, 0.95)),
       // Under load wall time measures the queue for the CPU; the node's own CPU per object does not.
       ...(cpu.length ? { serveCpuMsPerObject: Math.round(pct(cpu, 0.5) * 100) / 100 } : {}),
+      ...(mainCpu.length ? { serveMainThreadCpuMsPerObject: Math.round(pct(mainCpu, 0.5) * 100) / 100 } : {}),
     };
   };
   const direct = line('direct', 'storescu → storescp directly');
   const receive = line('receive', 'storescu → pacsw serve (20 rules), no forwarding: stored');
   receive.throughputVsDirect = Math.round(((receive.filesPerSecond as number) / (direct.filesPerSecond as number)) * 100) / 100;
+  const oneThread = line('oneThread', 'same, sending on the main thread (PACSW_FORWARD_THREAD=0)');
+  oneThread.throughputVsDirect = Math.round(((oneThread.filesPerSecond as number) / (direct.filesPerSecond as number)) * 100) / 100;
   const forward = line('forward', 'storescu → pacsw serve (20 rules, durable queue) → storescp');
   const ratio = Math.round(((forward.filesPerSecond as number) / (direct.filesPerSecond as number)) * 100) / 100;
   Object.assign(forward, { throughputVsDirect: ratio, target: '≥ 0.5 of direct throughput', met: ratio >= 0.5 });
-  for (const l of [direct, receive, forward]) console.log('BENCH ' + JSON.stringify(l));
+  const all = [direct, receive, forward, oneThread];
+  for (const l of all) console.log('BENCH ' + JSON.stringify(l));
   const loadAfter = os.loadavg();
   console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after`);
-  console.log(['measurement'.padEnd(72), 'files/s', ' latency median', ' p95', ' × direct', ' serve CPU/object'].join(' '));
-  for (const l of [direct, receive, forward]) {
-    const cpu = l.serveCpuMsPerObject === undefined ? '' : `${(l.serveCpuMsPerObject as number).toFixed(2)} ms`;
-    console.log(`${String(l.name).padEnd(72)} ${String(l.filesPerSecond).padStart(7)} ${`${l.latencyMedianMs} ms`.padStart(15)} ${`${l.latencyP95Ms} ms`.padStart(8)} ${String(l.throughputVsDirect ?? '').padStart(9)} ${cpu.padStart(17)}`);
+  console.log(['measurement'.padEnd(72), 'files/s', ' latency median', ' p95', ' × direct', ' serve CPU/object', ' main thread'].join(' '));
+  const ms = (v: unknown) => (v === undefined ? '' : `${(v as number).toFixed(2)} ms`);
+  for (const l of all) {
+    console.log(`${String(l.name).padEnd(72)} ${String(l.filesPerSecond).padStart(7)} ${`${l.latencyMedianMs} ms`.padStart(15)} ${`${l.latencyP95Ms} ms`.padStart(8)} ${String(l.throughputVsDirect ?? '').padStart(9)} ${ms(l.serveCpuMsPerObject).padStart(17)} ${ms(l.serveMainThreadCpuMsPerObject).padStart(12)}`);
   }
   if (typeof forward.serveCpuMsPerObject === 'number' && typeof receive.serveCpuMsPerObject === 'number') {
     console.log(`the forward half (queue + sending) costs serve ${(forward.serveCpuMsPerObject - receive.serveCpuMsPerObject).toFixed(2)} ms of CPU per object (medians)`);
   }
   const dir = path.resolve(__dirname, '../../bench/results');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'forward.json'), JSON.stringify({ date: new Date().toISOString(), quick, loadavg: { before: loadBefore, after: loadAfter }, results: [direct, receive, forward] }, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, 'forward.json'), JSON.stringify({ date: new Date().toISOString(), quick, loadavg: { before: loadBefore, after: loadAfter }, results: all }, null, 2) + '\n');
   if (!forward.met) process.exitCode = 1;
 }
 

@@ -6,9 +6,9 @@ import { freePort } from '../test/integration/peers';
 const PACSW = path.resolve(__dirname, '../../dist/pacsw.js');
 
 /** Started on a free port, resolved once it prints its `listening` event; `stop` sends Ctrl+C and waits for the exit. */
-export async function startServe(table: string, store: string): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
+export async function startServe(table: string, store: string, env: NodeJS.ProcessEnv = {}): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [PACSW, 'serve', '--devices', table, '--store', store, '--port', String(port), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [PACSW, 'serve', '--devices', table, '--store', store, '--port', String(port), '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

@@ -3,6 +3,7 @@
  * loaded only when used (the table below), so `pacsw check` does not pay for the DICOM code and
  * vice versa.
  */
+import { isMainThread, workerData } from 'node:worker_threads';
 import { isApplyWorker, runApplyWorker } from './applyPool';
 import { runCommand, runWithExitCode, type CommandModule } from './runCommand';
 import { closestWord } from '../../core/src/text/editDistance';
@@ -70,14 +71,20 @@ export function run(argv: string[]): Promise<void> {
   return runWithExitCode(main, argv);
 }
 
-/** Entry of a thread that `pacsw apply` started to share the files (cli/src/applyPool.ts). */
+/**
+ * Entry of a thread that `pacsw apply` started to share the files (cli/src/applyPool.ts), or of
+ * the sending thread of `pacsw serve` (core/src/forward/sendThread.ts, loaded only there).
+ */
 export function runWorker(): void {
-  runApplyWorker();
+  if (isSendThread()) void import('../../core/src/forward/sendThread').then((m) => m.runSendThread());
+  else runApplyWorker();
 }
+
+const isSendThread = (): boolean => !isMainThread && (workerData as { pacswSendThread?: boolean } | undefined)?.pacswSendThread === true;
 
 // dist/pacsw.js (launcher.ts) loads this bundle and calls run() or runWorker(); the compiled tree
 // runs directly.
 if (require.main === module) {
-  if (isApplyWorker()) runWorker();
+  if (isApplyWorker() || isSendThread()) runWorker();
   else void run(process.argv.slice(2));
 }

@@ -1,4 +1,5 @@
 /** `pacsw serve --devices FILE`: run a server block of a device table as a receiving node. */
+import * as path from 'node:path';
 import { forwardingWanted, hex4, startForwarding, type ForwardEvent, type Forwarding, type NodeEvent } from '../../../core/src/forward';
 import { loadTlsOptions, type TlsOptions } from '../../../core/src/net/tls';
 import { startReceiver, ReceiverTableError, type Receiver, type StoredObject } from '../../../core/src/receiver';
@@ -158,6 +159,8 @@ export async function run(args: string[]): Promise<number> {
     devicesFile, serverId, storeDir, tls: forwardTls, log: warn,
     onEvent: print,
     onStatus: (destinations) => json && print({ event: 'queue', time: new Date().toISOString(), destinations }),
+    // The sending thread runs in this bundle's launcher (dist/pacsw.js; cli/src/pacsw.ts runWorker).
+    thread: { file: path.join(__dirname, 'pacsw.js') },
   });
   const queueHook = async (obj: StoredObject): Promise<void> => {
     const f = forwarding ?? await ready;

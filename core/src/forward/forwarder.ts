@@ -46,6 +46,12 @@ export interface ForwarderOptions {
   onChange?: () => void;
   /** Each object queued, sent or failed, and each retry scheduled (`pacsw serve --json`); these then do not go to `log`. */
   onEvent?: (event: ForwardEvent) => void;
+  /**
+   * Called after the pending folders were read and before what they hold is used: in the
+   * sending thread (sendThread.ts), notes which keys the node may still be writing and takes in
+   * its messages (sendThread.ts says why in this order).
+   */
+  afterRead?: () => void;
 }
 
 export interface DestinationStatus {
@@ -167,7 +173,7 @@ const pairOf = (e: { sopClassUid: string; transferSyntaxUid: string }) => `${e.s
 
 export class Forwarder {
   private readonly spool: ForwardSpool;
-  private readonly o: Required<Omit<ForwarderOptions, 'tls' | 'onChange' | 'onEvent' | 'retry' | 'destinations'>> & Pick<ForwarderOptions, 'tls' | 'onChange' | 'onEvent'>;
+  private readonly o: Required<Omit<ForwarderOptions, 'tls' | 'onChange' | 'onEvent' | 'retry' | 'destinations' | 'afterRead'>> & Pick<ForwarderOptions, 'tls' | 'onChange' | 'onEvent' | 'afterRead'>;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private readonly runners = new Map<string, Runner>();
@@ -194,6 +200,7 @@ export class Forwarder {
       log: options.log ?? (() => undefined),
       onChange: options.onChange,
       onEvent: options.onEvent,
+      afterRead: options.afterRead,
     };
     this.retryInitialMs = options.retry?.initialMs ?? 1000;
     this.retryMaxMs = options.retry?.maxMs ?? 60000;
@@ -241,7 +248,12 @@ export class Forwarder {
     const key = await this.spool.enqueue(obj, ids);
     if (!key) return;
     this.report({ event: 'forward', status: 'queued', key, sopInstanceUid: obj.sopInstanceUid, destinations: ids });
-    for (const id of ids) {
+    this.queued(key, ids);
+  }
+
+  /** `key` is durably queued for `destinations` (by enqueue, or by another thread whose entries the spool adopted): send it. */
+  queued(key: string, destinations: string[]): void {
+    for (const id of destinations) {
       const r = this.runner(id);
       this.add(r, key);
       this.kick(r);
@@ -275,6 +287,12 @@ export class Forwarder {
   /** Failed entries back to pending (all, or `keys`) and the backoff forgotten: sends now. */
   retry(id: string, keys?: string[]): number {
     const n = this.spool.retry(id, keys);
+    this.resume(id);
+    return n;
+  }
+
+  /** Entries of `id` came back to pending (`retry`, here or in another thread): the backoff is forgotten, sending starts now. */
+  resume(id: string): void {
     const r = this.runner(id);
     r.failures = 0;
     r.nextAttemptAt = 0;
@@ -283,15 +301,20 @@ export class Forwarder {
     this.rescanOne(r);
     this.kick(r);
     this.changed();
-    return n;
   }
 
   /** Removes entries (all, or `keys`) of `id` from pending and/or failed; returns how many. */
   drop(id: string, states: EntryState[], keys?: string[]): number {
     const n = this.spool.drop(id, states, keys);
+    this.dropped(id, []);
+    return n;
+  }
+
+  /** Entries of `id` were removed (by `drop`, or by another thread: then `keys` are forgotten here too). */
+  dropped(id: string, keys: string[]): void {
+    for (const key of keys) this.spool.forget(id, key);
     this.rescanOne(this.runner(id));
     this.changed();
-    return n;
   }
 
   /**
@@ -334,6 +357,7 @@ export class Forwarder {
     if (this.stopping) return;
     try {
       this.spool.rebuildRefs(false);
+      this.o.afterRead?.();
       for (const id of this.spool.destinations()) this.runner(id);
       for (const r of this.runners.values()) {
         this.rescanOne(r);
@@ -348,8 +372,10 @@ export class Forwarder {
   /** The queue of `r` becomes what its pending folder holds (less the keys being sent). */
   private rescanOne(r: Runner): void {
     r.addedDuringScan = new Set();
+    const pending = this.spool.keys(r.id, 'pending');
+    this.o.afterRead?.();
     // A key still being enqueued is added by enqueue itself once it is durable for every destination.
-    const onDisk = this.spool.keys(r.id, 'pending').filter((k) => !this.spool.isEnqueuing(k));
+    const onDisk = pending.filter((k) => r.queued.has(k) || !this.spool.isEnqueuing(k));
     const keep = new Set([...onDisk, ...r.addedDuringScan]);
     r.addedDuringScan = undefined;
     const keys = [...keep].filter((k) => !r.claimed.has(k)).sort();

@@ -3,6 +3,8 @@
  * forwarder), the AutoFwd destinations of the device table (followed as the table changes), the
  * SCU of core/src/net, and a throttled status for the Traffic view.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { ConnectionOptions } from 'node:tls';
 import { loadDeviceFile } from '../files/deviceFile';
 import type { DeviceTable } from '../devices/model';
@@ -10,6 +12,7 @@ import { connect } from '../net';
 import { forwardDestinations, type DestinationProblem } from './destinations';
 import type { ForwardEvent } from './events';
 import { Forwarder, type DestinationStatus, type ForwardConnect } from './forwarder';
+import { startSendThread, type Sender } from './sendThread';
 import { ForwardSpool, spoolDirOf, type EntryState, type SpoolObject } from './spool';
 
 /**
@@ -32,6 +35,8 @@ export interface ForwardingOptions {
   timeoutMs?: number;
   minFreeBytes?: number;
   retry?: { initialMs?: number; maxMs?: number };
+  /** How often the queue folders are read again for changes by other processes (default 5 s). */
+  rescanMs?: number;
   connect?: ForwardConnect;
   /** Lines for the operator (transient failures, failed objects, table problems). */
   log: (line: string) => void;
@@ -40,10 +45,18 @@ export interface ForwardingOptions {
   /** The queue changed: at most every `statusEveryMs` (default 500 ms). */
   onStatus?: (destinations: DestinationStatus[]) => void;
   statusEveryMs?: number;
+  /**
+   * Send from a thread of its own (sendThread.ts): `file` is a script that runs the sending
+   * thread (dist/pacsw.js). Not taken with one CPU, with `connect` (a test's SCU), when the
+   * file is missing (the compiled tree), or with PACSW_FORWARD_THREAD=0.
+   */
+  thread?: { file: string };
 }
 
 export interface Forwarding {
   spoolDir: string;
+  /** True when the sending runs in a thread of its own (sendThread.ts). */
+  sendingThread: boolean;
   /** The receiver's beforeAcknowledge hook. */
   enqueue(obj: SpoolObject): Promise<void>;
   /** Reads the device table again (after the receiver reloaded it); a table with errors is not taken. */
@@ -61,16 +74,15 @@ export function startForwarding(o: ForwardingOptions): Forwarding {
   const spool = ForwardSpool.open(spoolDirOf(o.storeDir), { lock: true, minFreeBytes: o.minFreeBytes, log: o.log });
   let statusTimer: NodeJS.Timeout | undefined;
   const every = o.statusEveryMs ?? 500;
-  const forwarder: Forwarder = new Forwarder({
-    spool,
+  const common = {
+    spool, callingAe, destinations: destinationsOf(first.table, o),
+    tls: o.tls, timeoutMs: o.timeoutMs, retry: o.retry, rescanMs: o.rescanMs, log: o.log, onEvent: o.onEvent,
+  };
+  const forwarder: Sender = sendingThread(o) ? startSendThread({
+    ...common, file: o.thread!.file, statusEveryMs: every, onStatus: o.onStatus,
+  }) : new Forwarder({
+    ...common,
     connect: o.connect ?? connect,
-    callingAe,
-    destinations: destinationsOf(first.table, o),
-    tls: o.tls,
-    timeoutMs: o.timeoutMs,
-    retry: o.retry,
-    log: o.log,
-    onEvent: o.onEvent,
     onChange: () => {
       if (!o.onStatus || statusTimer) return;
       statusTimer = setTimeout(() => {
@@ -80,9 +92,10 @@ export function startForwarding(o: ForwardingOptions): Forwarding {
       statusTimer.unref();
     },
   });
-  forwarder.start();
+  if (forwarder instanceof Forwarder) forwarder.start();
   return {
     spoolDir: spool.dir,
+    sendingThread: !(forwarder instanceof Forwarder),
     enqueue: (obj) => forwarder.enqueue(obj),
     reload() {
       const next = readTable(o.devicesFile);
@@ -101,6 +114,11 @@ export function startForwarding(o: ForwardingOptions): Forwarding {
       spool.close();
     },
   };
+}
+
+function sendingThread(o: ForwardingOptions): boolean {
+  if (!o.thread || o.connect || process.env.PACSW_FORWARD_THREAD === '0') return false;
+  return os.availableParallelism() > 1 && fs.existsSync(o.thread.file);
 }
 
 function readTable(file: string): { table: DeviceTable } | { errors: string[] } {

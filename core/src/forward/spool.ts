@@ -93,6 +93,11 @@ const MAX_WRITTEN = 20000;
 /** Objects up to this size are read synchronously (microseconds from the page cache). */
 const SYNC_READ_MAX = 1024 * 1024;
 
+/** When a key was made (ms since 1970): its first part. */
+export function keyTime(key: string): number {
+  return parseInt(key.slice(0, 9), 36);
+}
+
 /** Destination folder name for a device ID: readable, and never `.`, `..` or a path. */
 export function destinationDirName(id: string): string {
   const enc = id.replace(/[^A-Za-z0-9_-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'));
@@ -128,6 +133,7 @@ export class ForwardSpool {
   private randomPool = Buffer.alloc(0);
   private randomAt = 0;
   private unlock?: () => void;
+  private maybeWrittenElsewhere: (key: string) => boolean = () => false;
 
   private constructor(dir: string, options: SpoolOptions) {
     this.dir = path.resolve(dir);
@@ -212,11 +218,27 @@ export class ForwardSpool {
    */
   async enqueue(obj: SpoolObject, destinations: string[]): Promise<string | undefined> {
     if (destinations.length === 0) return undefined;
-    this.checkSpace();
     const key = this.newKey();
     this.inFlight.add(key);
+    try {
+      this.adopt(key, await this.writeEntries(key, obj, destinations));
+      return key;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /**
+   * The disk half of `enqueue` under a key from `newKey`: the object's link and one entry per
+   * destination, durable when it resolves; nothing of the object is left behind when it throws.
+   * Keeps no bookkeeping, so that another thread's spool (the sending thread, sendThread.ts)
+   * can `adopt` the entries.
+   */
+  async writeEntries(key: string, obj: SpoolObject, destinations: string[]): Promise<QueueEntry[]> {
+    this.checkSpace();
     const objectFile = this.objectPath(key);
     const created: string[] = [];
+    const entries: QueueEntry[] = [];
     try {
       // The object first: a killed process never leaves an entry without its object.
       await linkOrCopy(obj.file, objectFile, path.join(this.tmpDir, `${key}.dcm`));
@@ -234,20 +256,35 @@ export class ForwardSpool {
         writeFileNow(path.join(this.tmpDir, `${key}.${destinationDirName(destination)}.json`), file, JSON.stringify(entry) + '\n');
         created.push(file);
         dirs.add(pendingDir);
-        if (this.written.size < MAX_WRITTEN) this.written.set(`${destination}/${key}`, entry);
+        entries.push(entry);
       }
       // One group of folder fsyncs makes the object's name and its entries' names durable together.
       await Promise.all([...dirs].map((d) => syncDir(d)));
-      this.refs.set(key, new Set(destinations));
-      return key;
+      return entries;
     } catch (error) {
-      for (const d of destinations) this.written.delete(`${d}/${key}`);
       // Entries first, so that no entry outlives its object.
       for (const f of created.reverse()) await fsp.rm(f, { force: true }).catch(() => undefined);
       throw error;
-    } finally {
-      this.inFlight.delete(key);
     }
+  }
+
+  /** Entries of one object are durable (writeEntries): the spool needs the object until each is settled. */
+  adopt(key: string, entries: QueueEntry[]): void {
+    this.refs.set(key, new Set(entries.map((e) => e.destination)));
+    for (const e of entries) if (this.written.size < MAX_WRITTEN) this.written.set(`${e.destination}/${key}`, e);
+  }
+
+  /**
+   * Tells which keys found on disk another thread (sendThread.ts) may still be writing: they
+   * are not this spool's to send before they are adopted.
+   */
+  othersWriting(maybe: (key: string) => boolean): void {
+    this.maybeWrittenElsewhere = maybe;
+  }
+
+  /** Forgets which objects are needed (a spool whose entries another thread sends and settles). */
+  forgetRefs(): void {
+    this.refs.clear();
   }
 
   private checkSpace(): void {
@@ -266,7 +303,8 @@ export class ForwardSpool {
     }
   }
 
-  private newKey(): string {
+  /** A new key: later keys sort after earlier ones, and none repeats. */
+  newKey(): string {
     this.seq = (this.seq + 1) % 36 ** 6;
     // Random bits from a pool refilled every 1,024 keys: one randomBytes call per key was a visible cost.
     if (this.randomAt + 4 > this.randomPool.length) {
@@ -293,7 +331,7 @@ export class ForwardSpool {
    * folders, but the object is not the forwarder's to send (nor to remove) before it resolves.
    */
   isEnqueuing(key: string): boolean {
-    return this.inFlight.has(key);
+    return this.inFlight.has(key) || this.maybeWrittenElsewhere(key);
   }
 
   objectPath(key: string): string {
@@ -374,7 +412,7 @@ export class ForwardSpool {
     const sopClassUid = meta.text(0x00020002);
     const sopInstanceUid = meta.text(0x00020003);
     if (!sopClassUid || !sopInstanceUid) return undefined;
-    const at = new Date(parseInt(key.slice(0, 9), 36)).toISOString();
+    const at = new Date(keyTime(key)).toISOString();
     return {
       v: 1, key, destination, sopClassUid, sopInstanceUid, transferSyntaxUid: meta.transferSyntax,
       callingAe: meta.text(0x00020016) ?? '', receivedAt: at, enqueuedAt: at, source: '',
@@ -469,20 +507,30 @@ export class ForwardSpool {
 
   /** Removes entries of `destination` in `states` (all, or those of `keys`); returns how many. */
   drop(destination: string, states: EntryState[], keys?: string[]): number {
-    let n = 0;
+    return this.dropKeys(destination, states, keys).length;
+  }
+
+  /** `drop`, returning the keys removed. */
+  dropKeys(destination: string, states: EntryState[], keys?: string[]): string[] {
+    const dropped: string[] = [];
     for (const state of states) {
       for (const key of keys ?? this.keys(destination, state)) {
         try {
           fs.unlinkSync(this.entryPath(destination, state, key));
-          n++;
-          this.written.delete(`${destination}/${key}`);
-          this.release(destination, key);
+          dropped.push(key);
+          this.forget(destination, key);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         }
       }
     }
-    return n;
+    return dropped;
+  }
+
+  /** The entry of `key` for `destination` is gone (dropped, here or by another thread). */
+  forget(destination: string, key: string): void {
+    this.written.delete(`${destination}/${key}`);
+    this.release(destination, key);
   }
 
   private release(destination: string, key: string): void {
