@@ -34,9 +34,8 @@ const columns = (): number => Math.max(40, process.stderr.columns || 80);
 /** A one-line progress bar on stderr, redrawn at most ten times a second. */
 class Progress {
   private last = 0;
-  constructor(private readonly total: number, private readonly enabled: boolean) {}
+  constructor(private readonly total: number, readonly enabled: boolean) {}
   update(done: number, current: string): void {
-    if (!this.enabled) return;
     const now = Date.now();
     if (done < this.total && now - this.last < 100) return;
     this.last = now;
@@ -95,7 +94,9 @@ export async function run(args: string[]): Promise<number> {
       },
       onResult(index, result) {
         const { input, output } = jobs[index];
-        progress.update(++shown, path.relative(outDir, output));
+        // Only a terminal shows progress: the relative path is not made for every file of a script's run.
+        shown++;
+        if (progress.enabled) progress.update(shown, path.relative(outDir, output));
         counts[result.status]++;
         if (json) {
           console.log(JSON.stringify({ input, output: result.status === 'changed' || result.status === 'unchanged' ? output : null, status: result.status, reason: result.reason ?? null, changes: result.changes, ...(result.warnings ? { warnings: result.warnings } : {}) }));

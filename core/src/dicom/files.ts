@@ -193,7 +193,9 @@ export function writeFileAtomic(file: string, data: Uint8Array | Uint8Array[]): 
     const fd = fs.openSync(temp, 'w');
     try {
       const chunks = Array.isArray(data) ? data : [data];
-      for (let i = 0; i < chunks.length; i += 512) writeAll(fd, chunks.slice(i, i + 512));
+      // writev takes at most IOV_MAX (1024) pieces: a long list goes in batches.
+      if (chunks.length <= 512) writeAll(fd, chunks);
+      else for (let i = 0; i < chunks.length; i += 512) writeAll(fd, chunks.slice(i, i + 512));
     } finally {
       fs.closeSync(fd);
     }
@@ -206,8 +208,16 @@ export function writeFileAtomic(file: string, data: Uint8Array | Uint8Array[]): 
 }
 
 function writeAll(fd: number, chunks: Uint8Array[]): void {
-  let pending = chunks.filter((c) => c.length > 0);
-  while (pending.length) pending = unwritten(pending, fs.writevSync(fd, pending));
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  // Almost always one call writes everything; only a short write needs the rest worked out.
+  let written = total > 0 ? fs.writevSync(fd, chunks) : 0;
+  let pending = chunks;
+  while (written < total) {
+    pending = unwritten(pending, written);
+    total -= written;
+    written = fs.writevSync(fd, pending);
+  }
 }
 
 /** What is left of `chunks` after a (vectored) write took its first `written` bytes. */

@@ -301,14 +301,14 @@ export class Part10Dataset implements DatasetAccess {
     const check = (container: ElementNode[], tree: EditTree, path: string): void => {
       for (const [tag, edit] of tree.edits) {
         const e = findElement(container, tag);
-        const at = `${path}${tagText(tag)}`;
+        // The tag's text only for a message: formatting it for every edit of every file cost more than the check.
         if (edit.value === null) {
-          if (e) throw new OutputCheckError(`${at} is still present after its deletion`);
+          if (e) throw new OutputCheckError(`${path}${tagText(tag)} is still present after its deletion`);
           continue;
         }
-        if (!e) throw new OutputCheckError(`${at} is missing`);
-        if (syntax.explicit && e.vr !== edit.vr) throw new OutputCheckError(`${at} reads back with VR ${e.vr}, not ${edit.vr}`);
-        if (Buffer.compare(bufferOf(bytes).subarray(e.valueStart, e.end), edit.encoded!) !== 0) throw new OutputCheckError(`${at} reads back with another value`);
+        if (!e) throw new OutputCheckError(`${path}${tagText(tag)} is missing`);
+        if (syntax.explicit && e.vr !== edit.vr) throw new OutputCheckError(`${path}${tagText(tag)} reads back with VR ${e.vr}, not ${edit.vr}`);
+        if (!sameBytes(bytes, e.valueStart, e.end, edit.encoded!)) throw new OutputCheckError(`${path}${tagText(tag)} reads back with another value`);
       }
       for (const [tag, items] of tree.children) {
         const seq = findElement(container, tag);
@@ -322,54 +322,55 @@ export class Part10Dataset implements DatasetAccess {
     check(elements, this.tree, '');
   }
 
-  /** Appends the container's elements to `out`; returns the number of bytes appended. */
+  /**
+   * Appends the container's elements to `out`; returns the number of bytes appended. Kept to
+   * plain loops over arrays (no iterator spreads, array callbacks or closures): it runs for every
+   * file of a batch while V8 has not optimised it yet, and what it inlines is compiled again in
+   * every process (docs/rule-engine.md, Benchmark).
+   */
   private writeContainer(elements: ElementNode[], tree: EditTree, syntax: Syntax, out: Pieces, top = false): number {
-    const inserts = [...tree.edits.entries()]
-      .filter(([tag, edit]) => edit.value !== null && !findElement(elements, tag))
-      .sort((a, b) => a[0] - b[0]);
+    const inserts = insertsOf(elements, tree.edits);
     // Group length elements (gggg,0000) of groups that change get their new value at the end.
-    const changedGroups = new Set<number>();
     // Elements outside [first, last] have no edit, so most skip the lookups (this loop runs for
     // every element of every changed container).
+    const changedGroups = new Set<number>();
     let first = Infinity;
     let last = -1;
-    for (const tags of [tree.edits.keys(), tree.children.keys()]) {
-      for (const tag of tags) {
-        changedGroups.add(tag >>> 16);
-        first = Math.min(first, tag);
-        last = Math.max(last, tag);
-      }
+    for (const tag of tree.edits.keys()) {
+      changedGroups.add(tag >>> 16);
+      if (tag < first) first = tag;
+      if (tag > last) last = tag;
     }
-    const groupLengths = new Map<number, { bytes: Uint8Array; sum: number }>();
+    for (const tag of tree.children.keys()) {
+      changedGroups.add(tag >>> 16);
+      if (tag < first) first = tag;
+      if (tag > last) last = tag;
+    }
+    const groupLengths = new Map<number, GroupLength>();
     let total = 0;
-    const appended = (tag: number, length: number): void => {
-      total += length;
-      if (groupLengths.size === 0) return;
-      const groupLength = groupLengths.get(tag >>> 16);
-      if (groupLength) groupLength.sum += length;
-    };
     let next = 0;
     let marked = !top;
-    for (const e of elements) {
+    for (let i = 0; i < elements.length; i++) {
+      const e = elements[i];
       const tag = e.tag;
       if (!marked && tag > last && next >= inserts.length) {
         // Nothing changes from here on: the output's head that the check walks again ends here.
         out.mark();
         marked = true;
       }
-      while (next < inserts.length && inserts[next][0] < tag) {
-        const [insertTag, edit] = inserts[next++];
-        appended(insertTag, writeElement(insertTag, edit.vr, edit.encoded!, syntax, out));
+      while (next < inserts.length && inserts[next].tag < tag) {
+        const insert = inserts[next++];
+        total += addToGroup(groupLengths, insert.tag, writeElement(insert.tag, insert.edit.vr, insert.edit.encoded!, syntax, out));
       }
       if (tag >= first && tag <= last) {
         const edit = tree.edits.get(tag);
         if (edit) {
-          if (edit.value !== null) appended(tag, writeElement(tag, edit.vr, edit.encoded!, syntax, out));
+          if (edit.value !== null) total += addToGroup(groupLengths, tag, writeElement(tag, edit.vr, edit.encoded!, syntax, out));
           continue;
         }
         const itemEdits = tree.children.get(tag);
         if (itemEdits && e.items) {
-          appended(tag, this.writeSequence(e, itemEdits, syntax, out));
+          total += addToGroup(groupLengths, tag, this.writeSequence(e, itemEdits, syntax, out));
           continue;
         }
       }
@@ -381,11 +382,11 @@ export class Part10Dataset implements DatasetAccess {
         continue;
       }
       out.copy(e.start, e.end);
-      appended(tag, e.end - e.start);
+      total += addToGroup(groupLengths, tag, e.end - e.start);
     }
     for (; next < inserts.length; next++) {
-      const [insertTag, edit] = inserts[next];
-      appended(insertTag, writeElement(insertTag, edit.vr, edit.encoded!, syntax, out));
+      const insert = inserts[next];
+      total += addToGroup(groupLengths, insert.tag, writeElement(insert.tag, insert.edit.vr, insert.edit.encoded!, syntax, out));
     }
     if (!marked) out.mark();
     for (const { bytes, sum } of groupLengths.values()) writeU32(bytes, bytes.length - 4, sum, syntax.littleEndian);
@@ -397,14 +398,16 @@ export class Part10Dataset implements DatasetAccess {
     out.add(header);
     let contentLength = 0;
     const inner = e.itemSyntax!;
-    e.items!.forEach((item, index) => {
+    const items = e.items!;
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
       const edits = itemEdits.get(index);
       if (edits) contentLength += this.writeItem(item, edits, inner, out);
       else {
         out.copy(item.start, item.end);
         contentLength += item.end - item.start;
       }
-    });
+    }
     let total = header.length + contentLength;
     if (e.length === UNDEFINED) {
       out.copy(e.end - 8, e.end);
@@ -427,6 +430,35 @@ export class Part10Dataset implements DatasetAccess {
     writeU32(header, 4, contentLength, syntax.littleEndian);
     return header.length + contentLength;
   }
+}
+
+interface GroupLength {
+  /** The group length element as it will be written; its value is patched at the end. */
+  bytes: Uint8Array;
+  /** Bytes written so far for the rest of the group. */
+  sum: number;
+}
+
+/** Counts `length` bytes of `tag` into its group's length when that is recomputed; returns `length`. */
+function addToGroup(groupLengths: Map<number, GroupLength>, tag: number, length: number): number {
+  if (groupLengths.size > 0) {
+    const groupLength = groupLengths.get(tag >>> 16);
+    if (groupLength) groupLength.sum += length;
+  }
+  return length;
+}
+
+interface Insert {
+  tag: number;
+  edit: Edit;
+}
+
+/** The edits that add an element the container does not have, in tag order. */
+function insertsOf(elements: ElementNode[], edits: Map<number, Edit>): Insert[] {
+  const inserts: Insert[] = [];
+  for (const [tag, edit] of edits) if (edit.value !== null && !findElement(elements, tag)) inserts.push({ tag, edit });
+  if (inserts.length > 1) inserts.sort((a, b) => a.tag - b.tag);
+  return inserts;
 }
 
 /**
@@ -474,6 +506,13 @@ class Pieces {
     if (this.runEnd > this.runStart) this.list.push(this.source.subarray(this.runStart, this.runEnd));
     this.runStart = this.runEnd = 0;
   }
+}
+
+/** Whether `bytes[start, end)` holds `expected`: a loop over a value of a few bytes, where Buffer.compare needs a view first. */
+function sameBytes(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
+  return true;
 }
 
 function padTo(bytes: Uint8Array, pad: number): Uint8Array {
