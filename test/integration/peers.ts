@@ -236,13 +236,17 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
   const firstUser = options.users ? Object.entries(options.users)[0] : undefined;
   const authHeader = firstUser ? 'Basic ' + Buffer.from(`${firstUser[0]}:${firstUser[1]}`).toString('base64') : undefined;
   const url = `http://127.0.0.1:${httpPort}`;
-  try {
-    await waitForHttp(`${url}/system`, options.startTimeoutMs ?? 20000, child, authHeader);
-    await waitForPort(dicomPort, 5000, child);
-  } catch (e) {
-    await stopChild(child);
-    throw new Error(`Orthanc did not start: ${(e as Error).message}\n${output()}`);
-  }
+  /** Waits until the Orthanc just spawned answers HTTP and DICOM; stops it and says why when it does not. */
+  const ready = async (what: 'start' | 'restart'): Promise<void> => {
+    try {
+      await waitForHttp(`${url}/system`, options.startTimeoutMs ?? 20000, child, authHeader);
+      await waitForPort(dicomPort, 5000, child);
+    } catch (e) {
+      await stopChild(child);
+      throw new Error(`Orthanc did not ${what}: ${(e as Error).message}\n${output()}`);
+    }
+  };
+  await ready('start');
   return register({
     name: `Orthanc on ${dicomPort}/${httpPort}`,
     dicomPort,
@@ -263,13 +267,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
     }),
     async restart() {
       ({ child, output } = spawnTracked('Orthanc', [configFile], process.env, dir));
-      try {
-        await waitForHttp(`${url}/system`, options.startTimeoutMs ?? 20000, child, authHeader);
-        await waitForPort(dicomPort, 5000, child);
-      } catch (e) {
-        await stopChild(child);
-        throw new Error(`Orthanc did not restart: ${(e as Error).message}\n${output()}`);
-      }
+      await ready('restart');
     },
   });
 }
