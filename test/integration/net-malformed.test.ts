@@ -20,6 +20,8 @@ interface RawPeer {
   closed: Promise<Buffer>;
   /** Resolves when at least n bytes have arrived. */
   received(n: number): Promise<Buffer>;
+  /** Sends `bytes` one byte every 20 ms (a slow-loris sender) until the server closes the connection; resolves with what arrived and how many bytes went out. */
+  drip(bytes: Buffer): Promise<{ got: Buffer; sent: number }>;
 }
 
 function rawPeer(port: number): Promise<RawPeer> {
@@ -43,6 +45,15 @@ function rawPeer(port: number): Promise<RawPeer> {
         if (all.length >= n) r(all);
         else waiters.push({ n, resolve: r });
       }),
+      drip: async (bytes) => {
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (sent < bytes.length && !socket.destroyed) socket.write(bytes.subarray(sent, ++sent));
+        }, 20);
+        const got = await closed;
+        clearInterval(timer);
+        return { got, sent };
+      },
     }));
     socket.once('error', reject);
   });
@@ -161,13 +172,7 @@ describe('our SCP against malformed and hostile peers', function () {
   it('cuts off a slow-loris sender when ARTIM expires before its A-ASSOCIATE-RQ is complete', async () => {
     const n = events();
     const rq = encodeAssociateRq({ calledAe: 'PACSW', callingAe: 'SLOW', contexts: ECHO_CONTEXT, maxPdu: 16384 });
-    const p = await rawPeer(scp.port);
-    let sent = 0;
-    const drip = setInterval(() => {
-      if (sent < rq.length && !p.socket.destroyed) p.write(rq.subarray(sent, ++sent));
-    }, 20);
-    const got = await p.closed;
-    clearInterval(drip);
+    const { got, sent } = await (await rawPeer(scp.port)).drip(rq);
     assert.ok(sent < rq.length, 'the whole request got through; the case proves nothing');
     assert.equal(got.length, 0, 'no A-ASSOCIATE-AC for a request never completed');
     await scp.ended(n + 1);
@@ -190,12 +195,7 @@ describe('our SCP against malformed and hostile peers', function () {
     const p = await associated(scp);
     const cmd = encodeCommand({ commandField: COMMAND.C_ECHO_RQ, messageId: 1, affectedSopClassUid: VERIFICATION_SOP_CLASS, dataSetType: NO_DATASET });
     const pdu = Buffer.concat([pdataHeader(1, cmd.length, true, true), cmd]);
-    let sent = 0;
-    const drip = setInterval(() => {
-      if (sent < pdu.length && !p.socket.destroyed) p.write(pdu.subarray(sent, ++sent));
-    }, 20);
-    const got = await p.closed;
-    clearInterval(drip);
+    const { got, sent } = await p.drip(pdu);
     assert.ok(sent < pdu.length, 'the whole PDU got through; the case proves nothing');
     assert.deepEqual(got.subarray(-10), providerAbort(0));
     await scp.ended(n + 1);
