@@ -105,3 +105,20 @@ export async function pollUntil<T>(read: () => Thenable<T>, predicate: (value: T
   assert.ok(predicate(value), `${what}; last seen: ${JSON.stringify(value, null, 1).slice(0, 3000)}`);
   return value;
 }
+
+/** Resolves with the next diff editor tab that opens: call it before the command that opens one. */
+export function diffTabOpened(timeoutMs = 30_000): Promise<vscode.Tab> {
+  return new Promise((resolve, reject) => {
+    const sub = vscode.window.tabGroups.onDidChangeTabs((e) => {
+      const tab = e.opened.find((t) => t.input instanceof vscode.TabInputTextDiff);
+      if (!tab) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(tab);
+    });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no diff editor opened within ${timeoutMs} ms; tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`));
+    }, timeoutMs);
+  });
+}

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PageReport } from '../../../client/src/features/preview/previewPanel';
-import { activeApi, openFile, workspaceRoot } from './helpers';
+import { activeApi, diffTabOpened, openFile, workspaceRoot } from './helpers';
 
 interface PreviewState {
   generation: number;
@@ -117,15 +117,7 @@ describe('preview panel: layout, highlight, export, compare', () => {
   });
 
   it('compares a sample before and after in the diff editor, one attribute a line', async () => {
-    const opened = new Promise<vscode.Tab>((resolve) => {
-      const sub = vscode.window.tabGroups.onDidChangeTabs((e) => {
-        const tab = e.opened.find((t) => t.input instanceof vscode.TabInputTextDiff);
-        if (tab) {
-          sub.dispose();
-          resolve(tab);
-        }
-      });
-    });
+    const opened = diffTabOpened();
     await vscode.commands.executeCommand('pacsWorkbench.preview.compareBeforeAfter', sampleUri('samples/ct-outside.dcm'));
     const tab = await opened;
     const input = tab.input as vscode.TabInputTextDiff;

@@ -15,7 +15,7 @@ import { validateDeviceText } from '../../../core/src/devices';
 import { storescu } from '../../integration/serve-helpers';
 import { freePort } from '../../integration/peers';
 import { labTable } from '../../labTable';
-import { activeApi, openFile, pollUntil as until, workspaceRoot } from './helpers';
+import { activeApi, diffTabOpened, openFile, pollUntil as until, workspaceRoot } from './helpers';
 
 interface Node {
   label: string;
@@ -141,15 +141,7 @@ describe('Traffic view: a receiver started from the Devices view, fed by storesc
 
   it('compares before and after in the diff editor and opens the stored object in the DICOM viewer', async () => {
     const ct = child(device(await traffic(), 'CT_LAB'), CT_UID)!;
-    const diff = new Promise<vscode.Tab>((resolve) => {
-      const sub = vscode.window.tabGroups.onDidChangeTabs((e) => {
-        const tab = e.opened.find((t) => t.input instanceof vscode.TabInputTextDiff);
-        if (tab) {
-          sub.dispose();
-          resolve(tab);
-        }
-      });
-    });
+    const diff = diffTabOpened();
     await vscode.commands.executeCommand('pacsWorkbench.receiver.compare', ct.element);
     const input = (await diff).input as vscode.TabInputTextDiff;
     const [left, right] = await Promise.all([vscode.workspace.openTextDocument(input.original), vscode.workspace.openTextDocument(input.modified)]);
