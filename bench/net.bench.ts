@@ -3,7 +3,8 @@
  * into /dev/shm so that the comparison is of protocol and CPU, not disk:
  *  (a) storescu → `pacsw serve` (a device with 20 rules, storing; when the build has it),
  *      storescu → our SCP (core/src/net) in-process running the same 20 rules with the engine of
- *      `pacsw apply` and storing atomically (temp file, fsync, rename, fsync of the folder)
+ *      `pacsw apply` and storing durably as the node does (writeFileDurable: temp file, fsync,
+ *      rename, fsync of the folder)
  *      before answering, and without rules, all against storescu → DCMTK storescp storing, same
  *      files, same run;
  *  (b) our SCU → storescp against storescu → storescp;
@@ -20,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { parseRuleFile } from '../core/src/coercion/fileParser';
 import { evaluateRules } from '../core/src/coercion/evaluate';
 import { buildFileMeta, readFileMeta } from '../core/src/dicom/fileMeta';
-import { loadDatasetBytes } from '../core/src/dicom/files';
+import { loadDatasetBytes, writeFileDurable } from '../core/src/dicom/files';
 import { acceptContexts, connect, listen, type ScpServer, type StoreRequestEvent, type StoreResult } from '../core/src/net';
 import { IMPLEMENTATION_CLASS_UID } from '../core/src/net/pdu';
 import { generateRuleFile } from './generate-rules';
@@ -66,38 +67,19 @@ function makeObjects(name: string, count: number, bytes: number): string {
 
 const ruleSets = [{ name: 'bench (20 rules)', file: parseRuleFile(generateRuleFile(20)) }];
 
-/** Temp file, write, fsync, rename, fsync of the folder: on disk once the call returns. */
-function writeDurable(file: string, chunks: Uint8Array[]): void {
-  const temp = `${file}.tmp`;
-  const fd = fs.openSync(temp, 'w');
-  try {
-    fs.writevSync(fd, chunks);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, file);
-  const dfd = fs.openSync(path.dirname(file), 'r');
-  try {
-    fs.fsyncSync(dfd);
-  } finally {
-    fs.closeSync(dfd);
-  }
-}
-
 function storeHandler(dir: string, withRules: boolean): (e: StoreRequestEvent) => Promise<StoreResult> {
   return async (e) => {
     const meta = buildFileMeta({ sopClassUid: e.sopClassUid, sopInstanceUid: e.sopInstanceUid, transferSyntaxUid: e.transferSyntaxUid, implementationClassUid: IMPLEMENTATION_CLASS_UID, sourceAe: e.association.request.callingAe });
     const file = path.join(dir, `${e.sopInstanceUid}.dcm`);
     if (!withRules) {
-      writeDurable(file, [meta, e.dataset]);
+      await writeFileDurable(file, [meta, e.dataset]);
       return { status: 0 };
     }
     const loaded = loadDatasetBytes(Buffer.concat([meta, e.dataset]), file);
     const result = evaluateRules(ruleSets, loaded.access);
     if (result.stopped) return { status: 0 };
     if (result.errors > 0) return { status: 0x0110, errorComment: 'rules failed' };
-    writeDurable(file, loaded.serializeChunks());
+    await writeFileDurable(file, loaded.serializeChunks());
     return { status: 0 };
   };
 }
