@@ -6,7 +6,8 @@
  *      `pacsw apply` and storing durably as the node does (writeFileDurable: temp file, fsync,
  *      rename, fsync of the folder)
  *      before answering, and without rules, all against storescu → DCMTK storescp storing, same
- *      files, same run;
+ *      files, same run; for small objects `pacsw serve` once more after it has received 4,000
+ *      objects (steady state: its CPU per object still falls until then), informational;
  *  (b) our SCU → storescp against storescu → storescp;
  * for small (~40 KB) and large (~5 MB) objects, one association per run. Reports files/s, the
  * receiver's (or sender's) CPU time, and the ratio to DCMTK (target: at least 0.7 for (a)).
@@ -30,6 +31,10 @@ import { dcmtkEnv, freePort, waitForPort } from '../test/integration/peers';
 import { element, text, us } from '../test/integration/forward/part10-maker';
 
 const quick = process.argv.includes('--quick');
+/** Objects a `pacsw serve` node has received before its steady-state line is measured (small objects only). */
+const STEADY_AFTER = 4000;
+const STEADY_LINE = '(a) storescu → pacsw serve (20 rules, storing), steady state';
+const STEADY_DCMTK = '(a) storescu → storescp (storing), beside the steady-state runs';
 const ROOT = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'pacsw-netbench-'));
 const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const CT = '1.2.840.10008.5.1.4.1.1.2';
@@ -177,8 +182,8 @@ interface Row { name: string; files: number; ms: number[]; cpu: number[] }
 async function main(): Promise<void> {
   const rounds = quick ? 3 : 5;
   const sets = [
-    { label: 'small (~40 KB)', dir: makeObjects('small', quick ? 200 : 500, 40_000), count: quick ? 200 : 500 },
-    { label: 'large (~5 MB)', dir: makeObjects('large', quick ? 10 : 30, 5_000_000), count: quick ? 10 : 30 },
+    { label: 'small (~40 KB)', dir: makeObjects('small', quick ? 200 : 500, 40_000), count: quick ? 200 : 500, steady: true },
+    { label: 'large (~5 MB)', dir: makeObjects('large', quick ? 10 : 30, 5_000_000), count: quick ? 10 : 30, steady: false },
   ];
   const out = path.join(ROOT, 'out');
   const serve = hasServe();
@@ -236,18 +241,43 @@ async function main(): Promise<void> {
           }
         }
       }
+      if (node && set.steady) {
+        // The node's CPU per small object still falls after the rounds above (V8 tiering, heap
+        // sizing: docs/benchmarks.md, fourth session): feed it unmeasured runs until it has had
+        // STEADY_AFTER objects, then measure again. Informational; the target stays on the line above.
+        let seen = set.count * (rounds + 1);
+        while (seen < STEADY_AFTER) {
+          emptied(serveOut);
+          await runStorescu(node.port, set.dir);
+          seen += set.count;
+        }
+        // storescp runs beside it again, so that its ratio compares runs of the same minutes.
+        const name = `${STEADY_LINE} (after ${seen} objects)`;
+        for (let i = 0; i < rounds; i++) {
+          emptied(serveOut);
+          const c0 = cpuOf(node.pid);
+          const r = await runStorescu(node.port, set.dir);
+          add(name, { ms: r.ms, cpuMs: cpuOf(node.pid) - c0 });
+          const scp = await storescp(emptied(out));
+          const s0 = cpuOf(scp.child.pid!);
+          const d = await runStorescu(scp.port, set.dir);
+          await new Promise((res) => setTimeout(res, 50));
+          add(STEADY_DCMTK, { ms: d.ms, cpuMs: cpuOf(scp.child.pid!) - s0 });
+          await scp.stop();
+        }
+      }
       await node?.stop();
       const ref = (name: string) => median(rows[name].ms);
       for (const row of Object.values(rows)) {
         const ms = median(row.ms);
-        const base = row.name.startsWith('(a)') ? ref('(a) storescu → storescp (storing)') : ref('(b) storescu → storescp');
+        const base = row.name.startsWith(STEADY_LINE) || row.name === STEADY_DCMTK ? ref(STEADY_DCMTK) : row.name.startsWith('(a)') ? ref('(a) storescu → storescp (storing)') : ref('(b) storescu → storescp');
         const ratio = Math.round((base / ms) * 100) / 100;
         const line: Record<string, unknown> = {
           suite: 'net', name: `${row.name}, ${set.label} × ${row.files}`,
           runs: row.ms.length, medianMs: Math.round(ms), p95Ms: Math.round(Math.max(...row.ms)),
           filesPerSecond: Math.round((row.files / ms) * 1000), cpuMs: Math.round(median(row.cpu)), throughputVsDcmtk: ratio,
         };
-        if ((row.name.includes('pacsw serve') && !row.name.includes('first run')) || (!serve && row.name.includes('20 rules'))) {
+        if ((row.name.includes('pacsw serve') && !row.name.includes('first run') && !row.name.startsWith(STEADY_LINE)) || (!serve && row.name.includes('20 rules'))) {
           line.target = '≥ 0.7 of storescp throughput';
           line.met = ratio >= 0.7;
         }
