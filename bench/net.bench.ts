@@ -242,8 +242,8 @@ async function main(): Promise<void> {
         }
       }
       if (node && set.steady) {
-        // The node's CPU per small object still falls after the rounds above (V8 tiering, heap
-        // sizing: docs/benchmarks.md, fourth session): feed it unmeasured runs until it has had
+        // The node's CPU per small object still falls after the rounds above (V8 still optimising:
+        // docs/benchmarks.md, fourth session): feed it unmeasured runs until it has had
         // STEADY_AFTER objects, then measure again. Informational; the target stays on the line above.
         let seen = set.count * (rounds + 1);
         while (seen < STEADY_AFTER) {
