@@ -52,7 +52,7 @@ const cliBundle = (entry, outfile) => ({
 });
 
 /** What the extension's and the server's loaders load (see the CLI's bundles above). */
-const loadedBundle = { minifyWhitespace: true, minifySyntax: true, banner: buildBanner() };
+const loadedBundle = () => ({ minifyWhitespace: true, minifySyntax: true, banner: buildBanner() });
 
 const builds = [
   // The extension and the server: a small loader each (what VS Code and other editors start) and
@@ -60,9 +60,11 @@ const builds = [
   // Whitespace-minified as the CLI's are: that also drops the comments, whose non-ASCII
   // characters made the loader read the whole bundle as UTF-8.
   { ...common, entryPoints: ['client/src/launcher.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension-main.js', external: ['vscode'], ...loadedBundle },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension-main.js', external: ['vscode'], ...loadedBundle() },
+  // The features activation does not need (client/src/features/lazy.ts loads it on first use).
+  { ...common, entryPoints: ['client/src/features/lazyEntry.ts'], outfile: 'dist/extension-features.js', external: ['vscode'], ...loadedBundle() },
   { ...common, entryPoints: ['server/src/launcher.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', ...loadedBundle },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', ...loadedBundle() },
   // The CLI: a small launcher (the bin) and the bundles it runs with a V8 code cache (see
   // cli/src/launcher.ts): every command, and `pacsw apply` alone.
   cliBundle('cli/src/pacsw.ts', 'dist/pacsw-cli.js'),

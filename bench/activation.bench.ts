@@ -6,11 +6,12 @@
  */
 import * as vscode from 'vscode';
 import { performance } from 'node:perf_hooks';
+import type { LanguageClient } from 'vscode-languageclient/node';
 
 const EXTENSION_ID = 'pacs-workbench.pacs-workbench';
 
 export async function run(): Promise<void> {
-  const extension = vscode.extensions.getExtension<{ ready: Promise<void>; activationMs: number }>(EXTENSION_ID);
+  const extension = vscode.extensions.getExtension<{ client: LanguageClient; ready: Promise<void>; activationMs: number; startup: { launcherStartedAt: number; activateStartedAt: number } }>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
   if (extension.isActive) throw new Error('the extension was already active; the benchmark needs a workspace without .coerce/.pacs files');
 
@@ -24,6 +25,19 @@ export async function run(): Promise<void> {
   if (!folder) throw new Error('the benchmark needs a workspace folder');
   const uri = vscode.Uri.joinPath(folder.uri, 'bench.coerce');
   await vscode.workspace.fs.writeFile(uri, Buffer.from('(0010,0010)=concat(\n'));
+  // Where the first diagnostics' time goes: the client sending didOpen, and the server's
+  // publishDiagnostics reaching the client (the middleware sees both; it does not change them).
+  let didOpenAt = NaN;
+  let publishedAt = NaN;
+  const middleware = api.client.middleware;
+  middleware.didOpen = (document, next) => {
+    if (document.uri.toString() === uri.toString() && Number.isNaN(didOpenAt)) didOpenAt = performance.now();
+    return next(document);
+  };
+  middleware.handleDiagnostics = (target, diagnostics, next) => {
+    if (target.toString() === uri.toString() && Number.isNaN(publishedAt)) publishedAt = performance.now();
+    next(target, diagnostics);
+  };
   const opened = performance.now();
   const gotDiagnostics = new Promise<void>((resolve) => {
     const check = () => {
@@ -47,6 +61,16 @@ export async function run(): Promise<void> {
     activateBodyMs: round(api.activationMs),
     serverReadyMs: round(serverReady - t0),
     firstDiagnosticsMs: round(diagnosed - opened),
+    // Activation in parts: VS Code before our launcher runs, the launcher (forking the server,
+    // loading dist/extension-main.js), and VS Code after activate() returned.
+    hostBeforeLauncherMs: round(api.startup.launcherStartedAt - t0),
+    launcherMs: round(api.startup.activateStartedAt - api.startup.launcherStartedAt),
+    hostAfterActivateMs: round(activated - api.startup.activateStartedAt - api.activationMs),
+    // The first diagnostics in parts: opening the editor until the client sends didOpen, the
+    // server until its diagnostics reach the client, and VS Code until they are visible.
+    openToDidOpenMs: round(didOpenAt - opened),
+    didOpenToPublishedMs: round(publishedAt - didOpenAt),
+    publishedToVisibleMs: round(diagnosed - publishedAt),
   };
   console.log(`PACSW_BENCH ${JSON.stringify(result)}`);
 }

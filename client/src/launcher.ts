@@ -9,6 +9,7 @@
  * VS Code's own hook, as the bundle's module lives in this extension's folder.
  */
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { loadBundleWithSelfCache } from '../../core/src/files/bundle';
 import { forkServer, hostIsDebugged, serverWorkingDir } from './serverProcess';
 import type * as Extension from './extension';
@@ -17,10 +18,11 @@ import type * as Extension from './extension';
 const CACHE_AFTER_MS = 10_000;
 
 export const activate: typeof Extension.activate = (context) => {
+  const launcherStartedAt = performance.now();
   // Under a debugger the client forks the server itself, with the inspector port.
   const server = hostIsDebugged() ? undefined : forkServer(path.join(__dirname, 'server.js'), serverWorkingDir());
   try {
-    return loadExtension().activate(context, server);
+    return loadExtension().activate(context, server, launcherStartedAt);
   } catch (error) {
     server?.kill();
     throw error;

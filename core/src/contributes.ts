@@ -133,6 +133,9 @@ export const VIEWS = {
 
 export const CUSTOM_EDITORS = { dicomViewer: 'pacsWorkbench.dicomViewer' } as const;
 
+/** Webview panels VS Code restores after a reload (package.json `onWebviewPanel:` activation). */
+export const WEBVIEW_PANELS = { preview: `${NAMESPACE}.preview` } as const;
+
 /** Every string value of a (nested) id table, for the consistency test. */
 export function idsOf(table: object): string[] {
   return Object.values(table).flatMap((v: unknown) => (typeof v === 'string' ? [v] : idsOf(v as object)));

@@ -1,16 +1,11 @@
 /**
- * The client's feature modules, registered in this order by activate(). To add a feature
- * (device tree, preview panel, ...), write client/src/features/<name>.ts exporting a `Feature`
- * and list it here.
+ * The client's features. activate() registers the eager ones below in this order; the others
+ * are in their own bundle (lazyEntry.ts, loaded through lazy.ts). To add a feature, write
+ * client/src/features/<name>/ exporting a `Feature` and list it in lazyEntry.ts; only what must
+ * work before that bundle is loaded belongs here.
  */
 import type { Feature } from './feature';
 import { dialectStatus } from './dialectStatus';
-import { devicesFeature } from './devices';
-import { preview } from './preview';
-import { deployFeature } from './deploy';
-import { ruleTestsFeature } from './ruletests';
-import { viewerFeature } from './viewer';
-import { receiverFeature } from './receiver';
 import { insertSnippetFeature } from './insertSnippet';
 
-export const features: readonly Feature[] = [dialectStatus, devicesFeature, preview, deployFeature, ruleTestsFeature, viewerFeature, receiverFeature, insertSnippetFeature];
+export const features: readonly Feature[] = [dialectStatus, insertSnippetFeature];

@@ -13,7 +13,7 @@ import { compareWithHead, COMPARE_WITH_HEAD_COMMAND } from './compareWithHead';
 import { ChangedRuleFiles } from './gitHead';
 import { exportPreview, type ExportFormat } from './export';
 import { sampleDumps } from './model';
-import { PAGE_COMMANDS, PREVIEW_VIEW_TYPE, PreviewController, type WaitOptions } from './previewPanel';
+import { PAGE_COMMANDS, PreviewController, type WaitOptions } from './previewPanel';
 import { pickSamples } from './samplePicker';
 import { SampleSet } from './samples';
 import { INTERNAL_COMMANDS } from '../../../../core/src/contributes';
@@ -147,12 +147,14 @@ export function register(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(REVEAL_RULE_COMMAND, async (uri: string, line: number) => {
       await controller.revealRule(uri, line);
     }),
-    // After a window reload VS Code gives back the panel and what its page remembered.
-    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state: unknown) => controller.restore(panel, state),
-    }),
+    // The serializer (VS Code's window reload) is registered at activation (../lazy.ts) and hands over here.
     vscode.commands.registerCommand(RESTORE_PANEL_COMMAND, (panel: vscode.WebviewPanel, state: unknown) => controller.restore(panel, state)),
   );
+}
+
+/** What the preview's webview serializer does with a panel VS Code restored. */
+export function restorePreviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
+  return vscode.commands.executeCommand(RESTORE_PANEL_COMMAND, panel, state);
 }
 
 export const preview: Feature = { name: 'preview', register: (context) => register(context) };

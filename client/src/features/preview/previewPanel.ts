@@ -14,10 +14,10 @@ import { parseUriList } from './addedPaths';
 import { renderBody, renderDocument } from './render';
 import { renderImpactBody } from './renderImpact';
 import { MAX_SAMPLES, type SampleSet } from './samples';
-import { COMMANDS, NAMESPACE, settingId, SETTINGS } from '../../../../core/src/contributes';
+import { COMMANDS, NAMESPACE, settingId, SETTINGS, WEBVIEW_PANELS } from '../../../../core/src/contributes';
 import { PageRequests } from '../pageRequests';
 
-export const PREVIEW_VIEW_TYPE = `${NAMESPACE}.preview`;
+export const PREVIEW_VIEW_TYPE = WEBVIEW_PANELS.preview;
 export const COERCION_LANGUAGE = 'pacs-coercion';
 export const PREVIEW_OPEN_CONTEXT = `${NAMESPACE}.previewOpen`;
 export const GLOBAL_RULES_SETTING = SETTINGS.previewGlobalRules;

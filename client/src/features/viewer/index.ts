@@ -7,7 +7,6 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { Feature } from '../feature';
 import { DicomViewerProvider, VIEWER_VIEW_TYPE } from './viewerProvider';
 import { COMMANDS, INTERNAL_COMMANDS } from '../../../../core/src/contributes';
 
@@ -66,47 +65,48 @@ export async function previewRulesOnFile(file: vscode.Uri): Promise<void> {
   await vscode.commands.executeCommand(COMMANDS.preview.open, rules);
 }
 
-export const viewerFeature: Feature = {
-  name: 'viewer',
-  register(context) {
-    const provider = new DicomViewerProvider((uri) => previewRulesOnFile(uri));
-    const swapping = new Set<string>();
-    context.subscriptions.push(
-      vscode.window.registerCustomEditorProvider(VIEWER_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
-      vscode.commands.registerCommand(OPEN_VIEWER_COMMAND, async (uri?: unknown) => {
-        const target = toUri(uri) ?? activeFile() ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Open a DICOM file', openLabel: 'Open in DICOM Viewer' }))?.[0];
-        if (target) await vscode.commands.executeCommand('vscode.openWith', target, VIEWER_VIEW_TYPE);
-      }),
-      vscode.commands.registerCommand(COPY_AS_RULE_COMMAND, (uri: unknown, path: unknown) => {
-        const target = toUri(uri);
-        if (!target || typeof path !== 'string') throw new Error(`${COPY_AS_RULE_COMMAND} takes a file URI and an attribute path such as (0010,0010)`);
-        return provider.copyAsRule(target, path);
-      }),
-      vscode.commands.registerCommand(PREVIEW_RULES_ON_FILE_COMMAND, async (uri?: unknown) => {
-        const target = toUri(uri) ?? activeFile();
-        if (target) await previewRulesOnFile(target);
-      }),
-      vscode.commands.registerCommand(VIEWER_STATE_COMMAND, (uri: unknown, options?: { search?: string }) => {
-        const target = toUri(uri);
-        return target ? provider.report(target, options?.search) : undefined;
-      }),
-      // A DICOM file without a .dcm name opens as text or "binary": swap that tab for the viewer.
-      vscode.window.tabGroups.onDidChangeTabs(async (event) => {
-        for (const tab of event.opened) {
-          if (!(tab.input instanceof vscode.TabInputText)) continue;
-          const uri = tab.input.uri;
-          const key = uri.toString();
-          if (swapping.has(key) || !(await hasDicmPrefix(uri))) continue;
-          swapping.add(key);
-          try {
-            await vscode.commands.executeCommand('vscode.openWith', uri, VIEWER_VIEW_TYPE, tab.group.viewColumn);
-            const stale = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key);
-            if (stale) await vscode.window.tabGroups.close(stale);
-          } finally {
-            swapping.delete(key);
-          }
+/**
+ * Registers the viewer's commands and returns its custom editor provider, which VS Code reaches
+ * through the one registered at activation (../lazy.ts).
+ */
+export function registerViewer(context: vscode.ExtensionContext): DicomViewerProvider {
+  const provider = new DicomViewerProvider((uri) => previewRulesOnFile(uri));
+  const swapping = new Set<string>();
+  context.subscriptions.push(
+    vscode.commands.registerCommand(OPEN_VIEWER_COMMAND, async (uri?: unknown) => {
+      const target = toUri(uri) ?? activeFile() ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Open a DICOM file', openLabel: 'Open in DICOM Viewer' }))?.[0];
+      if (target) await vscode.commands.executeCommand('vscode.openWith', target, VIEWER_VIEW_TYPE);
+    }),
+    vscode.commands.registerCommand(COPY_AS_RULE_COMMAND, (uri: unknown, path: unknown) => {
+      const target = toUri(uri);
+      if (!target || typeof path !== 'string') throw new Error(`${COPY_AS_RULE_COMMAND} takes a file URI and an attribute path such as (0010,0010)`);
+      return provider.copyAsRule(target, path);
+    }),
+    vscode.commands.registerCommand(PREVIEW_RULES_ON_FILE_COMMAND, async (uri?: unknown) => {
+      const target = toUri(uri) ?? activeFile();
+      if (target) await previewRulesOnFile(target);
+    }),
+    vscode.commands.registerCommand(VIEWER_STATE_COMMAND, (uri: unknown, options?: { search?: string }) => {
+      const target = toUri(uri);
+      return target ? provider.report(target, options?.search) : undefined;
+    }),
+    // A DICOM file without a .dcm name opens as text or "binary": swap that tab for the viewer.
+    vscode.window.tabGroups.onDidChangeTabs(async (event) => {
+      for (const tab of event.opened) {
+        if (!(tab.input instanceof vscode.TabInputText)) continue;
+        const uri = tab.input.uri;
+        const key = uri.toString();
+        if (swapping.has(key) || !(await hasDicmPrefix(uri))) continue;
+        swapping.add(key);
+        try {
+          await vscode.commands.executeCommand('vscode.openWith', uri, VIEWER_VIEW_TYPE, tab.group.viewColumn);
+          const stale = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key);
+          if (stale) await vscode.window.tabGroups.close(stale);
+        } finally {
+          swapping.delete(key);
         }
-      }),
-    );
-  },
-};
+      }
+    }),
+  );
+  return provider;
+}

@@ -1,0 +1,82 @@
+/**
+ * The features that live in their own bundle (dist/extension-features.js, from ./lazyEntry.ts:
+ * device tree, preview, deploy, rule tests, DICOM viewer, receiver and everything of core they
+ * use), so that activation loads only the language client and the few lines here. What VS Code
+ * must find as soon as activate() returns is registered here instead, each loading the bundle
+ * when it is first used:
+ *
+ * - every command of those features (their ids from core/src/contributes.ts): the first call
+ *   loads the bundle, which registers the real commands, and is then run by the real one;
+ * - the preview panel's serializer and the DICOM viewer's custom editor provider, whose callers
+ *   (a window reload, opening a .dcm file) may be what activated the extension.
+ *
+ * Otherwise the bundle loads on the first idle turn after activation, while the language server
+ * boots in its own process: the Devices and Traffic views, the preview's code lens, the Test
+ * Explorer and the file watchers are then there a moment later, without being on the
+ * activation path (docs/architecture.md, "The extension's bundles").
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CUSTOM_EDITORS, COMMANDS, idsOf, INTERNAL_COMMANDS, WEBVIEW_PANELS } from '../../../core/src/contributes';
+import { loadBundleWithSelfCache } from '../../../core/src/files/bundle';
+import type * as LazyEntry from './lazyEntry';
+
+/** Commands the eager part registers itself (extension.ts, dialectStatus.ts, insertSnippet.ts). */
+const EAGER_COMMANDS: ReadonlySet<string> = new Set([COMMANDS.restartServer, COMMANDS.toggleDialect, INTERNAL_COMMANDS.insertSnippet]);
+
+/** As for dist/extension-main.js (launcher.ts): after the first features' work has run. */
+const CACHE_AFTER_MS = 10_000;
+
+export interface LazyFeatures {
+  /** Loads the bundle and registers its features (once); resolves to what it registered. */
+  load(): LazyEntry.Registered;
+}
+
+export function registerLazyFeatures(context: vscode.ExtensionContext, client: LanguageClient, log: (line: string) => void): LazyFeatures {
+  let registered: LazyEntry.Registered | undefined;
+  const stubs: vscode.Disposable[] = [];
+  const load = (): LazyEntry.Registered => {
+    if (registered) return registered;
+    // The real commands take the stubs' ids.
+    for (const stub of stubs.splice(0)) stub.dispose();
+    const bundle = loadBundleWithSelfCache<typeof LazyEntry>(path.join(context.extensionPath, 'dist', 'extension-features.js'), module, CACHE_AFTER_MS);
+    registered = bundle.registerFeatures(context, client, log);
+    return registered;
+  };
+
+  for (const id of [...idsOf(COMMANDS), ...idsOf(INTERNAL_COMMANDS)]) {
+    if (EAGER_COMMANDS.has(id)) continue;
+    stubs.push(
+      vscode.commands.registerCommand(id, (...args: unknown[]) => {
+        load();
+        // Runs in this extension host, so the arguments (tree nodes, webview panels) pass as they are.
+        return vscode.commands.executeCommand(id, ...args);
+      }),
+    );
+  }
+  context.subscriptions.push(
+    { dispose: () => stubs.splice(0).forEach((stub) => stub.dispose()) },
+    // After a window reload VS Code gives back the panel and what its page remembered.
+    vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.preview, {
+      deserializeWebviewPanel: (panel, state: unknown) => load().restorePreview(panel, state),
+    }),
+    vscode.window.registerCustomEditorProvider(
+      CUSTOM_EDITORS.dicomViewer,
+      {
+        openCustomDocument: (uri, openContext, token) => load().dicomViewer.openCustomDocument(uri, openContext, token),
+        resolveCustomEditor: (document, panel, token) => load().dicomViewer.resolveCustomEditor(document, panel, token),
+      },
+      { supportsMultipleEditorsPerDocument: true },
+    ),
+  );
+  const idle = setTimeout(() => {
+    try {
+      load();
+    } catch (error) {
+      log(`The features bundle failed to load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(idle) });
+  return { load };
+}
