@@ -81,8 +81,11 @@ interface SendThreadData extends Pick<SendThreadOptions, 'callingAe' | 'destinat
   events: boolean;
 }
 
-/** A sending thread that ends unasked is started again after this long (the queue is on disk). */
+/** A sending thread that ends unasked is started again (the queue is on disk): after 1 s, doubling to 60 s while it keeps failing. */
 const RESTART_MS = 1000;
+const RESTART_MAX_MS = 60000;
+/** A thread that ran this long before it ended starts the doubling afresh. */
+const RESTART_RESET_MS = 60000;
 /** writingSince when no key is being written. */
 const NOTHING_WRITTEN = Number.MAX_SAFE_INTEGER;
 /** After this long of one thread's events, they go to the node together (one wake-up of it, not one per object). */
@@ -107,8 +110,10 @@ export function startSendThread(o: SendThreadOptions): Sender {
   publish();
   let port!: MessagePort;
   let worker!: Worker;
+  let restartMs = RESTART_MS;
 
   const start = (): void => {
+    const startedAt = Date.now();
     const channel = new MessageChannel();
     port = channel.port1;
     const data: SendThreadData = {
@@ -136,11 +141,13 @@ export function startSendThread(o: SendThreadOptions): Sender {
     worker.once('exit', (code) => {
       port.close();
       if (stopping) return stopped?.();
-      o.log(`forward: the sending thread ended (exit code ${code}); it starts again in ${RESTART_MS / 1000} s, nothing queued is lost`);
+      if (Date.now() - startedAt > RESTART_RESET_MS) restartMs = RESTART_MS;
+      o.log(`forward: the sending thread ended (exit code ${code}); it starts again in ${restartMs / 1000} s, nothing queued is lost`);
       setTimeout(() => {
         if (stopping) stopped?.();
         else start();
-      }, RESTART_MS).unref();
+      }, restartMs).unref();
+      restartMs = Math.min(RESTART_MAX_MS, restartMs * 2);
     });
   };
   start();
