@@ -10,7 +10,6 @@ import {
   type CompletionItem,
   type CompletionList,
   type Position,
-  type Range,
 } from 'vscode-languageserver/node';
 import * as path from 'node:path';
 import {
@@ -29,6 +28,7 @@ import {
 } from '../../../core/src/devices/schema';
 import { quote } from '../../../core/src/devices/format';
 import type { BlockNode } from '../../../core/src/devices/ast';
+import type { Range } from '../../../core/src/text/range';
 import type { CoercionDialect } from '../languages';
 import { completeCoercion } from '../coercion/completion';
 import { completionContext } from './context';
