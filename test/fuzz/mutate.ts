@@ -174,6 +174,14 @@ function explicitHeaders(b: Buffer): number[] {
 /** The byte order of the element at `at`, guessed: little endian unless the group reads as big-endian 0002/0008-ish. */
 const bigEndianAt = (b: Buffer, at: number): boolean => b.readUInt16LE(at) > 0x7fe0 && b.readUInt16BE(at) <= 0x7fe0;
 
+/** A copy of `b` that `change` alters at one of `offsets` (picked first, so a seed gives the same inputs); `b` itself when there are none. */
+function changeAtOneOf(b: Buffer, offsets: number[], rnd: Random, change: (out: Buffer, at: number) => void): Buffer {
+  if (!offsets.length) return b;
+  const out = Buffer.from(b);
+  change(out, rnd.pick(offsets));
+  return out;
+}
+
 export const DICOM_MUTATORS: Record<string, Mutator<Buffer>> = {
   'vr-change': (b, rnd) => {
     const heads = explicitHeaders(b);
@@ -182,23 +190,15 @@ export const DICOM_MUTATORS: Record<string, Mutator<Buffer>> = {
     out.write(rnd.pick(VRS), rnd.pick(heads) + 4, 'latin1');
     return out;
   },
-  'length-change': (b, rnd) => {
-    const heads = explicitHeaders(b);
-    if (!heads.length) return b;
-    const out = Buffer.from(b);
-    const at = rnd.pick(heads);
+  'length-change': (b, rnd) => changeAtOneOf(b, explicitHeaders(b), rnd, (out, at) => {
     const be = bigEndianAt(out, at);
     const vr = out.toString('latin1', at + 4, at + 6);
     if (LONG_VRS.has(vr)) setU32(out, at + 8, oddLength(rnd, be ? out.readUInt32BE(at + 8) : out.readUInt32LE(at + 8), 32), be);
     else if (at + 8 <= out.length) setU16(out, at + 6, oddLength(rnd, be ? out.readUInt16BE(at + 6) : out.readUInt16LE(at + 6), 16), be);
-    return out;
-  },
+  }),
   'undefined-length': (b, rnd) => {
     const heads = explicitHeaders(b).filter((at) => LONG_VRS.has(b.toString('latin1', at + 4, at + 6)));
-    if (!heads.length) return b;
-    const out = Buffer.from(b);
-    setU32(out, rnd.pick(heads) + 8, 0xffffffff, false);
-    return out;
+    return changeAtOneOf(b, heads, rnd, (out, at) => setU32(out, at + 8, 0xffffffff, false));
   },
   'delimiter-insert': (b, rnd) => {
     // Item (FFFE,E000), item delimiter (FFFE,E00D) or sequence delimiter (FFFE,E0DD), little endian.
@@ -246,32 +246,16 @@ function pduOffsets(b: Buffer): number[] {
 }
 
 export const PDU_MUTATORS: Record<string, Mutator<Buffer>> = {
-  'pdu-type': (b, rnd) => {
-    const pdus = pduOffsets(b);
-    if (!pdus.length) return b;
-    const out = Buffer.from(b);
-    out[rnd.pick(pdus)] = rnd.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 0xff]);
-    return out;
-  },
-  'pdu-length': (b, rnd) => {
-    const pdus = pduOffsets(b);
-    if (!pdus.length) return b;
-    const out = Buffer.from(b);
-    const at = rnd.pick(pdus);
-    setU32(out, at + 2, oddLength(rnd, out.readUInt32BE(at + 2), 32), true);
-    return out;
-  },
-  'item-length': (b, rnd) => {
-    // A-ASSOCIATE items and sub-items: type, reserved, 16-bit length; PDVs: 32-bit length.
-    const pdus = pduOffsets(b);
-    if (!pdus.length) return b;
-    const out = Buffer.from(b);
-    const at = rnd.pick(pdus);
+  'pdu-type': (b, rnd) => changeAtOneOf(b, pduOffsets(b), rnd, (out, at) => {
+    out[at] = rnd.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 0xff]);
+  }),
+  'pdu-length': (b, rnd) => changeAtOneOf(b, pduOffsets(b), rnd, (out, at) => setU32(out, at + 2, oddLength(rnd, out.readUInt32BE(at + 2), 32), true)),
+  // A-ASSOCIATE items and sub-items: type, reserved, 16-bit length; PDVs: 32-bit length.
+  'item-length': (b, rnd) => changeAtOneOf(b, pduOffsets(b), rnd, (out, at) => {
     const body = at + 6;
     if (out[at] === 4) setU32(out, body, oddLength(rnd, out.readUInt32BE(body), 32), true);
     else setU16(out, body + 68 + 2 + rnd.int(Math.max(1, Math.min(200, out.readUInt32BE(at + 2) - 70))), rnd.pick(INTERESTING_16), true);
-    return out;
-  },
+  }),
   'pdu-repeat': (b, rnd) => {
     const pdus = pduOffsets(b);
     if (!pdus.length) return b;
