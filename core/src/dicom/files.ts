@@ -60,9 +60,10 @@ export function loadDatasetBytes(bytes: Uint8Array, name: string): LoadedDataset
 
 /*
  * The loaded file is an instance of a class, not an object literal with `get changed()`: V8
- * gives every such literal a hidden class of its own, made in the old generation, and those
- * kept each file's young objects alive through the young-generation collections (15-20 % of all
- * that a batch allocated was promoted, then collected in full collections; 0.1 % as a class).
+ * makes such a literal (whose getter is a new closure each time) a dictionary-mode object, and
+ * with it 15-20 % of all that a batch allocated survived the young-generation collections and
+ * was promoted, to be collected only by full collections (`--trace-gc-nvp`); as a class, 0.1 %
+ * (docs/rule-engine.md, Benchmark).
  */
 class LoadedPart10 implements LoadedDataset {
   readonly format = 'part10';
