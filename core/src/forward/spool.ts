@@ -125,6 +125,7 @@ export class ForwardSpool {
   /** Keys whose enqueue has not finished: never collected as orphans. */
   private readonly inFlight = new Set<string>();
   private readonly madeDest = new Set<string>();
+  private readonly destDirs = new Map<string, string>();
   /**
    * Entries this process wrote and has not settled (`<destination>/<key>` → entry), so that the
    * forwarder does not read back what it has just written; bounded, a miss reads the file.
@@ -315,8 +316,16 @@ export class ForwardSpool {
     return `${Date.now().toString(36).padStart(9, '0')}-${this.seq.toString(36).padStart(6, '0')}-${random}`;
   }
 
+  /** `dest/<destination>/<state>`, joined once per destination (it is on every enqueue's path). */
+  private destDir(destination: string, state: EntryState): string {
+    const id = `${state}/${destination}`;
+    let d = this.destDirs.get(id);
+    if (d === undefined) this.destDirs.set(id, (d = path.join(this.destRoot, destinationDirName(destination), state)));
+    return d;
+  }
+
   private ensureDest(destination: string, state: EntryState): string {
-    const d = path.join(this.destRoot, destinationDirName(destination), state);
+    const d = this.destDir(destination, state);
     if (!this.madeDest.has(d)) {
       fs.mkdirSync(d, { recursive: true });
       this.madeDest.add(d);
@@ -339,7 +348,7 @@ export class ForwardSpool {
   }
 
   private entryPath(destination: string, state: EntryState, key: string): string {
-    return path.join(this.destRoot, destinationDirName(destination), state, `${key}.json`);
+    return path.join(this.destDir(destination, state), `${key}.json`);
   }
 
   /** Destinations with a folder in the spool (some may no longer be in the device table). */
