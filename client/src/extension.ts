@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CLIENT_NAME, createLanguageClient } from './serverClient';
 import { features } from './features';
+import { describeError, registerEach } from './features/feature';
 import { registerLazyFeatures } from './features/lazy';
 import { COMMANDS } from '../../core/src/contributes';
 
@@ -45,7 +46,7 @@ export function activate(context: vscode.ExtensionContext, server?: ChildProcess
 
   const startServer = (): Promise<void> =>
     languageClient.start().catch((error: unknown) => {
-      outputChannel.appendLine(`Language server failed to start: ${describe(error)}`);
+      outputChannel.appendLine(`Language server failed to start: ${describeError(error)}`);
       throw error;
     });
   let ready = startServer();
@@ -60,15 +61,10 @@ export function activate(context: vscode.ExtensionContext, server?: ChildProcess
     }),
   );
 
-  for (const feature of features) {
-    try {
-      feature.register(context, languageClient);
-    } catch (error) {
-      // One broken feature must not take the language service down with it.
-      outputChannel.appendLine(`Feature "${feature.name}" failed to register: ${describe(error)}`);
-    }
-  }
-  registerLazyFeatures(context, languageClient, (line) => outputChannel.appendLine(line));
+  const log = (line: string): void => outputChannel.appendLine(line);
+  // One broken feature must not take the language service down with it.
+  registerEach(features, context, languageClient, log);
+  registerLazyFeatures(context, languageClient, log);
 
   const activationMs = performance.now() - started;
   return {
@@ -85,6 +81,3 @@ export function deactivate(): Thenable<void> | undefined {
   return client?.stop();
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.stack ?? error.message : String(error);
-}

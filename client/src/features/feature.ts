@@ -12,3 +12,19 @@ export interface Feature {
   readonly name: string;
   register(context: vscode.ExtensionContext, client: LanguageClient): void;
 }
+
+/** Registers `features` in order; one that throws is logged, and the others still register. */
+export function registerEach(features: readonly Feature[], context: vscode.ExtensionContext, client: LanguageClient, log: (line: string) => void): void {
+  for (const feature of features) {
+    try {
+      feature.register(context, client);
+    } catch (error) {
+      log(`Feature "${feature.name}" failed to register: ${describeError(error)}`);
+    }
+  }
+}
+
+/** An error for the output channel: its stack where it has one. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
+}

@@ -20,6 +20,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CUSTOM_EDITORS, COMMANDS, idsOf, INTERNAL_COMMANDS, WEBVIEW_PANELS } from '../../../core/src/contributes';
 import { loadBundleWithSelfCache } from '../../../core/src/files/bundle';
+import { describeError } from './feature';
 import type * as LazyEntry from './lazyEntry';
 
 /** Commands the eager part registers itself (extension.ts, dialectStatus.ts, insertSnippet.ts). */
@@ -74,7 +75,7 @@ export function registerLazyFeatures(context: vscode.ExtensionContext, client: L
     try {
       load();
     } catch (error) {
-      log(`The features bundle failed to load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(`The features bundle failed to load: ${describeError(error)}`);
     }
   }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(idle) });

@@ -6,7 +6,7 @@ import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { devicesFeature } from './devices';
 import { deployFeature } from './deploy';
-import type { Feature } from './feature';
+import { registerEach, type Feature } from './feature';
 import { preview, restorePreviewPanel } from './preview';
 import { receiverFeature } from './receiver';
 import { ruleTestsFeature } from './ruletests';
@@ -21,13 +21,6 @@ export interface Registered {
 const features: readonly Feature[] = [devicesFeature, preview, deployFeature, ruleTestsFeature, receiverFeature];
 
 export function registerFeatures(context: vscode.ExtensionContext, client: LanguageClient, log: (line: string) => void): Registered {
-  for (const feature of features) {
-    try {
-      feature.register(context, client);
-    } catch (error) {
-      // One broken feature must not take the others down with it.
-      log(`Feature "${feature.name}" failed to register: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    }
-  }
+  registerEach(features, context, client, log);
   return { restorePreview: restorePreviewPanel, dicomViewer: registerViewer(context) };
 }
