@@ -193,10 +193,7 @@ export function writeFileAtomic(file: string, data: Uint8Array | Uint8Array[]): 
   try {
     const fd = fs.openSync(temp, 'w');
     try {
-      const chunks = Array.isArray(data) ? data : [data];
-      // writev takes at most IOV_MAX (1024) pieces: a long list goes in batches.
-      if (chunks.length <= 512) writeAll(fd, chunks);
-      else for (let i = 0; i < chunks.length; i += 512) writeAll(fd, chunks.slice(i, i + 512));
+      writeChunks(fd, Array.isArray(data) ? data : [data]);
     } finally {
       fs.closeSync(fd);
     }
@@ -206,6 +203,12 @@ export function writeFileAtomic(file: string, data: Uint8Array | Uint8Array[]): 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') madeDirs.delete(dir);
     throw error;
   }
+}
+
+/** Writes `chunks` in order; writev takes at most IOV_MAX (1024) pieces, so a long list goes in batches. */
+function writeChunks(fd: number, chunks: Uint8Array[]): void {
+  if (chunks.length <= 512) writeAll(fd, chunks);
+  else for (let i = 0; i < chunks.length; i += 512) writeAll(fd, chunks.slice(i, i + 512));
 }
 
 function writeAll(fd: number, chunks: Uint8Array[]): void {
@@ -246,7 +249,7 @@ function openCreating(file: string, dir: string): number {
 }
 
 /** fsync in the thread pool: the one step of a durable write that waits for the disk. */
-export function fsyncInPool(fd: number): Promise<void> {
+function fsyncInPool(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
@@ -269,14 +272,24 @@ export function onMemoryFileSystem(dir: string): boolean {
 }
 
 /**
- * fsync where it costs least: synchronously on a memory file system (the kernel returns at
- * once, and the thread pool's two hand-offs would be the whole cost of it), in the thread pool
- * elsewhere (a disk may take milliseconds, which must not stall the other associations).
+ * fsync of a file in `dir` where it costs least: none on a memory file system (tmpfs, ramfs:
+ * the kernel's fsync there has nothing to flush and returns at once, so the thread pool's two
+ * hand-offs would be its whole cost), in the thread pool elsewhere (a disk may take
+ * milliseconds, which must not stall the other associations).
  */
-function fsyncFor(dir: string, fd: number): Promise<void> | undefined {
-  if (!onMemoryFileSystem(dir)) return fsyncInPool(fd);
-  fs.fsyncSync(fd);
-  return undefined;
+export function fsyncFor(dir: string, fd: number): Promise<void> | undefined {
+  return onMemoryFileSystem(dir) ? undefined : fsyncInPool(fd);
+}
+
+/** fsync of the folder `dir` itself (a rename or new name in it survives a crash); none on a memory file system (fsyncFor). */
+export async function fsyncFolder(dir: string): Promise<void> {
+  if (onMemoryFileSystem(dir)) return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    await fsyncInPool(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -284,7 +297,7 @@ function fsyncFor(dir: string, fd: number): Promise<void> | undefined {
  * the folder after it, so a crash (or kill -9) leaves either the whole file or none under its
  * name; at most a `*.pacsw-tmp` file, which removeTemporaryFiles() clears. On a disk the two
  * fsyncs run in the thread pool, so one slow disk does not hold up other work of the process
- * (the receiving node's associations), on tmpfs synchronously (fsyncFor); the steps that only touch the page cache (open, write, close, rename)
+ * (the receiving node's associations), on tmpfs not at all (fsyncFor); the steps that only touch the page cache (open, write, close, rename)
  * are synchronous: as nine thread-pool round trips they cost the receiver more per object than
  * the writing itself (docs/benchmarks.md, DICOM network).
  */
@@ -298,7 +311,7 @@ export async function writeFileDurable(file: string, data: Uint8Array[]): Promis
   let fd: number | undefined;
   try {
     fd = openCreating(temp, dir);
-    for (let i = 0; i < data.length; i += 512) writeAll(fd, data.slice(i, i + 512));
+    writeChunks(fd, data);
     await fsyncFor(dir, fd);
     fs.closeSync(fd);
     fd = undefined;
@@ -308,12 +321,7 @@ export async function writeFileDurable(file: string, data: Uint8Array[]): Promis
     fs.rmSync(temp, { force: true });
     throw error;
   }
-  const folder = fs.openSync(dir, 'r');
-  try {
-    await fsyncFor(dir, folder);
-  } finally {
-    fs.closeSync(folder);
-  }
+  await fsyncFolder(dir);
 }
 
 /** Removes the temporary files an interrupted writer left under `dir`; returns how many. */

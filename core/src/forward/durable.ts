@@ -8,7 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fsyncInPool, onMemoryFileSystem } from '../dicom/files';
+import { fsyncFolder, fsyncFor, onMemoryFileSystem } from '../dicom/files';
 
 // The steps that only touch the page cache (open, write, close, rename, link, unlink) are
 // synchronous; only the fsyncs, which wait for the disk, go to the thread pool. Each thread-pool
@@ -19,8 +19,7 @@ import { fsyncInPool, onMemoryFileSystem } from '../dicom/files';
 export async function writeFileDurable(temp: string, file: string, data: string | Uint8Array): Promise<void> {
   const fd = writeTemp(temp, data);
   try {
-    // A memory file system has nothing to flush (the kernel's fsync there is a no-op).
-    if (!onMemoryFileSystem(path.dirname(temp))) await fsyncInPool(fd);
+    await fsyncFor(path.dirname(temp), fd);
   } catch (error) {
     fs.closeSync(fd);
     fs.rmSync(temp, { force: true });
@@ -102,12 +101,12 @@ const dirSyncs = new Map<string, DirSyncState>();
  * under load, and the folder's open and close four more system calls per object.
  */
 export function syncDir(dir: string): Promise<void> {
-  if (onMemoryFileSystem(dir)) return Promise.resolve();
+  if (onMemoryFileSystem(dir)) return Promise.resolve(); // nothing to group (fsyncFolder would skip it too)
   let state = dirSyncs.get(dir);
   if (!state) dirSyncs.set(dir, (state = {}));
   const s = state;
   if (!s.running) {
-    s.running = fsyncDirOnce(dir).finally(() => {
+    s.running = fsyncFolder(dir).finally(() => {
       s.running = undefined;
     });
     return s.running;
@@ -119,15 +118,6 @@ export function syncDir(dir: string): Promise<void> {
     });
   }
   return s.next;
-}
-
-async function fsyncDirOnce(dir: string): Promise<void> {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    await fsyncInPool(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** Synchronous fsync of a folder (start-up recovery, CLI operations). */
