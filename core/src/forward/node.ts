@@ -78,7 +78,8 @@ export function startForwarding(o: ForwardingOptions): Forwarding {
     spool, callingAe, destinations: destinationsOf(first.table, o),
     tls: o.tls, timeoutMs: o.timeoutMs, retry: o.retry, rescanMs: o.rescanMs, log: o.log, onEvent: o.onEvent,
   };
-  const forwarder: Sender = sendingThread(o) ? startSendThread({
+  const threaded = sendingThread(o);
+  const forwarder: Sender = threaded ? startSendThread({
     ...common, file: o.thread!.file, statusEveryMs: every, onStatus: o.onStatus,
   }) : new Forwarder({
     ...common,
@@ -92,10 +93,10 @@ export function startForwarding(o: ForwardingOptions): Forwarding {
       statusTimer.unref();
     },
   });
-  if (forwarder instanceof Forwarder) forwarder.start();
+  if (forwarder instanceof Forwarder) forwarder.start(); // the sending thread starts its own
   return {
     spoolDir: spool.dir,
-    sendingThread: !(forwarder instanceof Forwarder),
+    sendingThread: threaded,
     enqueue: (obj) => forwarder.enqueue(obj),
     reload() {
       const next = readTable(o.devicesFile);
