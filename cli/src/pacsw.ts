@@ -3,8 +3,8 @@
  * loaded only when used (the table below), so `pacsw check` does not pay for the DICOM code and
  * vice versa.
  */
-import { isMainThread, workerData } from 'node:worker_threads';
 import { isApplyWorker, runApplyWorker } from './applyPool';
+import { isSendThread } from '../../core/src/forward/sendThreadMark';
 import { runCommand, runWithExitCode, type CommandModule } from './runCommand';
 import { closestWord } from '../../core/src/text/editDistance';
 import { PACSW_VERSION } from './version';
@@ -79,8 +79,6 @@ export function runWorker(): void {
   if (isSendThread()) void import('../../core/src/forward/sendThread').then((m) => m.runSendThread());
   else runApplyWorker();
 }
-
-const isSendThread = (): boolean => !isMainThread && (workerData as { pacswSendThread?: boolean } | undefined)?.pacswSendThread === true;
 
 // dist/pacsw.js (launcher.ts) loads this bundle and calls run() or runWorker(); the compiled tree
 // runs directly.

@@ -19,12 +19,13 @@
  * posted before, and (2) takes it in; if not, (3) leaves it for a later read. One message a
  * key, and no wake-up of the sending thread before its entries are durable.
  */
-import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ConnectionOptions } from 'node:tls';
 import { connect } from '../net';
 import type { ForwardDestination } from './destinations';
 import type { ForwardEvent } from './events';
 import { Forwarder, type DestinationStatus } from './forwarder';
+import type { SendThreadMark } from './sendThreadMark';
 import { ForwardSpool, keyTime, type EntryState, type QueueEntry, type SpoolObject } from './spool';
 
 /** What the node asks of its sender, in this thread (Forwarder) or in another (startSendThread). */
@@ -38,7 +39,7 @@ export interface Sender {
 }
 
 export interface SendThreadOptions {
-  /** A script that calls runSendThread() when isSendThread() (dist/pacsw.js does). */
+  /** A script that calls runSendThread() when isSendThread() (sendThreadMark.ts; dist/pacsw.js does). */
   file: string;
   /** The spool, opened (and locked) by this thread. */
   spool: ForwardSpool;
@@ -71,8 +72,7 @@ type FromThread =
   | { t: 'stopped' };
 
 /** What the sending thread is started with: the sending options that can cross to it, and its channel. */
-interface SendThreadData extends Pick<SendThreadOptions, 'callingAe' | 'destinations' | 'tls' | 'timeoutMs' | 'retry' | 'rescanMs' | 'statusEveryMs'> {
-  pacswSendThread: true;
+interface SendThreadData extends SendThreadMark, Pick<SendThreadOptions, 'callingAe' | 'destinations' | 'tls' | 'timeoutMs' | 'retry' | 'rescanMs' | 'statusEveryMs'> {
   port: MessagePort;
   /** One slot: the time (key time, ms) of the oldest key the node is writing; NOTHING_WRITTEN when none. */
   writingSince: SharedArrayBuffer;
@@ -209,11 +209,6 @@ function statusFromDisk(spool: ForwardSpool, destinations: ForwardDestination[])
       nextRetryAt: state.nextRetryAt, lastDeliveredAt: state.lastDeliveredAt,
     };
   });
-}
-
-/** True in a thread started by startSendThread. */
-export function isSendThread(): boolean {
-  return !isMainThread && !!(workerData as Partial<SendThreadData> | undefined)?.pacswSendThread;
 }
 
 /** The sending thread's side: a Forwarder over its own view of the spool, fed by the node's messages. */
