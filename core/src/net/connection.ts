@@ -11,9 +11,9 @@
  * time; the message's `release` gives that memory back once the handler is done with it.
  */
 import type { Socket } from 'node:net';
-import { NO_DATASET, decodeCommand, type Command } from './dimse';
+import { NO_DATASET, decodeCommand, encodeCommand, type Command } from './dimse';
 import { giveBackDatasetMemory, growDatasetMemory, takeDatasetMemory } from './datasetMemory';
-import { ABORT_REASON, PDU, PduError, decodePdata, encodeAbort, pdataHeader } from './pdu';
+import { ABORT_REASON, PDATA_HEADER_BYTES, PDU, PduError, decodePdata, encodeAbort, pdataHeader, writePdataHeader } from './pdu';
 
 /** Association-phase PDUs carry contexts and user data: a generous but finite bound. */
 const MAX_ASSOCIATE_PDU = 1 << 20;
@@ -109,6 +109,21 @@ export class DicomConnection {
     fragments(command, true);
     if (dataset) fragments(dataset, false);
     s.uncork();
+  }
+
+  /**
+   * Sends a command without a data set (a response, mostly): when it fits one PDU, as one buffer
+   * in one write, the P-DATA header written in front of the encoded command.
+   */
+  sendCommand(contextId: number, command: Command): void {
+    if (this.socket.destroyed) return;
+    const framed = encodeCommand(command, PDATA_HEADER_BYTES);
+    const length = framed.length - PDATA_HEADER_BYTES;
+    if (this.peerMaxPdu > 0 && length > this.peerMaxPdu - 6) {
+      this.sendMessage(contextId, framed.subarray(PDATA_HEADER_BYTES));
+      return;
+    }
+    this.socket.write(writePdataHeader(framed, contextId, length, true, true));
   }
 
   /** Sends an A-ABORT and closes; the peer gets a moment to read it, then the socket goes. */

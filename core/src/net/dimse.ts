@@ -44,49 +44,52 @@ const TAG = {
   moveOriginatorMessageId: 0x00001031,
 } as const;
 
-type Element = [tag: number, value: Buffer];
+/** A value of the command set: US numbers, or text padded with `pad` to an even length (UI: NUL, others: space). */
+type Value = { us: number } | { text: string; pad: number };
 
-function us(v: number): Buffer {
-  const b = Buffer.allocUnsafe(2);
-  b.writeUInt16LE(v & 0xffff, 0);
-  return b;
+function commandElements(c: Command): [tag: number, value: Value][] {
+  const els: [number, Value][] = [];
+  if (c.affectedSopClassUid !== undefined) els.push([TAG.affectedSopClassUid, { text: c.affectedSopClassUid, pad: 0 }]);
+  els.push([TAG.commandField, { us: c.commandField }]);
+  if (c.messageId !== undefined) els.push([TAG.messageId, { us: c.messageId }]);
+  if (c.messageIdBeingRespondedTo !== undefined) els.push([TAG.messageIdBeingRespondedTo, { us: c.messageIdBeingRespondedTo }]);
+  if (c.priority !== undefined) els.push([TAG.priority, { us: c.priority }]);
+  els.push([TAG.dataSetType, { us: c.dataSetType }]);
+  if (c.status !== undefined) els.push([TAG.status, { us: c.status }]);
+  if (c.errorComment) els.push([TAG.errorComment, { text: c.errorComment.slice(0, 64), pad: 0x20 }]);
+  if (c.affectedSopInstanceUid !== undefined) els.push([TAG.affectedSopInstanceUid, { text: c.affectedSopInstanceUid, pad: 0 }]);
+  if (c.moveOriginatorAe !== undefined) els.push([TAG.moveOriginatorAe, { text: c.moveOriginatorAe, pad: 0x20 }]);
+  if (c.moveOriginatorMessageId !== undefined) els.push([TAG.moveOriginatorMessageId, { us: c.moveOriginatorMessageId }]);
+  return els;
 }
 
-/** UI values are padded with NUL, text values with a space, to an even length. */
-function str(v: string, pad: number): Buffer {
-  const raw = Buffer.from(v, 'latin1');
-  if (raw.length % 2 === 0) return raw;
-  const b = Buffer.allocUnsafe(raw.length + 1);
-  raw.copy(b);
-  b[raw.length] = pad;
-  return b;
-}
+/** Bytes of a value once padded; text is written as latin1 (one byte per character). */
+const valueLength = (v: Value): number => ('us' in v ? 2 : v.text.length + (v.text.length & 1));
 
-export function encodeCommand(c: Command): Buffer {
-  const els: Element[] = [];
-  if (c.affectedSopClassUid !== undefined) els.push([TAG.affectedSopClassUid, str(c.affectedSopClassUid, 0)]);
-  els.push([TAG.commandField, us(c.commandField)]);
-  if (c.messageId !== undefined) els.push([TAG.messageId, us(c.messageId)]);
-  if (c.messageIdBeingRespondedTo !== undefined) els.push([TAG.messageIdBeingRespondedTo, us(c.messageIdBeingRespondedTo)]);
-  if (c.priority !== undefined) els.push([TAG.priority, us(c.priority)]);
-  els.push([TAG.dataSetType, us(c.dataSetType)]);
-  if (c.status !== undefined) els.push([TAG.status, us(c.status)]);
-  if (c.errorComment) els.push([TAG.errorComment, str(c.errorComment.slice(0, 64), 0x20)]);
-  if (c.affectedSopInstanceUid !== undefined) els.push([TAG.affectedSopInstanceUid, str(c.affectedSopInstanceUid, 0)]);
-  if (c.moveOriginatorAe !== undefined) els.push([TAG.moveOriginatorAe, str(c.moveOriginatorAe, 0x20)]);
-  if (c.moveOriginatorMessageId !== undefined) els.push([TAG.moveOriginatorMessageId, us(c.moveOriginatorMessageId)]);
-  const groupLength = els.reduce((n, [, v]) => n + 8 + v.length, 0);
-  const out = Buffer.allocUnsafe(12 + groupLength);
-  out.writeUInt32LE(0x00000000, 0);
-  out.writeUInt32LE(4, 4);
-  out.writeUInt32LE(groupLength, 8);
-  let p = 12;
+/**
+ * The command set, encoded straight into one buffer with `front` unused bytes before it (a
+ * connection writes its P-DATA header there and sends the response in one write).
+ */
+export function encodeCommand(c: Command, front = 0): Buffer {
+  const els = commandElements(c);
+  let groupLength = 0;
+  for (const [, v] of els) groupLength += 8 + valueLength(v);
+  const out = Buffer.allocUnsafe(front + 12 + groupLength);
+  out.writeUInt32LE(0x00000000, front);
+  out.writeUInt32LE(4, front + 4);
+  out.writeUInt32LE(groupLength, front + 8);
+  let p = front + 12;
   for (const [tag, v] of els) {
+    const length = valueLength(v);
     out.writeUInt16LE(tag >>> 16, p);
     out.writeUInt16LE(tag & 0xffff, p + 2);
-    out.writeUInt32LE(v.length, p + 4);
-    v.copy(out, p + 8);
-    p += 8 + v.length;
+    out.writeUInt32LE(length, p + 4);
+    if ('us' in v) out.writeUInt16LE(v.us & 0xffff, p + 8);
+    else {
+      out.write(v.text, p + 8, v.text.length, 'latin1');
+      if (v.text.length & 1) out[p + 8 + v.text.length] = v.pad;
+    }
+    p += 8 + length;
   }
   return out;
 }

@@ -148,7 +148,14 @@ export const encodeAbort = (source: number, reason: number): Buffer => fourBytes
 
 /** PDU + PDV header (12 bytes) for one fragment of `length` bytes; `command` and `last` are the control bits. */
 export function pdataHeader(contextId: number, length: number, command: boolean, last: boolean): Buffer {
-  const h = Buffer.allocUnsafe(12);
+  return writePdataHeader(Buffer.allocUnsafe(PDATA_HEADER_BYTES), contextId, length, command, last);
+}
+
+/** Bytes of a P-DATA-TF PDU header with one PDV item header: 6 + 4 + context + control. */
+export const PDATA_HEADER_BYTES = 12;
+
+/** Writes that header into the first 12 bytes of `h` (a PDU built in place); returns `h`. */
+export function writePdataHeader(h: Buffer, contextId: number, length: number, command: boolean, last: boolean): Buffer {
   h[0] = PDU.P_DATA_TF;
   h[1] = 0;
   h.writeUInt32BE(length + 6, 2);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { DicomConnection, type Message } from './connection';
-import { COMMAND, NO_DATASET, encodeCommand } from './dimse';
+import { COMMAND, NO_DATASET, type Command } from './dimse';
 import {
   ABORT_REASON, APPLICATION_CONTEXT, PDU, PduError,
   checkReleaseBody, decodeAbort, decodeAssociateRq, describeAbort, encodeAssociateAc, encodeAssociateRj, encodeReleaseRp,
@@ -278,8 +278,8 @@ class ScpSession {
     }
   }
 
-  private respond(contextId: number, command: Parameters<typeof encodeCommand>[0]): void {
-    this.conn.sendMessage(contextId, encodeCommand(command));
+  private respond(contextId: number, command: Command): void {
+    this.conn.sendCommand(contextId, command);
   }
 
   /** Stops taking new work; graceful: answers what is in hand first. Resolves when the socket is gone. */

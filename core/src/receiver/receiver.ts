@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { removeTemporaryFiles, writeFileDurable } from '../dicom/files';
+import type { RuleSetInput } from '../coercion/evaluate';
 import { listen } from '../net';
 import type { AssociationDecision, AssociationRequest, ScpHandlers, ScpServer } from '../net/types';
 import { admit } from './admission';
@@ -48,7 +49,20 @@ const MAX_DATASET_BYTES = 1 << 30;
 /** Room the connection leaves in front of each data set for its file meta (at most ~480 bytes with 64-character UIDs). */
 const FILE_META_ROOM = 512;
 
-const now = (): string => new Date().toISOString();
+/** The ISO time for events; made once per millisecond (a busy node emits several per object). */
+let lastNow = { ms: -1, iso: '' };
+const now = (): string => {
+  const ms = Date.now();
+  if (ms !== lastNow.ms) lastNow = { ms, iso: new Date(ms).toISOString() };
+  return lastNow.iso;
+};
+/** The rule sets an object event names, per chain (a chain is fixed for a loaded table). */
+const chainNames = new WeakMap<RuleSetInput[], string[]>();
+function ruleNames(chain: RuleSetInput[]): string[] {
+  let names = chainNames.get(chain);
+  if (!names) chainNames.set(chain, (names = chain.map((r) => r.uri ?? r.name)));
+  return names;
+}
 const peerKey = (p: { address: string; port: number }): string => `${p.address}|${p.port}`;
 
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
@@ -129,7 +143,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       const base = {
         event: 'object' as const, association: ev.association.id, callingAe, device: deviceId,
         sopClassUid: ev.sopClassUid, sopInstanceUid: ev.sopInstanceUid, transferSyntaxUid: ev.transferSyntaxUid,
-        rules: chain.map((r) => r.uri ?? r.name),
+        rules: ruleNames(chain),
       };
       const coerced = coerceReceived(chain, { ...ev, callingAe });
       if (coerced.outcome === 'failed') {
