@@ -57,6 +57,31 @@ export async function run(): Promise<void> {
   const shownAt = performance.now();
   await gotDiagnostics;
 
+  // Controls for openToShownMs, the editor now warm: a plain text file (no extension involved)
+  // and a second rule file, each opened and shown the same way.
+  const timeShown = async (name: string, text: string): Promise<{ shownMs: number; diagnosticsMs: number }> => {
+    const file = vscode.Uri.joinPath(folder.uri, name);
+    await vscode.workspace.fs.writeFile(file, Buffer.from(text));
+    const start = performance.now();
+    let diagnosedAt = NaN;
+    const diagnosed = new Promise<void>((resolve) => {
+      const sub = vscode.languages.onDidChangeDiagnostics(() => {
+        if (vscode.languages.getDiagnostics(file).length === 0) return;
+        diagnosedAt = performance.now();
+        sub.dispose();
+        resolve();
+      });
+      // A plain text file gets none: stop waiting after 2 s.
+      setTimeout(() => (sub.dispose(), resolve()), 2000);
+    });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    const shown = performance.now();
+    await diagnosed;
+    return { shownMs: round(shown - start), diagnosticsMs: round(diagnosedAt - start) };
+  };
+  const plainText = await timeShown('control.txt', 'plain text\n');
+  const secondRules = await timeShown('second.coerce', '(0008,0050)=concat(\n');
+
   const result = {
     // What the extension host waits for: loading dist/extension.js and activate(), along with
     // whatever else the host is busy with right after start-up.
@@ -78,6 +103,10 @@ export async function run(): Promise<void> {
     publishedToVisibleMs: round(visibleAt - publishedAt),
     // When showTextDocument resolved (the editor shown in the workbench), for comparison.
     openToShownMs: round(shownAt - opened),
+    // The controls above: showTextDocument of a plain text file and of a second rule file.
+    plainTextShownMs: plainText.shownMs,
+    secondRuleFileShownMs: secondRules.shownMs,
+    secondRuleFileDiagnosticsMs: secondRules.diagnosticsMs,
   };
   console.log(`PACSW_BENCH ${JSON.stringify(result)}`);
 }
