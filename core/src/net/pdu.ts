@@ -146,13 +146,13 @@ export const encodeReleaseRp = (): Buffer => fourBytes(PDU.RELEASE_RP, 0, 0);
 /** source 0: service user (we chose to abort), 2: service provider (protocol error). */
 export const encodeAbort = (source: number, reason: number): Buffer => fourBytes(PDU.ABORT, source, reason);
 
+/** Bytes of a P-DATA-TF PDU header with one PDV item header: 6 + 4 + context + control. */
+export const PDATA_HEADER_BYTES = 12;
+
 /** PDU + PDV header (12 bytes) for one fragment of `length` bytes; `command` and `last` are the control bits. */
 export function pdataHeader(contextId: number, length: number, command: boolean, last: boolean): Buffer {
   return writePdataHeader(Buffer.allocUnsafe(PDATA_HEADER_BYTES), contextId, length, command, last);
 }
-
-/** Bytes of a P-DATA-TF PDU header with one PDV item header: 6 + 4 + context + control. */
-export const PDATA_HEADER_BYTES = 12;
 
 /** Writes that header into the first 12 bytes of `h` (a PDU built in place); returns `h`. */
 export function writePdataHeader(h: Buffer, contextId: number, length: number, command: boolean, last: boolean): Buffer {
