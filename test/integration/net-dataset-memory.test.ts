@@ -7,10 +7,10 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import * as net from 'node:net';
 import { DicomConnection, type Message } from '../../core/src/net/connection';
 import { COMMAND, encodeCommand } from '../../core/src/net/dimse';
 import { pdataHeader } from '../../core/src/net/pdu';
+import { loopbackSockets } from './net-helpers';
 
 const HEADROOM = 512;
 
@@ -28,12 +28,7 @@ function cStore(messageId: number, dataset: Buffer, fragment: number): Buffer {
 
 /** A connected pair: `send` writes to the receiving DicomConnection, whose messages arrive in order. */
 async function pair(): Promise<{ send(b: Buffer): void; next(): Promise<Message>; close(): void }> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
-  const client = net.connect(port, '127.0.0.1');
-  const socket = await accepted;
+  const { client, accepted: socket, close } = await loopbackSockets();
   const arrived: Message[] = [];
   const waiting: Array<(m: Message) => void> = [];
   const failures: string[] = [];
@@ -48,11 +43,7 @@ async function pair(): Promise<{ send(b: Buffer): void; next(): Promise<Message>
       assert.deepEqual(failures, []);
       return arrived.length ? Promise.resolve(arrived.shift()!) : new Promise((r) => waiting.push(r));
     },
-    close: () => {
-      client.destroy();
-      socket.destroy();
-      server.close();
-    },
+    close,
   };
 }
 

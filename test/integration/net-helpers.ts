@@ -1,9 +1,11 @@
 /**
  * Shared pieces of the network-layer tests: our SCP with handlers that record what happened,
- * DCMTK tools run as child processes, and the data set bytes of a Part 10 file.
+ * DCMTK tools run as child processes, the data set bytes of a Part 10 file, and a connected
+ * pair of loopback sockets.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { readFileMeta, type FileMeta } from '../../core/src/dicom/fileMeta';
 import { acceptContexts, listen, type AssociationRequest, type CloseReason, type ScpHandlers, type ScpOptions, type ScpServer, type StoreRequestEvent } from '../../core/src/net';
@@ -117,3 +119,21 @@ export async function startBitPreservingStorescp(options: { tls?: { key: string;
   };
 }
 
+
+/** Both ends of one TCP connection on 127.0.0.1; `close` ends them and the listening server. */
+export async function loopbackSockets(): Promise<{ client: net.Socket; accepted: net.Socket; close(): void }> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  const accepting = new Promise<net.Socket>((r) => server.once('connection', r));
+  const client = net.connect(port, '127.0.0.1');
+  const accepted = await accepting;
+  return {
+    client, accepted,
+    close: () => {
+      client.destroy();
+      accepted.destroy();
+      server.close();
+    },
+  };
+}

@@ -5,19 +5,14 @@
  * the bytes a real loopback socket carries and on what a receiving DicomConnection decodes.
  */
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { DicomConnection, type Message } from '../../core/src/net/connection';
 import { COMMAND, NO_DATASET, decodeCommand, type Command } from '../../core/src/net/dimse';
 import { PDU } from '../../core/src/net/pdu';
+import { loopbackSockets } from './net-helpers';
 
 /** A sending DicomConnection and the raw bytes its peer socket receives, also decoded by a receiving one. */
 async function pair(): Promise<{ sender: DicomConnection; bytes(n: number): Promise<Buffer>; message(): Promise<Message>; close(): void }> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
-  const client = net.connect(port, '127.0.0.1');
-  const socket = await accepted;
+  const { client, accepted: socket, close } = await loopbackSockets();
   let raw = Buffer.alloc(0);
   const rawWaiters: Array<() => void> = [];
   const messages: Message[] = [];
@@ -46,11 +41,7 @@ async function pair(): Promise<{ sender: DicomConnection; bytes(n: number): Prom
       assert.deepEqual(failures, []);
       return messages.shift()!;
     },
-    close: () => {
-      client.destroy();
-      socket.destroy();
-      server.close();
-    },
+    close,
   };
 }
 
