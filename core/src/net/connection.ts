@@ -5,7 +5,8 @@
  *
  * Bytes are not copied per fragment: a PDU that lies inside one socket chunk is a view of it,
  * a dataset is the list of its fragments joined once, and sending writes a 12-byte header plus
- * a view of the caller's dataset for each fragment (corked, so Node hands them to one writev).
+ * a view of the caller's dataset for each fragment (corked, so Node hands them to one writev); a
+ * command alone (every response) is encoded behind the room for its header and goes in one write.
  * With `datasetHeadroom` (our receiver) each fragment is copied on arrival into reused memory
  * (datasetMemory.ts) with room in front for a file meta, so the receiver copies it no second
  * time; the message's `release` gives that memory back once the handler is done with it.
