@@ -11,7 +11,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 const EXTENSION_ID = 'pacs-workbench.pacs-workbench';
 
 export async function run(): Promise<void> {
-  const extension = vscode.extensions.getExtension<{ client: LanguageClient; ready: Promise<void>; activationMs: number; startup?: { launcherStartedAt: number; activateStartedAt: number } }>(EXTENSION_ID);
+  const extension = vscode.extensions.getExtension<{ client: LanguageClient; ready: Promise<void>; activationMs: number; startup?: { launcherStartedAt: number; activateStartedAt: number; bundleStartedAt?: number; bundleStartMs?: number } }>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
   if (extension.isActive) throw new Error('the extension was already active; the benchmark needs a workspace without .coerce/.pacs files');
 
@@ -90,12 +90,17 @@ export async function run(): Promise<void> {
     activateBodyMs: round(api.activationMs),
     serverReadyMs: round(serverReady - t0),
     firstDiagnosticsMs: round(visibleAt - opened),
-    // Activation in parts: VS Code before our launcher runs, the launcher (forking the server,
-    // loading dist/extension-main.js), and VS Code after activate() returned.
+    // Activation in parts: VS Code before our launcher runs, the launcher before activate()'s
+    // own work (forking the server and loading dist/extension-main.js until the seventh session
+    // of issue 10; 0 since), and VS Code after activate() returned.
     // (NaN for a build before these timestamps.)
     hostBeforeLauncherMs: round((api.startup?.launcherStartedAt ?? NaN) - t0),
     launcherMs: round((api.startup?.activateStartedAt ?? NaN) - (api.startup?.launcherStartedAt ?? NaN)),
     hostAfterActivateMs: round(activated - (api.startup?.activateStartedAt ?? NaN) - api.activationMs),
+    // After activation: from activate() returning until the extension's bundle began to start
+    // (forking the server, loading dist/extension-main.js, starting the client), and how long that took.
+    activatedToBundleMs: round((api.startup?.bundleStartedAt ?? NaN) - (api.startup?.activateStartedAt ?? NaN) - api.activationMs),
+    bundleStartMs: round(api.startup?.bundleStartMs ?? NaN),
     // The first diagnostics in parts: opening the editor until the client sends didOpen, the
     // server until its diagnostics reach the client, and VS Code until they are visible.
     openToDidOpenMs: round(didOpenAt - opened),

@@ -123,10 +123,12 @@ async function runMochaSuite(suite) {
 
 async function runE2ESuite() {
   const { runE2E } = await import('../test/e2e/runner.mjs');
-  // The main suite with workspace trust off, then test/e2e/untrusted in restricted mode.
+  // The main suite with workspace trust off, then test/e2e/untrusted in restricted mode, then
+  // test/e2e/fresh in an empty workspace (activation by a command).
   const runs = [
     { name: 'e2e', title: 'e2e (VS Code in code-server, driven by headless Chromium)', options: {} },
     { name: 'e2e untrusted', title: 'e2e untrusted (the same, in a workspace VS Code does not trust)', options: { suiteDir: 'untrusted', trusted: false } },
+    { name: 'e2e fresh', title: 'e2e fresh (the same, in an empty workspace: activation by a command)', options: { suiteDir: 'fresh', workspace: 'empty' } },
   ];
   for (const { name, title, options } of runs) {
     console.log(`\n== ${title}`);

@@ -1,44 +1,33 @@
 /**
- * Entry point of the PACS Workbench extension. activate() only wires things up: the language
- * server starts in the background and `ready` tells callers (and tests) when it is up, so that
- * opening a file never waits on the server.
+ * The extension's bundle (dist/extension-main.js), which the launcher (launcher.ts) loads on
+ * the first turn after VS Code's activate() has returned, or at once when something needs it
+ * sooner. start() only wires things up: the language server starts in the background and
+ * `ready` tells callers (and tests) when it is up, so that opening a file never waits on it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CLIENT_NAME, createLanguageClient } from './serverClient';
 import { features } from './features';
 import { describeError, registerEach } from './features/feature';
-import { registerLazyFeatures } from './features/lazy';
+import { registerLazyFeatures, type LazyFeatures } from './features/lazy';
 import { COMMANDS } from '../../core/src/contributes';
 
 export const RESTART_SERVER_COMMAND = COMMANDS.restartServer;
 
-/** What activate() returns: `vscode.extensions.getExtension(...).exports`. */
-export interface PacsWorkbenchApi {
+/** What start() gives the launcher, which hands `client` and `ready` on in the extension's API (api.ts). */
+export interface Started {
   client: LanguageClient;
   /** Resolves once the language server has started (again, after a restart). */
   readonly ready: Promise<void>;
-  /** Time spent inside activate(), for bench/activation.bench.ts. */
-  readonly activationMs: number;
-  /** performance.now() when the launcher started and when activate() started, for the same. */
-  readonly startup: Startup;
-}
-
-export interface Startup {
-  launcherStartedAt: number;
-  activateStartedAt: number;
+  /** The features bundle (lazy.ts), for the launcher's preview serializer and custom editor. */
+  features: LazyFeatures;
 }
 
 let client: LanguageClient | undefined;
 
-/**
- * `server`: the language server process the launcher started before loading this bundle;
- * `launcherStartedAt`: when the launcher's activate() began.
- */
-export function activate(context: vscode.ExtensionContext, server?: ChildProcess, launcherStartedAt?: number): PacsWorkbenchApi {
-  const started = performance.now();
+/** `server`: the language server process the launcher started at activation. */
+export function start(context: vscode.ExtensionContext, server?: ChildProcess): Started {
   const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   context.subscriptions.push(outputChannel);
   const languageClient = createLanguageClient(context, outputChannel, server);
@@ -64,16 +53,14 @@ export function activate(context: vscode.ExtensionContext, server?: ChildProcess
   const log = (line: string): void => outputChannel.appendLine(line);
   // One broken feature must not take the language service down with it.
   registerEach(features, context, languageClient, log);
-  registerLazyFeatures(context, languageClient, log);
+  const lazyFeatures = registerLazyFeatures(context, languageClient, log);
 
-  const activationMs = performance.now() - started;
   return {
     client: languageClient,
     get ready() {
       return ready;
     },
-    activationMs,
-    startup: { launcherStartedAt: launcherStartedAt ?? started, activateStartedAt: started },
+    features: lazyFeatures,
   };
 }
 

@@ -1,34 +1,111 @@
 /**
- * dist/extension.js, what VS Code loads (package.json `main`). Before anything else it starts
- * the language server process (serverProcess.ts), so that the server boots while the extension
- * host loads and activates the rest of us; then it loads the extension's bundle
- * (dist/extension-main.js, from extension.ts) with core/src/files/bundle.ts — read as one-byte
- * text, and with the V8 code cache that an earlier start on the same runtime left beside it —
- * instead of Node's loader, which reads it as UTF-8 and compiles all of it on every activation
- * (docs/benchmarks.md, Activation). `require('vscode')` in the bundle still resolves through
- * VS Code's own hook, as the bundle's module lives in this extension's folder.
+ * dist/extension.js, what VS Code loads (package.json `main`), and all that activation runs.
+ * activate() starts the language server process (serverProcess.ts) and registers what VS Code
+ * must find when it returns: every contributed command, the preview panel's serializer and the
+ * DICOM viewer's custom editor provider, each as a stand-in that loads the extension's bundle
+ * (dist/extension-main.js, from extension.ts: the language client and the eager features) and
+ * hands over to it. The bundle itself loads on the next turn of the event loop, or at once when
+ * a stand-in, `client` or `ready` needs it first; so activation costs a fork and a few
+ * registrations, not loading vscode-languageclient (docs/architecture.md, "The extension's
+ * bundles"). Bundles load through core/src/files/bundle.ts — read as one-byte text, and with
+ * the V8 code cache that an earlier start on the same runtime left beside them — instead of
+ * Node's loader; `require('vscode')` in them still resolves through VS Code's own hook, as
+ * their module lives in this extension's folder.
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import { COMMANDS, CUSTOM_EDITORS, idsOf, INTERNAL_COMMANDS, WEBVIEW_PANELS } from '../../core/src/contributes';
 import { loadBundleWithSelfCache } from '../../core/src/files/bundle';
-import { forkServer, hostIsDebugged, serverWorkingDir } from './serverProcess';
+import type { PacsWorkbenchApi, Startup } from './api';
 import type * as Extension from './extension';
+import { forkServer, hostIsDebugged, serverWorkingDir } from './serverProcess';
 
 /** Late enough that activation and the first features' work have compiled what they use. */
 const CACHE_AFTER_MS = 10_000;
 
-export const activate: typeof Extension.activate = (context) => {
-  const launcherStartedAt = performance.now();
-  // Under a debugger the client forks the server itself, with the inspector port.
-  const server = hostIsDebugged() ? undefined : forkServer(path.join(__dirname, 'server.js'), serverWorkingDir());
-  try {
-    return loadExtension().activate(context, server, launcherStartedAt);
-  } catch (error) {
-    server?.kill();
-    throw error;
+let started: Extension.Started | undefined;
+
+export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
+  const activateStartedAt = performance.now();
+  const startup: Startup = { launcherStartedAt: activateStartedAt, activateStartedAt };
+
+  const standIns: vscode.Disposable[] = [];
+  let failure: unknown;
+  const start = (): Extension.Started => {
+    if (started) return started;
+    if (failure !== undefined) throw failure;
+    // The bundle registers the real commands (or, for the features bundle, its own stand-ins) under these ids.
+    for (const standIn of standIns.splice(0)) standIn.dispose();
+    const bundleStartedAt = performance.now();
+    // Forked before the bundle loads, so that the server boots while the bundle loads. Under a
+    // debugger the client forks it itself, with the inspector port.
+    const server = hostIsDebugged() ? undefined : forkServer(path.join(__dirname, 'server.js'), serverWorkingDir());
+    try {
+      started = loadExtension().start(context, server);
+      startup.bundleStartedAt = bundleStartedAt;
+      startup.bundleStartMs = performance.now() - bundleStartedAt;
+    } catch (error) {
+      failure = error;
+      server?.kill();
+      void vscode.window.showErrorMessage(`PACS Workbench failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+    return started;
+  };
+
+  for (const id of [...idsOf(COMMANDS), ...idsOf(INTERNAL_COMMANDS)]) {
+    standIns.push(
+      vscode.commands.registerCommand(id, (...args: unknown[]) => {
+        start();
+        // Runs in this extension host, so the arguments (tree nodes, webview panels) pass as they are.
+        return vscode.commands.executeCommand(id, ...args);
+      }),
+    );
   }
-};
-export const deactivate: typeof Extension.deactivate = () => loadExtension().deactivate();
+  const next = setImmediate(() => {
+    try {
+      start();
+    } catch {
+      // Shown by start(); the stand-ins' callers get the error when they call.
+    }
+  });
+  context.subscriptions.push(
+    { dispose: () => (clearImmediate(next), standIns.splice(0).forEach((standIn) => standIn.dispose())) },
+    // After a window reload VS Code gives back the panel and what its page remembered.
+    vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.preview, {
+      deserializeWebviewPanel: (panel, state: unknown) => start().features.load().restorePreview(panel, state),
+    }),
+    vscode.window.registerCustomEditorProvider(
+      CUSTOM_EDITORS.dicomViewer,
+      {
+        openCustomDocument: (uri, openContext, token) => start().features.load().dicomViewer.openCustomDocument(uri, openContext, token),
+        resolveCustomEditor: (document, panel, token) => start().features.load().dicomViewer.resolveCustomEditor(document, panel, token),
+      },
+      { supportsMultipleEditorsPerDocument: true },
+    ),
+  );
+
+  const activationMs = performance.now() - activateStartedAt;
+  return {
+    get client() {
+      return start().client;
+    },
+    get ready() {
+      try {
+        return start().ready;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    activationMs,
+    startup,
+  };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return started ? loadExtension().deactivate() : undefined;
+}
 
 let extension: typeof Extension | undefined;
 function loadExtension(): typeof Extension {

@@ -1,7 +1,7 @@
 // End-to-end test runner: runs the mocha suite in out/test/e2e/suite inside a real VS Code
 // (code-server + headless Chromium), the same contract as @vscode/test-electron's runTests:
 // the workbench loads our extension for development and calls the tests module's run().
-// Usage: node test/e2e/runner.mjs [--untrusted]   (after `npm run build` and `tsc -p .`)
+// Usage: node test/e2e/runner.mjs [--untrusted | --fresh]   (after `npm run build` and `tsc -p .`)
 import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,16 +16,19 @@ const RESULT_LINE = /PACSW_E2E_RESULT passed=(\d+) failed=(\d+) pending=(\d+)/;
 
 /**
  * Runs an e2e suite once: out/test/e2e/<suiteDir>. `trusted: false` leaves workspace trust on,
- * so the workspace opens in restricted mode (the suite in test/e2e/untrusted). Resolves to { passed, failed, skipped, exitCode }; never leaves
- * code-server or Chromium running, whatever happens.
+ * so the workspace opens in restricted mode (the suite in test/e2e/untrusted); `workspace:
+ * 'empty'` opens an empty folder instead of a copy of the example workspace, so that nothing
+ * activates the extension (the suite in test/e2e/fresh). Resolves to { passed, failed, skipped,
+ * exitCode }; never leaves code-server or Chromium running, whatever happens.
  */
-export async function runE2E({ suiteDir = 'suite', trusted = true, timeoutMs = 5 * 60_000, verbose = !!process.env.PACSW_E2E_VERBOSE, print = (line) => console.log(line) } = {}) {
+export async function runE2E({ suiteDir = 'suite', trusted = true, workspace = 'examples', timeoutMs = 5 * 60_000, verbose = !!process.env.PACSW_E2E_VERBOSE, print = (line) => console.log(line) } = {}) {
   let result;
+  const emptyFolder = workspace === 'empty' ? mkdtempSync(path.join(os.tmpdir(), 'pacsw-e2e-empty-')) : undefined;
   const exitCode = await runInVSCode({
     testsModule: path.join(repo, 'out', 'test', 'e2e', suiteDir, 'index.js'),
     trusted,
     // Tests edit and create files, so they get a copy of the example workspace.
-    workspaceSource: path.join(repo, 'examples', 'workspace'),
+    workspaceSource: emptyFolder ?? path.join(repo, 'examples', 'workspace'),
     timeoutMs,
     verbose,
     print,
@@ -36,7 +39,7 @@ export async function runE2E({ suiteDir = 'suite', trusted = true, timeoutMs = 5
       if (verbose) print(text.replace(/\s+$/, ''));
       else if (text.includes(OUTPUT_PREFIX) && !match) print(testOutput(text));
     },
-  });
+  }).finally(() => emptyFolder && rmSync(emptyFolder, { recursive: true, force: true }));
   if (!result) {
     // The suite never reached its summary (e.g. run() threw while loading): count that as a failure.
     print(`e2e: the suite ended with exit code ${exitCode} without reporting results`);
@@ -115,9 +118,11 @@ function testOutput(text) {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Exiting runs the 'exit' handlers that end code-server's process group.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-  // `--untrusted` runs the restricted-mode suite (test/e2e/untrusted) instead.
-  const untrusted = process.argv.includes('--untrusted');
-  runE2E(untrusted ? { suiteDir: 'untrusted', trusted: false } : {})
+  // `--untrusted` runs the restricted-mode suite (test/e2e/untrusted) instead, `--fresh` the
+  // one in an empty workspace (test/e2e/fresh).
+  const options = process.argv.includes('--untrusted') ? { suiteDir: 'untrusted', trusted: false }
+    : process.argv.includes('--fresh') ? { suiteDir: 'fresh', workspace: 'empty' } : {};
+  runE2E(options)
     .then(({ passed, failed, skipped }) => {
       console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
       process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

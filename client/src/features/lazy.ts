@@ -1,16 +1,15 @@
 /**
  * The features that live in their own bundle (dist/extension-features.js, from ./lazyEntry.ts:
  * device tree, preview, deploy, rule tests, DICOM viewer, receiver and everything of core they
- * use), so that activation loads only the language client and the few lines here. What VS Code
- * must find as soon as activate() returns is registered here instead, each loading the bundle
- * when it is first used:
+ * use), so that the extension's bundle holds only the language client and the few lines here.
+ * What VS Code must find as soon as that bundle has started is registered here instead: every
+ * command of those features (their ids from core/src/contributes.ts): the first call
+ * loads the bundle, which registers the real commands, and is then run by the real one. The
+ * preview panel's serializer and the DICOM viewer's custom editor provider, whose callers (a
+ * window reload, opening a .dcm file) may be what activated the extension, are the launcher's
+ * (launcher.ts), which hands over to `load()`.
  *
- * - every command of those features (their ids from core/src/contributes.ts): the first call
- *   loads the bundle, which registers the real commands, and is then run by the real one;
- * - the preview panel's serializer and the DICOM viewer's custom editor provider, whose callers
- *   (a window reload, opening a .dcm file) may be what activated the extension.
- *
- * Otherwise the bundle loads on the first idle turn after activation, while the language server
+ * Otherwise the bundle loads on the first idle turn after the extension's bundle, while the language server
  * boots in its own process: the Devices and Traffic views, the preview's code lens, the Test
  * Explorer and the file watchers are then there a moment later, without being on the
  * activation path (docs/architecture.md, "The extension's bundles").
@@ -18,7 +17,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CUSTOM_EDITORS, COMMANDS, idsOf, INTERNAL_COMMANDS, WEBVIEW_PANELS } from '../../../core/src/contributes';
+import { COMMANDS, idsOf, INTERNAL_COMMANDS } from '../../../core/src/contributes';
 import { loadBundleWithSelfCache } from '../../../core/src/files/bundle';
 import { describeError } from './feature';
 import type * as LazyEntry from './lazyEntry';
@@ -56,21 +55,7 @@ export function registerLazyFeatures(context: vscode.ExtensionContext, client: L
       }),
     );
   }
-  context.subscriptions.push(
-    { dispose: () => stubs.splice(0).forEach((stub) => stub.dispose()) },
-    // After a window reload VS Code gives back the panel and what its page remembered.
-    vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.preview, {
-      deserializeWebviewPanel: (panel, state: unknown) => load().restorePreview(panel, state),
-    }),
-    vscode.window.registerCustomEditorProvider(
-      CUSTOM_EDITORS.dicomViewer,
-      {
-        openCustomDocument: (uri, openContext, token) => load().dicomViewer.openCustomDocument(uri, openContext, token),
-        resolveCustomEditor: (document, panel, token) => load().dicomViewer.resolveCustomEditor(document, panel, token),
-      },
-      { supportsMultipleEditorsPerDocument: true },
-    ),
-  );
+  context.subscriptions.push({ dispose: () => stubs.splice(0).forEach((stub) => stub.dispose()) });
   const idle = setTimeout(() => {
     try {
       load();
