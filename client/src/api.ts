@@ -16,6 +16,8 @@ export interface PacsWorkbenchApi {
 }
 
 export interface Startup {
+  /** When dist/extension.js had run its imports (Node built-ins, `vscode`, a few small modules). */
+  moduleStartedAt: number;
   /** When dist/extension.js's activate() began (before issue 10's seventh session, it forked the server first). */
   launcherStartedAt: number;
   /** When activate() began its own work (the same now: it forks nothing). */
