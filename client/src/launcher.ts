@@ -1,16 +1,17 @@
 /**
  * dist/extension.js, what VS Code loads (package.json `main`), and all that activation runs.
- * activate() starts the language server process (serverProcess.ts) and registers what VS Code
- * must find when it returns: every contributed command, the preview panel's serializer and the
- * DICOM viewer's custom editor provider, each as a stand-in that loads the extension's bundle
- * (dist/extension-main.js, from extension.ts: the language client and the eager features) and
- * hands over to it. The bundle itself loads on the next turn of the event loop, or at once when
- * a stand-in, `client` or `ready` needs it first; so activation costs a fork and a few
- * registrations, not loading vscode-languageclient (docs/architecture.md, "The extension's
- * bundles"). Bundles load through core/src/files/bundle.ts — read as one-byte text, and with
- * the V8 code cache that an earlier start on the same runtime left beside them — instead of
- * Node's loader; `require('vscode')` in them still resolves through VS Code's own hook, as
- * their module lives in this extension's folder.
+ * activate() registers what VS Code must find when it returns: every contributed command, the
+ * preview panel's serializer and the DICOM viewer's custom editor provider, each as a stand-in
+ * that starts the extension's bundle (dist/extension-main.js, from extension.ts: the language
+ * client and the eager features) and hands over to it. The bundle starts on the next turn of
+ * the event loop, or at once when a stand-in, `client` or `ready` needs it first: the language
+ * server process is forked first (serverProcess.ts), so that it boots while the bundle loads.
+ * So activation costs a few registrations, not loading vscode-languageclient
+ * (docs/architecture.md, "The extension's bundles"). Bundles load through
+ * core/src/files/bundle.ts — read as one-byte text, and with the V8 code cache that an earlier
+ * start on the same runtime left beside them — instead of Node's loader; `require('vscode')`
+ * in them still resolves through VS Code's own hook, as their module lives in this extension's
+ * folder.
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -26,7 +26,7 @@ export const CLIENT_NAME = 'PACS Workbench';
 const EXIT_GRACE_MS = 2_000;
 
 /**
- * `prestarted`: the server process the launcher forked at the start of activation; the first
+ * `prestarted`: the server process the launcher forked just before it loaded this bundle; the first
  * start uses it, a restart (or a restart after a crash) forks a new one.
  */
 export function createLanguageClient(

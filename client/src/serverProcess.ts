@@ -1,8 +1,8 @@
 /**
  * Starts the language server process (dist/server.js over Node IPC) as vscode-languageclient's
- * `TransportKind.ipc` would. The launcher (launcher.ts) calls it before it loads the extension's
- * bundle, so that the server boots while the extension host is still loading and activating
- * us; the language client takes that process for its first start and forks a fresh one for a
+ * `TransportKind.ipc` would. The launcher (launcher.ts) calls it just before it loads the
+ * extension's bundle, so that the server boots while the extension host loads and starts the
+ * bundle; the language client takes that process for its first start and forks a fresh one for a
  * restart (serverClient.ts). Node built-ins and `vscode` only: it is part of the small
  * dist/extension.js.
  */
