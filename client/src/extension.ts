@@ -26,7 +26,7 @@ export interface Started {
 
 let client: LanguageClient | undefined;
 
-/** `server`: the language server process the launcher started at activation. */
+/** `server`: the language server process the launcher forked just before it loaded this bundle. */
 export function start(context: vscode.ExtensionContext, server?: ChildProcess): Started {
   const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   context.subscriptions.push(outputChannel);

@@ -3,16 +3,16 @@
  * device tree, preview, deploy, rule tests, DICOM viewer, receiver and everything of core they
  * use), so that the extension's bundle holds only the language client and the few lines here.
  * What VS Code must find as soon as that bundle has started is registered here instead: every
- * command of those features (their ids from core/src/contributes.ts): the first call
- * loads the bundle, which registers the real commands, and is then run by the real one. The
+ * command of those features (their ids from core/src/contributes.ts), whose first call loads
+ * the bundle, which registers the real commands, and is then run by the real one. The
  * preview panel's serializer and the DICOM viewer's custom editor provider, whose callers (a
  * window reload, opening a .dcm file) may be what activated the extension, are the launcher's
  * (launcher.ts), which hands over to `load()`.
  *
- * Otherwise the bundle loads on the first idle turn after the extension's bundle, while the language server
- * boots in its own process: the Devices and Traffic views, the preview's code lens, the Test
- * Explorer and the file watchers are then there a moment later, without being on the
- * activation path (docs/architecture.md, "The extension's bundles").
+ * Otherwise the bundle loads on the first idle turn after the extension's bundle has started,
+ * while the language server boots in its own process: the Devices and Traffic views, the
+ * preview's code lens, the Test Explorer and the file watchers are then there a moment later,
+ * without being on the activation path (docs/architecture.md, "The extension's bundles").
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
