@@ -241,6 +241,16 @@ describe('evaluator', () => {
       assert.deepEqual(result.trace.map((t) => t.outcome), ['error', 'assigned']);
       assert.match(result.trace[0].reason!, /unknown function nosuch/);
     });
+    it('reports a wrong argument count as an error of that rule, for every object the rules run on', () => {
+      // The call is resolved once per rule file and reused for the next object: the error must be too.
+      const file = parseRuleFile('$(a)=split((0010,0010),"^")\n$(b)=upper("x")');
+      for (const name of ['DOE^JOHN', 'ROE^JANE']) {
+        const result = evaluateRules([{ name: 'device', file }], new JsonDatasetAccess({ '00100010': S('PN', name) }));
+        assert.deepEqual(result.trace.map((t) => t.outcome), ['error', 'assigned']);
+        assert.equal(result.trace[0].reason, 'split() takes 3 arguments, not 2');
+        assert.equal(result.variables.b, 'X');
+      }
+    });
     it('does not evaluate the branch if() does not take', () => {
       assert.equal(value('if("",1,nosuch())'), '1');
     });

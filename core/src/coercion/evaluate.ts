@@ -12,10 +12,10 @@
  *   rules after it still run.
  */
 import { AccessRefusal, formatRef, refKey, type AttributeRef, type DatasetAccess } from './datasetAccess';
-import type { Expression, LValue, RuleFileNode, RuleNode, SeqNode, TagNode } from './ast';
+import type { CallNode, Expression, LValue, RuleFileNode, RuleNode, SeqNode, TagNode } from './ast';
 import { rulesOf } from './ast';
 import { lookupFunction } from './functions';
-import { IMPLEMENTATIONS, RuleEvaluationError, type FunctionContext, type Value } from './evaluateFunctions';
+import { IMPLEMENTATIONS, RuleEvaluationError, type FunctionContext, type Impl, type Value } from './evaluateFunctions';
 
 export { IMPLEMENTATIONS } from './evaluateFunctions';
 export type { Value } from './evaluateFunctions';
@@ -125,6 +125,33 @@ function seqRef(s: SeqNode): AttributeRef {
   return ref;
 }
 
+/** What a call resolves to: if(), another function's implementation, or why it cannot run. */
+const IF: Impl = () => null;
+const calls = new WeakMap<CallNode, Impl | string>();
+
+/** The function a call names and its argument count checked, worked out once per call in the rule (not per object). */
+function resolvedCall(e: CallNode): Impl | string {
+  let call = calls.get(e);
+  if (call === undefined) {
+    const info = lookupFunction(e.name);
+    if (!info) call = `unknown function ${e.name}()`;
+    else if (e.args.length < info.minArgs || e.args.length > info.maxArgs) {
+      const expected = info.maxArgs === Infinity ? `at least ${info.minArgs}` : info.minArgs === info.maxArgs ? `${info.minArgs}` : `${info.minArgs} to ${info.maxArgs}`;
+      call = `${info.name}() takes ${expected} argument${expected === '1' ? '' : 's'}, not ${e.args.length}`;
+    } else call = info.name === 'if' ? IF : IMPLEMENTATIONS[info.name] ?? `${info.name}() has no implementation`;
+    calls.set(e, call);
+  }
+  return call;
+}
+
+/** The skip reason of a rule whose sequence item is absent, made once per target. */
+const absentReasons = new WeakMap<SeqNode, string>();
+function absentItemReason(target: SeqNode): string {
+  let reason = absentReasons.get(target);
+  if (reason === undefined) absentReasons.set(target, (reason = `sequence item ${describeContainer(target)} is absent, so the rule is skipped`));
+  return reason;
+}
+
 class Evaluation {
   readonly variables = new Map<string, Value>([[PROCESS, 'true']]);
   readonly userFields: Map<string, Value>;
@@ -165,7 +192,7 @@ class Evaluation {
     if (target.kind === 'Seq' && !this.dataset.hasContainer(seqRef(target))) {
       // Checked before evaluating the value: the whole rule is skipped (eRAD help).
       entry.outcome = 'skipped';
-      entry.reason = `sequence item ${describeContainer(target)} is absent, so the rule is skipped`;
+      entry.reason = absentItemReason(target);
       return;
     }
     const value = this.evaluate(rule.value);
@@ -238,17 +265,13 @@ class Evaluation {
       case 'RetiredSplit': return IMPLEMENTATIONS.split([this.dataset.get(tagRef(e.source)), e.delimiter.value, e.index.value], this.ctx);
       case 'Missing': throw new RuleEvaluationError('missing expression');
       case 'Call': {
-        const info = lookupFunction(e.name);
-        if (!info) throw new RuleEvaluationError(`unknown function ${e.name}()`);
-        if (e.args.length < info.minArgs || e.args.length > info.maxArgs) {
-          const expected = info.maxArgs === Infinity ? `at least ${info.minArgs}` : info.minArgs === info.maxArgs ? `${info.minArgs}` : `${info.minArgs} to ${info.maxArgs}`;
-          throw new RuleEvaluationError(`${info.name}() takes ${expected} argument${expected === '1' ? '' : 's'}, not ${e.args.length}`);
-        }
+        const call = resolvedCall(e);
+        if (typeof call === 'string') throw new RuleEvaluationError(call);
         // if() evaluates only the branch it chooses, so an error in the other branch is harmless.
-        if (info.name === 'if') return this.evaluate(e.args[0]) !== null ? this.evaluate(e.args[1]) : this.evaluate(e.args[2]);
-        const impl = IMPLEMENTATIONS[info.name];
-        if (!impl) throw new RuleEvaluationError(`${info.name}() has no implementation`);
-        return impl(e.args.map((a) => this.evaluate(a)), this.ctx);
+        if (call === IF) return this.evaluate(e.args[0]) !== null ? this.evaluate(e.args[1]) : this.evaluate(e.args[2]);
+        const args = new Array<Value>(e.args.length);
+        for (let i = 0; i < args.length; i++) args[i] = this.evaluate(e.args[i]);
+        return call(args, this.ctx);
       }
     }
   }

@@ -13,7 +13,7 @@ export interface FunctionContext {
   pseudonymKey: string;
 }
 
-type Impl = (args: Value[], ctx: FunctionContext) => Value;
+export type Impl = (args: Value[], ctx: FunctionContext) => Value;
 
 const TRUE = 'true';
 
