@@ -21,6 +21,7 @@ import { loadBundleWithSelfCache } from '../../core/src/files/bundle';
 import type { PacsWorkbenchApi, Startup } from './api';
 import type * as Extension from './extension';
 import { forkServer, hostIsDebugged, serverWorkingDir } from './serverProcess';
+import { registerStandIns } from './standIns';
 
 /** When this module's imports have run: VS Code's time before and after it is its own (bench/activation.bench.ts). */
 const moduleStartedAt = performance.now();
@@ -34,7 +35,6 @@ export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
   const activateStartedAt = performance.now();
   const startup: Startup = { moduleStartedAt, launcherStartedAt: activateStartedAt, activateStartedAt };
 
-  const standIns: vscode.Disposable[] = [];
   let failure: unknown;
   const start = (): Extension.Started => {
     if (started) return started;
@@ -58,15 +58,7 @@ export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
     return started;
   };
 
-  for (const id of [...idsOf(COMMANDS), ...idsOf(INTERNAL_COMMANDS)]) {
-    standIns.push(
-      vscode.commands.registerCommand(id, (...args: unknown[]) => {
-        start();
-        // Runs in this extension host, so the arguments (tree nodes, webview panels) pass as they are.
-        return vscode.commands.executeCommand(id, ...args);
-      }),
-    );
-  }
+  const standIns = registerStandIns([...idsOf(COMMANDS), ...idsOf(INTERNAL_COMMANDS)], start);
   const next = setImmediate(() => {
     try {
       start();

@@ -19,6 +19,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { COMMANDS, idsOf, INTERNAL_COMMANDS } from '../../../core/src/contributes';
 import { loadBundleWithSelfCache } from '../../../core/src/files/bundle';
+import { registerStandIns } from '../standIns';
 import { describeError } from './feature';
 import type * as LazyEntry from './lazyEntry';
 
@@ -35,7 +36,6 @@ export interface LazyFeatures {
 
 export function registerLazyFeatures(context: vscode.ExtensionContext, client: LanguageClient, log: (line: string) => void): LazyFeatures {
   let registered: LazyEntry.Registered | undefined;
-  const stubs: vscode.Disposable[] = [];
   const load = (): LazyEntry.Registered => {
     if (registered) return registered;
     // The real commands take the stubs' ids.
@@ -45,16 +45,7 @@ export function registerLazyFeatures(context: vscode.ExtensionContext, client: L
     return registered;
   };
 
-  for (const id of [...idsOf(COMMANDS), ...idsOf(INTERNAL_COMMANDS)]) {
-    if (EAGER_COMMANDS.has(id)) continue;
-    stubs.push(
-      vscode.commands.registerCommand(id, (...args: unknown[]) => {
-        load();
-        // Runs in this extension host, so the arguments (tree nodes, webview panels) pass as they are.
-        return vscode.commands.executeCommand(id, ...args);
-      }),
-    );
-  }
+  const stubs = registerStandIns([...idsOf(COMMANDS), ...idsOf(INTERNAL_COMMANDS)].filter((id) => !EAGER_COMMANDS.has(id)), load);
   context.subscriptions.push({ dispose: () => stubs.splice(0).forEach((stub) => stub.dispose()) });
   const idle = setTimeout(() => {
     try {
