@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
     if (started) return started;
     if (failure !== undefined) throw failure;
     // The bundle registers the real commands (or, for the features bundle, its own stand-ins) under these ids.
-    for (const standIn of standIns.splice(0)) standIn.dispose();
+    standIns.dispose();
     const bundleStartedAt = performance.now();
     // Forked before the bundle loads, so that the server boots while the bundle loads. Under a
     // debugger the client forks it itself, with the inspector port.
@@ -67,7 +67,8 @@ export function activate(context: vscode.ExtensionContext): PacsWorkbenchApi {
     }
   });
   context.subscriptions.push(
-    { dispose: () => (clearImmediate(next), standIns.splice(0).forEach((standIn) => standIn.dispose())) },
+    { dispose: () => clearImmediate(next) },
+    standIns,
     // After a window reload VS Code gives back the panel and what its page remembered.
     vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.preview, {
       deserializeWebviewPanel: (panel, state: unknown) => start().features.load().restorePreview(panel, state),

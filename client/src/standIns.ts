@@ -6,7 +6,11 @@
  */
 import * as vscode from 'vscode';
 
-export function registerStandIns(ids: Iterable<string>, load: () => unknown): vscode.Disposable[] {
+/**
+ * The returned Disposable disposes every stand-in once, however often it is called: after the
+ * real commands have taken the ids, disposing a stand-in again must not touch them.
+ */
+export function registerStandIns(ids: Iterable<string>, load: () => unknown): vscode.Disposable {
   const standIns: vscode.Disposable[] = [];
   for (const id of ids) {
     standIns.push(
@@ -17,5 +21,5 @@ export function registerStandIns(ids: Iterable<string>, load: () => unknown): vs
       }),
     );
   }
-  return standIns;
+  return { dispose: () => standIns.splice(0).forEach((standIn) => standIn.dispose()) };
 }

@@ -39,14 +39,14 @@ export function registerLazyFeatures(context: vscode.ExtensionContext, client: L
   const load = (): LazyEntry.Registered => {
     if (registered) return registered;
     // The real commands take the stubs' ids.
-    for (const stub of stubs.splice(0)) stub.dispose();
+    stubs.dispose();
     const bundle = loadBundleWithSelfCache<typeof LazyEntry>(path.join(context.extensionPath, 'dist', 'extension-features.js'), module, CACHE_AFTER_MS);
     registered = bundle.registerFeatures(context, client, log);
     return registered;
   };
 
   const stubs = registerStandIns([...idsOf(COMMANDS), ...idsOf(INTERNAL_COMMANDS)].filter((id) => !EAGER_COMMANDS.has(id)), load);
-  context.subscriptions.push({ dispose: () => stubs.splice(0).forEach((stub) => stub.dispose()) });
+  context.subscriptions.push(stubs);
   const idle = setTimeout(() => {
     try {
       load();
